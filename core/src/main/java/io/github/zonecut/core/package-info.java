@@ -1,0 +1,11 @@
+/**
+ * The public API of zonecut core.
+ *
+ * <p>Record types (RFC 9859 DSYNC, RFC 7477 CSYNC, HSYNC, HSYNCPARAM), the {@link
+ * io.github.zonecut.core.Codepoints} profile for every number IANA has not assigned, label-wise
+ * name relations and the {@code Delegation} value.
+ */
+@NullMarked
+package io.github.zonecut.core;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,11 @@
+/**
+ * zonecut core: the record types dnsjava lacks (DSYNC, CSYNC, HSYNC, HSYNCPARAM), the
+ * {@link io.github.zonecut.core.Codepoints} profile, label-wise name rules, the
+ * {@code Delegation} value, the DNS transport port and lookups.
+ */
+module io.github.zonecut.core {
+  requires transitive org.dnsjava;
+  requires static org.jspecify;
+
+  exports io.github.zonecut.core;
+}
