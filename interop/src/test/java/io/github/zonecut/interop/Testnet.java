@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -22,6 +24,8 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Update;
 
 /**
  * A private, DNSSEC-signed DNS hierarchy on {@code 127.0.0.1}, served by real software, started from
@@ -64,6 +68,8 @@ public final class Testnet implements AutoCloseable {
   };
 
   private static final String SCRIPT = "testnet.sh";
+  private static final String CONTROL_SOCKET = "net/res/unbound.ctl";
+  private static final int MAX_SOCKET_PATH = 100;
   private static final String[] PID_FILES = {
     "tld/named.pid", "child/named.pid", "parent/knot.pid", "res/unbound.pid"
   };
@@ -102,6 +108,11 @@ public final class Testnet implements AutoCloseable {
     Peers.requireFreePort(ports.resolver(), "unbound");
     try {
       Path dir = Files.createTempDirectory(workDir, "testnet-");
+      if (dir.resolve(CONTROL_SOCKET).toString().length() > MAX_SOCKET_PATH) {
+        // a Unix socket path is limited to 107 bytes; a deep checkout would break unbound-control
+        Peers.deleteTree(dir);
+        dir = Files.createTempDirectory("zonecut-testnet-");
+      }
       Path script = dir.resolve(SCRIPT);
       try (InputStream in = Testnet.class.getResourceAsStream(SCRIPT)) {
         if (in == null) {
@@ -165,6 +176,31 @@ public final class Testnet implements AutoCloseable {
    */
   public String trustAnchor() {
     return value("TN_TRUST_ANCHOR");
+  }
+
+  /**
+   * The {@link #trustAnchor()} as a dnsjava record (TTL 3600), for a validator's trust anchors.
+   */
+  public DSRecord trustAnchorRecord() {
+    return (DSRecord) parseRecord(trustAnchor(), Type.DS);
+  }
+
+  /** The KSK of {@code test.} as a dnsjava record (TTL 3600). */
+  public DNSKEYRecord trustAnchorDnskeyRecord() {
+    return (DNSKEYRecord) parseRecord(trustAnchorDnskey(), Type.DNSKEY);
+  }
+
+  /** Parses {@code "owner IN TYPE rdata…"} (the form dnssec-dsfromkey and .key files use). */
+  static Record parseRecord(String line, int type) {
+    String[] f = line.strip().split("\\s+", 4);
+    if (f.length != 4 || !f[1].equals("IN") || Type.value(f[2]) != type) {
+      throw new IllegalStateException("not an IN " + Type.string(type) + " record: " + line);
+    }
+    try {
+      return Record.fromString(Name.fromString(f[0]), type, DClass.IN, 3600, f[3], Name.root);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot parse " + line, e);
+    }
   }
 
   /** The KSK of {@code test.} as a DNSKEY record in presentation form (for validators that need it). */
@@ -259,6 +295,31 @@ public final class Testnet implements AutoCloseable {
       return resolver.send(query);
     } catch (IOException e) {
       throw new UncheckedIOException("query " + name + "/" + type + " to " + server + " failed", e);
+    }
+  }
+
+  /**
+   * Sends a DNS UPDATE signed with {@link #tsig()} over TCP, e.g. to {@link #parent()} (knotd,
+   * {@code parent.test.}) or {@link #child()} (named, {@code child.parent.test.} and {@code
+   * new.parent.test.}), and checks the response's TSIG.
+   *
+   * @return the response; its rcode says whether the server applied the update
+   * @throws IllegalStateException if the response is not TSIG-verified
+   */
+  public Message update(InetSocketAddress server, Update update) {
+    try {
+      SimpleResolver resolver = new SimpleResolver(server);
+      resolver.setTCP(true);
+      resolver.setTimeout(Duration.ofSeconds(5));
+      resolver.setTSIGKey(tsig());
+      Message response = resolver.send(update);
+      if (!response.isVerified()) {
+        throw new IllegalStateException("UPDATE response from " + server + " not TSIG-verified: "
+            + response);
+      }
+      return response;
+    } catch (IOException e) {
+      throw new UncheckedIOException("UPDATE to " + server + " failed", e);
     }
   }
 

@@ -6,6 +6,10 @@ import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.KEYRecord;
 import org.xbill.DNS.Message;
@@ -110,8 +114,13 @@ class TestnetResolutionTest {
   @Test
   void trustAnchorIsTheDsOfTheTldKsk(Testnet net) {
     assertThat(net.trustAnchor()).matches("test\\. IN DS \\d+ 13 2 [0-9A-F]{64}");
+    DSRecord anchor = net.trustAnchorRecord();
+    DNSKEYRecord ksk = net.trustAnchorDnskeyRecord();
+
     Message m = Testnet.query(net.tld(), "test.", Type.DNSKEY, false);
-    assertThat(answers(m, Type.DNSKEY)).hasSize(2);
+
+    assertThat(answers(m, Type.DNSKEY)).hasSize(2).contains(ksk);
+    assertThat(new DSRecord(ksk.getName(), DClass.IN, 3600, DNSSEC.Digest.SHA256, ksk)).isEqualTo(anchor);
   }
 
   @Test

@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -20,7 +24,7 @@ import org.xbill.DNS.Update;
 
 /**
  * TSIG DDNS into Knot's {@code parent.test.} and {@link Testnet#flush(String)}: what a parent-side
- * agent's backend does, checked through the validating resolver.
+ * agent's backend does, checked through the validating resolver. Each test restores the zone.
  */
 @ExtendWith(TestnetExtension.class)
 class TestnetUpdateTest {
@@ -34,13 +38,7 @@ class TestnetUpdateTest {
     if (text != null) {
       update.add(new TXTRecord(probe, DClass.IN, 3600, text));
     }
-    SimpleResolver parent = new SimpleResolver(net.parent());
-    parent.setTCP(true);
-    parent.setTimeout(Duration.ofSeconds(5));
-    parent.setTSIGKey(net.tsig());
-    Message response = parent.send(update);
-    assertThat(response.isVerified()).as("TSIG-signed response").isTrue();
-    return response.getRcode();
+    return net.update(net.parent(), update).getRcode();
   }
 
   private static String resolvedTxt(Testnet net) {
@@ -79,5 +77,35 @@ class TestnetUpdateTest {
     parent.setTimeout(Duration.ofSeconds(5));
 
     assertThat(parent.send(update).getRcode()).isIn(Rcode.NOTAUTH, Rcode.REFUSED);
+  }
+
+  /**
+   * The bootstrap end state a parent agent produces (RFC 9615 / the DSYNC UPDATE draft): once the
+   * DS of {@code new.parent.test.} is in the parent, its KEY validates. Put back afterwards.
+   */
+  @Test
+  void dsInTheParentMakesTheNewChildSecure(Testnet net) throws IOException {
+    Name child = Name.fromString("new.parent.test.");
+    List<DSRecord> ds = Testnet.query(net.child(), child.toString(), Type.DNSKEY, false)
+        .getSection(Section.ANSWER).stream()
+        .filter(r -> r instanceof DNSKEYRecord k && (k.getFlags() & DNSKEYRecord.Flags.SEP_KEY) != 0)
+        .map(k -> new DSRecord(child, DClass.IN, 60, DNSSEC.Digest.SHA256, (DNSKEYRecord) k))
+        .toList();
+    assertThat(ds).hasSize(1);
+    Update add = new Update(Name.fromString("parent.test."));
+    add.delete(child, Type.DS);
+    add.add(ds.get(0));
+    try {
+      assertThat(net.update(net.parent(), add).getRcode()).isEqualTo(Rcode.NOERROR);
+      net.flush(child.toString());
+
+      TestnetResolutionTest.assertKeyAnswer(net.query(child.toString(), Type.KEY), true, net.sig0New());
+    } finally {
+      Update remove = new Update(Name.fromString("parent.test."));
+      remove.delete(child, Type.DS);
+      assertThat(net.update(net.parent(), remove).getRcode()).isEqualTo(Rcode.NOERROR);
+      net.flush(child.toString());
+    }
+    TestnetResolutionTest.assertKeyAnswer(net.query(child.toString(), Type.KEY), false, net.sig0New());
   }
 }
