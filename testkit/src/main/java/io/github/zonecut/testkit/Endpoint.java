@@ -1,5 +1,6 @@
 package io.github.zonecut.testkit;
 
+import io.github.zonecut.core.DnsEndpoint;
 import io.github.zonecut.testkit.internal.DnsServer;
 import io.github.zonecut.testkit.internal.Responder;
 import io.github.zonecut.testkit.internal.SignedZone;
@@ -79,6 +80,11 @@ public final class Endpoint {
       throw new IllegalStateException("endpoint not started");
     }
     return a;
+  }
+
+  /** This endpoint as a zonecut {@link DnsEndpoint}, for a {@link io.github.zonecut.core.DnsTransport}. */
+  public DnsEndpoint dnsEndpoint() {
+    return DnsEndpoint.of(address());
   }
 
   /** A new dnsjava resolver aimed at this endpoint (default timeout; set your own as needed). */
