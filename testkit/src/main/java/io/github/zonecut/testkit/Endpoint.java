@@ -150,8 +150,8 @@ public final class Endpoint {
       formErr(wire).ifPresent(reply);
       return;
     }
-    if (f instanceof Fault.Silence) {
-      return;
+    if (f instanceof Fault.Silence || query.getHeader().getFlag(org.xbill.DNS.Flags.QR)) {
+      return; // a response is never answered: no reflection loops
     }
     if (f instanceof Fault.Scripted) {
       ReceivedQuery received = new ReceivedQuery(wire, query, tcp, () -> standardAnswer(query));

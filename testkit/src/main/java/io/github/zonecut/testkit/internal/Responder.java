@@ -37,6 +37,14 @@ public final class Responder {
    */
   public static Message answer(Message query, Collection<SignedZone> zones, boolean recursive) {
     Message r = skeleton(query);
+    OPTRecord opt = query.getOPT();
+    if (opt != null && opt.getVersion() > 0) {
+      // RFC 6891 §6.1.3: we speak EDNS version 0 only
+      r.removeAllRecords(Section.ADDITIONAL);
+      r.addRecord(new OPTRecord(SERVER_PAYLOAD, Rcode.BADVERS >>> 4, 0, 0), Section.ADDITIONAL);
+      r.getHeader().setRcode(Rcode.BADVERS & 0xF);
+      return r;
+    }
     if (query.getHeader().getOpcode() != Opcode.QUERY) {
       r.getHeader().setRcode(Rcode.NOTIMP);
       return r;
