@@ -135,6 +135,20 @@ public final class TestZone {
   }
 
   /**
+   * The zone as currently served, in master-file form (RFC 1035 §5): every record with its RRSIGs
+   * and NSECs, delegation data and glue included, one record a line in canonical order. Handy for
+   * debugging and for loading the same data into another server.
+   */
+  public String toMasterFile() {
+    StringBuilder sb = new StringBuilder();
+    for (RRset set : rrsets()) {
+      set.rrs(false).forEach(r -> sb.append(r).append('\n'));
+      set.sigs().forEach(r -> sb.append(r).append('\n'));
+    }
+    return sb.toString();
+  }
+
+  /**
    * Applies {@code edits} atomically and re-signs the zone (and its parent). If {@code edits}
    * throws, or leaves the zone without an apex SOA or NS RRset, nothing changes.
    *

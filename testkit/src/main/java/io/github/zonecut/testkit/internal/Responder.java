@@ -123,8 +123,8 @@ public final class Responder {
   }
 
   /**
-   * Encodes {@code response} for the transport: over UDP, an answer larger than the requester's
-   * payload size (512 without EDNS, RFC 6891 §6.2.3) is replaced by an empty one with TC set
+   * Encodes {@code response} for the transport: over UDP, an answer larger than the payload size
+   * (512 without EDNS, RFC 6891 §6.2.3; at most {@link #SERVER_PAYLOAD}) is replaced by an empty one with TC set
    * (RFC 2181 §9), so the requester retries over TCP.
    */
   public static byte[] render(Message response, Message query, boolean tcp) {
@@ -133,7 +133,8 @@ public final class Responder {
       return wire;
     }
     OPTRecord opt = query.getOPT();
-    int limit = opt == null ? MIN_UDP : Math.max(MIN_UDP, opt.getPayloadSize());
+    // RFC 6891 §6.2.5: the smaller of the requester's and our payload size, never below 512
+    int limit = opt == null ? MIN_UDP : Math.max(MIN_UDP, Math.min(SERVER_PAYLOAD, opt.getPayloadSize()));
     return wire.length <= limit ? wire : truncated(response).toWire();
   }
 
