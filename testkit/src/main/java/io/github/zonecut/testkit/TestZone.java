@@ -188,12 +188,14 @@ public final class TestZone {
   }
 
   /**
-   * Re-signs the zone with fresh signatures valid around the hierarchy clock's current instant
-   * (for tests that move a mutable clock forward). The data and serial are unchanged.
+   * Re-signs every RRset with fresh signatures valid around the hierarchy clock's current instant
+   * (for tests that move a mutable clock forward). The data and serial are unchanged. Edits, by
+   * contrast, re-sign only the RRsets they change and those whose signatures are past the middle
+   * of their validity.
    */
   public TestZone resign() {
     synchronized (lock) {
-      publish();
+      sign(null);
     }
     return this;
   }
@@ -246,6 +248,10 @@ public final class TestZone {
 
   /** Signs the current content plus the derived delegation data; caller holds the lock. */
   void publish() {
+    sign(snapshot.get());
+  }
+
+  private void sign(@Nullable SignedZone previous) {
     List<Record> records = new ArrayList<>(content);
     for (TestZone child : children) {
       records.addAll(child.delegationData());
@@ -256,9 +262,11 @@ public final class TestZone {
             origin,
             records,
             keys,
+            now,
             now.minus(INCEPTION_SLACK),
             now.plus(validity),
-            signaturesCorrupted));
+            signaturesCorrupted,
+            previous));
   }
 
   /** What the parent holds at this zone's cut: NS, glue for in-bailiwick servers, DS. */

@@ -70,6 +70,22 @@ class MutationTest {
   }
 
   @Test
+  void editsReSignOnlyWhatChangedAndResignRenewsEverything() throws Exception {
+    try (TestHierarchy h = start(Dns.CLOCK)) {
+      TestZone child = h.zone("child.test."); // ECDSA: every fresh signature differs
+      Record wwwSig = child.rrset("www", Type.A).orElseThrow().sigs().get(0);
+      child.add("zzz A 192.0.2.3");
+      assertThat(child.rrset("www", Type.A).orElseThrow().sigs()).containsExactly((org.xbill.DNS.RRSIGRecord) wwwSig);
+      assertThat(child.rrset("zzz", Type.A).orElseThrow().sigs()).hasSize(1);
+      assertThat(child.rrset("@", Type.SOA).orElseThrow().sigs().get(0).getTimeSigned()).isNotNull();
+      child.resign();
+      assertThat(child.rrset("www", Type.A).orElseThrow().sigs().get(0).getSignature())
+          .isNotEqualTo(((org.xbill.DNS.RRSIGRecord) wwwSig).getSignature());
+      assertThat(validated(h, "zzz.child.test.", Type.A).getHeader().getFlag(Flags.AD)).isTrue();
+    }
+  }
+
+  @Test
   void failedEditChangesNothing() throws Exception {
     try (TestHierarchy h = start(Dns.CLOCK)) {
       TestZone child = h.zone("child.test.");
