@@ -1,0 +1,14 @@
+/**
+ * The public API of zonecut keystate.
+ *
+ * <p>{@link io.github.zonecut.keystate.KeyStateOption} is the KeyState EDNS(0) option value and
+ * codec (draft-berra-dnsop-keystate); {@link io.github.zonecut.keystate.KeyStateCode} its
+ * versioned code tables; {@link io.github.zonecut.keystate.KeyStateRequest} a receiver's reading
+ * of a child's request; {@link io.github.zonecut.keystate.BootstrapParameter} the SVCB
+ * {@code bootstrap} parameter and {@link io.github.zonecut.keystate.VerificationPolicy} the
+ * parent's choice of {@link io.github.zonecut.keystate.BootstrapMethod}s.
+ */
+@NullMarked
+package io.github.zonecut.keystate;
+
+import org.jspecify.annotations.NullMarked;
