@@ -67,7 +67,8 @@ class BuildConventionsTest {
   void libraryCodeDoesNotPrintToTheConsole() throws IOException {
     var offenders = new TreeSet<String>();
     for (Path root : mainSourceRoots()) {
-      String module = root.getParent().getParent().getFileName().toString();
+      // root is <module>/src/main/java
+      String module = root.getParent().getParent().getParent().getFileName().toString();
       if (module.equals("examples") || module.equals("benchmarks")) {
         continue;
       }
