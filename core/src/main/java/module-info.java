@@ -6,6 +6,7 @@
 module io.github.zonecut.core {
   requires transitive org.dnsjava;
   requires static org.jspecify;
+  requires org.slf4j;
 
   exports io.github.zonecut.core;
 }

@@ -1,0 +1,118 @@
+package io.github.zonecut.sig0;
+
+import io.github.zonecut.core.ZonecutException;
+import io.github.zonecut.sig0.internal.Sig0Crypto;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.RSAKeyGenParameterSpec;
+import java.util.Objects;
+import org.xbill.DNS.Name;
+
+/**
+ * A SIG(0) key pair: the {@link Sig0PublicKey} and its private key. The private key signs
+ * through {@link Sig0Signer}; reading it out needs {@link PrivateKeyAccess}. {@link #toString()}
+ * never prints private material.
+ */
+public final class Sig0KeyPair {
+  private final Sig0PublicKey publicKey;
+  private final PrivateKey privateKey;
+
+  private Sig0KeyPair(Sig0PublicKey publicKey, PrivateKey privateKey) {
+    this.publicKey = publicKey;
+    this.privateKey = privateKey;
+  }
+
+  /**
+   * A key pair from its halves. The JCA key type must fit the algorithm (RSA for 8/10, EC for
+   * 13/14, EdDSA for 15/16); that the halves belong together is the caller's promise, checked
+   * the first time a signature fails to verify at the peer.
+   *
+   * @throws IllegalArgumentException when the algorithm is unsupported or the key type is wrong
+   */
+  public static Sig0KeyPair of(Sig0PublicKey publicKey, PrivateKey privateKey) {
+    Objects.requireNonNull(publicKey, "publicKey");
+    Objects.requireNonNull(privateKey, "privateKey");
+    int alg = publicKey.algorithm().number();
+    if (!publicKey.algorithm().isSupported()) {
+      throw new IllegalArgumentException("unsupported SIG(0) algorithm " + publicKey.algorithm());
+    }
+    String want = Sig0Crypto.keyAlgorithmName(alg);
+    String have = privateKey.getAlgorithm();
+    boolean ok = have.equalsIgnoreCase(want)
+        || (want.equals("EC") && have.equalsIgnoreCase("ECDSA"))
+        || (alg >= 15 && have.equalsIgnoreCase("EdDSA"));
+    if (!ok) {
+      throw new IllegalArgumentException(
+          "private key type " + have + " does not fit " + publicKey.algorithm());
+    }
+    return new Sig0KeyPair(publicKey, privateKey);
+  }
+
+  /**
+   * Generates a key pair with the default provider (RSA: 2048 bits, exponent 65537).
+   *
+   * @param owner the signer's name, which owns the KEY record
+   * @param algorithm one of the supported algorithms
+   * @param flags KEY flags, usually {@link Sig0PublicKey#FLAGS_HOST} or {@link
+   *     Sig0PublicKey#FLAGS_ZONE}
+   * @throws ZonecutException when the provider cannot generate keys of this algorithm
+   */
+  public static Sig0KeyPair generate(Name owner, Sig0Algorithm algorithm, int flags)
+      throws ZonecutException {
+    return generate(owner, algorithm, flags, Sig0Config.defaultProvider());
+  }
+
+  /** Like {@link #generate(Name, Sig0Algorithm, int)} with an explicit JCA provider. */
+  public static Sig0KeyPair generate(
+      Name owner, Sig0Algorithm algorithm, int flags, Provider provider) throws ZonecutException {
+    if (!algorithm.isSupported()) {
+      throw new IllegalArgumentException("unsupported SIG(0) algorithm " + algorithm);
+    }
+    int alg = algorithm.number();
+    try {
+      KeyPairGenerator g =
+          KeyPairGenerator.getInstance(Sig0Crypto.keyAlgorithmName(alg), provider);
+      if (alg == 8 || alg == 10) {
+        g.initialize(new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4));
+      } else if (alg == 13 || alg == 14) {
+        g.initialize(new ECGenParameterSpec(Sig0Crypto.curveName(alg)));
+      }
+      KeyPair kp = g.generateKeyPair();
+      byte[] pub = Sig0Crypto.encodePublicKey(alg, kp.getPublic());
+      return new Sig0KeyPair(Sig0PublicKey.of(owner, flags, algorithm, pub), kp.getPrivate());
+    } catch (GeneralSecurityException e) {
+      throw new ZonecutException(
+          "cannot generate a " + algorithm + " key with provider " + provider.getName(), e);
+    }
+  }
+
+  /** The public half. */
+  public Sig0PublicKey publicKey() {
+    return publicKey;
+  }
+
+  /**
+   * The private key, for export only.
+   *
+   * @param access {@link PrivateKeyAccess#exposingPrivateKeys()}
+   */
+  public PrivateKey privateKey(PrivateKeyAccess access) {
+    Objects.requireNonNull(access, "access");
+    return privateKey;
+  }
+
+  /** The private key for this package's signing path. */
+  PrivateKey signingKey() {
+    return privateKey;
+  }
+
+  /** The public key's identity; never the private key. */
+  @Override
+  public String toString() {
+    return "Sig0KeyPair[" + publicKey + ", private key hidden]";
+  }
+}

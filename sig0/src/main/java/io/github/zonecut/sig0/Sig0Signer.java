@@ -1,0 +1,162 @@
+package io.github.zonecut.sig0;
+
+import io.github.zonecut.core.MalformedDataException;
+import io.github.zonecut.core.ZonecutException;
+import io.github.zonecut.core.ZonecutTypes;
+import io.github.zonecut.sig0.internal.Sig0Crypto;
+import io.github.zonecut.sig0.internal.SignaturePool;
+import io.github.zonecut.sig0.internal.WireScan;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.util.Arrays;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.Message;
+
+/**
+ * Signs DNS messages with SIG(0) (RFC 2931) and returns the exact bytes to send.
+ *
+ * <p>The message is rendered once; the SIG(0) is computed over those bytes and appended as the
+ * last additional record (after any OPT), owner root, class ANY, TTL 0, type covered 0, signer
+ * name uncompressed, and ARCOUNT is incremented in place. Re-rendering the result (for example
+ * by dnsjava's {@code SimpleResolver}, which moves OPT behind the SIG) breaks it: send the bytes
+ * as returned. Thread-safe.
+ */
+public final class Sig0Signer {
+  private final Sig0Config config;
+  private final SignaturePool signatures;
+
+  private Sig0Signer(Sig0Config config) {
+    this.config = config;
+    this.signatures = new SignaturePool(config.provider());
+  }
+
+  /** A signer with the given configuration (provider, clock, signing window). */
+  public static Sig0Signer create(Sig0Config config) {
+    ZonecutTypes.register();
+    return new Sig0Signer(Objects.requireNonNull(config, "config"));
+  }
+
+  /** A signer with {@link Sig0Config#defaults()}. */
+  public static Sig0Signer create() {
+    return create(Sig0Config.defaults());
+  }
+
+  /** The configuration. */
+  public Sig0Config config() {
+    return config;
+  }
+
+  /**
+   * Renders {@code message} once with {@link Message#toWire()} (sections in list order, OPT where
+   * it is) and signs those bytes as a request (RFC 2931 §3.1).
+   *
+   * @throws MalformedDataException when the message already carries a SIG(0) or TSIG
+   * @throws ZonecutException when the provider fails to sign
+   */
+  public byte[] sign(Message message, Sig0KeyPair key) throws ZonecutException {
+    return sign(message.toWire(), key);
+  }
+
+  /**
+   * Signs a rendered, unsigned message as a request (RFC 2931 §3.1): the SIG(0) covers its RDATA
+   * without the signature and then the message bytes exactly as given.
+   *
+   * @param unsigned a complete DNS message without SIG(0) or TSIG
+   * @return a new array: the message with the SIG(0) appended and ARCOUNT incremented
+   * @throws MalformedDataException when {@code unsigned} is not a well-formed message, already
+   *     carries a SIG(0) or TSIG, or has 65535 additional records
+   * @throws ZonecutException when the provider fails to sign
+   */
+  public byte[] sign(byte[] unsigned, Sig0KeyPair key) throws ZonecutException {
+    return signWith(unsigned, null, key);
+  }
+
+  /**
+   * Signs a response as a transaction signature (RFC 2931 §3.2).
+   *
+   * @param response the rendered, unsigned response
+   * @param query the query exactly as it was received, including its own SIG(0) if it had one;
+   *     used only by {@link Sig0ResponseForm#WITH_QUERY}
+   * @param form whether the query bytes are part of the signed data
+   * @throws MalformedDataException when {@code response} is malformed or already signed
+   * @throws ZonecutException when the provider fails to sign
+   */
+  public byte[] signResponse(byte[] response, byte[] query, Sig0KeyPair key, Sig0ResponseForm form)
+      throws ZonecutException {
+    Objects.requireNonNull(query, "query");
+    return signWith(response, form == Sig0ResponseForm.WITH_QUERY ? query : null, key);
+  }
+
+  private byte[] signWith(byte[] unsigned, byte @Nullable [] query, Sig0KeyPair key)
+      throws ZonecutException {
+    WireScan scan = WireScan.scan(unsigned);
+    if (scan.sigStart >= 0) {
+      throw new MalformedDataException("message", scan.sigStart, "already carries a SIG(0)");
+    }
+    if (scan.hasTsig) {
+      throw new MalformedDataException("message", -1, "carries a TSIG; RFC 2931 allows one or the other");
+    }
+    if (scan.arCount == 0xFFFF) {
+      throw new MalformedDataException("ARCOUNT", 10, "no room for one more additional record");
+    }
+    Sig0PublicKey pub = key.publicKey();
+    int alg = pub.algorithm().number();
+    long now = config.clock().instant().getEpochSecond();
+    long inception = now - config.signBefore().getSeconds();
+    long expiration = now + config.signAfter().getSeconds();
+    byte[] signer = pub.owner().toWire();
+    byte[] prefix = new byte[WireScan.SIG_FIXED + signer.length];
+    // RFC 2931 §3: type covered 0, labels 0, original TTL 0.
+    prefix[2] = (byte) alg;
+    put32(prefix, 8, expiration);
+    put32(prefix, 12, inception);
+    put16(prefix, 16, pub.keyTag());
+    System.arraycopy(signer, 0, prefix, WireScan.SIG_FIXED, signer.length);
+    byte[] sig;
+    try {
+      Signature s = signatures.borrow(alg);
+      s.initSign(key.signingKey());
+      s.update(prefix);
+      if (query != null) {
+        s.update(query);
+      }
+      s.update(unsigned);
+      byte[] jca = s.sign();
+      signatures.release(alg, s);
+      sig = Sig0Crypto.toDnsSignature(alg, jca);
+    } catch (GeneralSecurityException e) {
+      throw new ZonecutException("SIG(0) signing with " + pub + " failed: " + e.getMessage(), e);
+    }
+    int rdLen = prefix.length + sig.length;
+    byte[] out = Arrays.copyOf(unsigned, unsigned.length + 11 + rdLen);
+    int p = unsigned.length;
+    out[p] = 0; // owner: the root
+    put16(out, p + 1, WireScan.TYPE_SIG);
+    put16(out, p + 3, WireScan.CLASS_ANY);
+    // TTL 0 (octets p+5..p+8 already zero)
+    put16(out, p + 9, rdLen);
+    System.arraycopy(prefix, 0, out, p + 11, prefix.length);
+    System.arraycopy(sig, 0, out, p + 11 + prefix.length, sig.length);
+    put16(out, 10, scan.arCount + 1);
+    return out;
+  }
+
+  private static void put16(byte[] b, int off, int v) {
+    b[off] = (byte) (v >>> 8);
+    b[off + 1] = (byte) v;
+  }
+
+  // RFC 2931 §3 / RFC 4034 §3.1.5: times are 32-bit serial numbers of seconds.
+  private static void put32(byte[] b, int off, long v) {
+    b[off] = (byte) (v >>> 24);
+    b[off + 1] = (byte) (v >>> 16);
+    b[off + 2] = (byte) (v >>> 8);
+    b[off + 3] = (byte) v;
+  }
+
+  @Override
+  public String toString() {
+    return "Sig0Signer[" + config.provider().getName() + "]";
+  }
+}

@@ -1,0 +1,339 @@
+package io.github.zonecut.sig0.internal;
+
+import java.math.BigInteger;
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Provider;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.RSAPublicKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The crypto step of SIG(0): JCA names, the DNSKEY public-key formats (RFC 3110, RFC 6605,
+ * RFC 8080) and the ECDSA signature conversion between DER (JCA) and r‖s (DNS).
+ */
+public final class Sig0Crypto {
+  private Sig0Crypto() {}
+
+  // RFC 8410 SubjectPublicKeyInfo prefixes; the raw key follows.
+  private static final byte[] ED25519_SPKI = hex("302a300506032b6570032100");
+  private static final byte[] ED448_SPKI = hex("3043300506032b6571033a00");
+
+  /** The JCA {@code Signature} name for a supported algorithm number. */
+  public static String signatureName(int alg) {
+    switch (alg) {
+      case 8:
+        return "SHA256withRSA";
+      case 10:
+        return "SHA512withRSA";
+      case 13:
+        return "SHA256withECDSA";
+      case 14:
+        return "SHA384withECDSA";
+      case 15:
+        return "Ed25519";
+      case 16:
+        return "Ed448";
+      default:
+        throw new IllegalArgumentException("unsupported SIG(0) algorithm " + alg);
+    }
+  }
+
+  /** The JCA {@code KeyFactory}/{@code KeyPairGenerator} name for a supported algorithm. */
+  public static String keyAlgorithmName(int alg) {
+    switch (alg) {
+      case 8:
+      case 10:
+        return "RSA";
+      case 13:
+      case 14:
+        return "EC";
+      case 15:
+        return "Ed25519";
+      case 16:
+        return "Ed448";
+      default:
+        throw new IllegalArgumentException("unsupported SIG(0) algorithm " + alg);
+    }
+  }
+
+  /** The JCA curve name for ECDSA algorithms 13 and 14. */
+  public static String curveName(int alg) {
+    return alg == 13 ? "secp256r1" : "secp384r1";
+  }
+
+  /** Field width in octets of ECDSA (13: 32, 14: 48) and EdDSA (15: 32, 16: 57) keys. */
+  public static int fieldLength(int alg) {
+    switch (alg) {
+      case 13:
+      case 15:
+        return 32;
+      case 14:
+        return 48;
+      case 16:
+        return 57;
+      default:
+        throw new IllegalArgumentException("no fixed field length for algorithm " + alg);
+    }
+  }
+
+  /** The curve parameters of algorithm 13 or 14 from the given provider. */
+  public static ECParameterSpec curve(int alg, Provider provider) throws GeneralSecurityException {
+    AlgorithmParameters params = AlgorithmParameters.getInstance("EC", provider);
+    params.init(new ECGenParameterSpec(curveName(alg)));
+    return params.getParameterSpec(ECParameterSpec.class);
+  }
+
+  /**
+   * Decodes the public key field of a KEY/DNSKEY record.
+   *
+   * @throws InvalidKeyException when the bytes are not a key of that algorithm
+   */
+  public static PublicKey decodePublicKey(int alg, byte[] key, Provider provider)
+      throws GeneralSecurityException {
+    switch (alg) {
+      case 8:
+      case 10:
+        return decodeRsa(key, provider);
+      case 13:
+      case 14:
+        {
+          int n = fieldLength(alg);
+          if (key.length != 2 * n) {
+            throw new InvalidKeyException(
+                "ECDSA key must be " + (2 * n) + " octets, got " + key.length);
+          }
+          BigInteger x = new BigInteger(1, Arrays.copyOfRange(key, 0, n));
+          BigInteger y = new BigInteger(1, Arrays.copyOfRange(key, n, 2 * n));
+          return KeyFactory.getInstance("EC", provider)
+              .generatePublic(new ECPublicKeySpec(new ECPoint(x, y), curve(alg, provider)));
+        }
+      case 15:
+      case 16:
+        {
+          int n = alg == 15 ? 32 : 57;
+          if (key.length != n) {
+            throw new InvalidKeyException("EdDSA key must be " + n + " octets, got " + key.length);
+          }
+          byte[] prefix = alg == 15 ? ED25519_SPKI : ED448_SPKI;
+          byte[] spki = Arrays.copyOf(prefix, prefix.length + n);
+          System.arraycopy(key, 0, spki, prefix.length, n);
+          return KeyFactory.getInstance(keyAlgorithmName(alg), provider)
+              .generatePublic(new X509EncodedKeySpec(spki));
+        }
+      default:
+        throw new InvalidKeyException("unsupported SIG(0) algorithm " + alg);
+    }
+  }
+
+  // RFC 3110 §2: exponent length (1 octet, or 0 then 2 octets), exponent, modulus.
+  private static PublicKey decodeRsa(byte[] key, Provider provider)
+      throws GeneralSecurityException {
+    if (key.length < 3) {
+      throw new InvalidKeyException("RSA key too short: " + key.length + " octets");
+    }
+    int pos = 1;
+    int expLen = key[0] & 0xFF;
+    if (expLen == 0) {
+      expLen = ((key[1] & 0xFF) << 8) | (key[2] & 0xFF);
+      pos = 3;
+    }
+    if (expLen == 0 || pos + expLen >= key.length) {
+      throw new InvalidKeyException("RSA key exponent length " + expLen + " does not fit");
+    }
+    BigInteger e = new BigInteger(1, Arrays.copyOfRange(key, pos, pos + expLen));
+    BigInteger n = new BigInteger(1, Arrays.copyOfRange(key, pos + expLen, key.length));
+    if (n.bitLength() < 512 || n.bitLength() > 4096) {
+      throw new InvalidKeyException("RSA modulus of " + n.bitLength() + " bits is out of range");
+    }
+    return KeyFactory.getInstance("RSA", provider).generatePublic(new RSAPublicKeySpec(n, e));
+  }
+
+  /**
+   * Encodes a JCA public key as the public key field of a KEY/DNSKEY record.
+   *
+   * @throws InvalidKeyException when the key does not fit the algorithm
+   */
+  public static byte[] encodePublicKey(int alg, PublicKey key) throws InvalidKeyException {
+    switch (alg) {
+      case 8:
+      case 10:
+        {
+          if (!(key instanceof RSAPublicKey)) {
+            throw new InvalidKeyException("not an RSA public key: " + key.getAlgorithm());
+          }
+          RSAPublicKey rsa = (RSAPublicKey) key;
+          return KeyCodec.rsaPublic(rsa.getPublicExponent(), rsa.getModulus());
+        }
+      case 13:
+      case 14:
+        {
+          if (!(key instanceof ECPublicKey)) {
+            throw new InvalidKeyException("not an EC public key: " + key.getAlgorithm());
+          }
+          int n = fieldLength(alg);
+          ECPoint w = ((ECPublicKey) key).getW();
+          byte[] out = new byte[2 * n];
+          fixed(w.getAffineX(), out, 0, n);
+          fixed(w.getAffineY(), out, n, n);
+          return out;
+        }
+      case 15:
+      case 16:
+        {
+          byte[] raw;
+          try {
+            raw = SubjectPublicKeyInfo.getInstance(key.getEncoded()).getPublicKeyData().getOctets();
+          } catch (RuntimeException e) {
+            throw new InvalidKeyException("not an EdDSA public key: " + key.getAlgorithm(), e);
+          }
+          if (raw.length != (alg == 15 ? 32 : 57)) {
+            throw new InvalidKeyException("EdDSA key of " + raw.length + " octets");
+          }
+          return raw;
+        }
+      default:
+        throw new InvalidKeyException("unsupported SIG(0) algorithm " + alg);
+    }
+  }
+
+  /** The magnitude of a non-negative integer without a sign octet. */
+  public static byte[] unsigned(BigInteger v) {
+    byte[] b = v.toByteArray();
+    if (b.length > 1 && b[0] == 0) {
+      return Arrays.copyOfRange(b, 1, b.length);
+    }
+    return b;
+  }
+
+  /** Writes {@code v} big-endian into exactly {@code len} octets (left-padded with zeros). */
+  public static void fixed(BigInteger v, byte[] out, int off, int len) {
+    byte[] b = unsigned(v);
+    if (b.length > len) {
+      throw new IllegalArgumentException("integer of " + b.length + " octets exceeds " + len);
+    }
+    System.arraycopy(b, 0, out, off + len - b.length, b.length);
+  }
+
+  /**
+   * Converts a JCA signature to its DNS form: for ECDSA, DER {@code SEQUENCE{r,s}} to fixed-width
+   * r‖s (RFC 6605 §4); other algorithms unchanged.
+   */
+  public static byte[] toDnsSignature(int alg, byte[] jca) throws GeneralSecurityException {
+    if (alg != 13 && alg != 14) {
+      return jca;
+    }
+    int n = fieldLength(alg);
+    byte[] out = new byte[2 * n];
+    int[] pos = {0};
+    expect(jca, pos, 0x30);
+    int seqLen = derLength(jca, pos);
+    if (pos[0] + seqLen != jca.length) {
+      throw new java.security.SignatureException("DER signature has trailing or missing octets");
+    }
+    copyInteger(jca, pos, out, 0, n);
+    copyInteger(jca, pos, out, n, n);
+    if (pos[0] != jca.length) {
+      throw new java.security.SignatureException("DER signature has trailing octets");
+    }
+    return out;
+  }
+
+  /**
+   * Converts a DNS signature to the JCA form: for ECDSA, r‖s to DER; {@code null} when an ECDSA
+   * signature does not have exactly twice the field length (it cannot verify).
+   */
+  public static byte @Nullable [] toJcaSignature(int alg, byte[] dns) {
+    if (alg != 13 && alg != 14) {
+      return dns;
+    }
+    int n = fieldLength(alg);
+    if (dns.length != 2 * n) {
+      return null;
+    }
+    byte[] r = derInteger(dns, 0, n);
+    byte[] s = derInteger(dns, n, n);
+    int bodyLen = r.length + s.length;
+    // bodyLen <= 2 * (2 + 49) = 102 < 128, so the short length form always applies.
+    byte[] out = new byte[2 + bodyLen];
+    out[0] = 0x30;
+    out[1] = (byte) bodyLen;
+    System.arraycopy(r, 0, out, 2, r.length);
+    System.arraycopy(s, 0, out, 2 + r.length, s.length);
+    return out;
+  }
+
+  private static byte[] derInteger(byte[] src, int off, int len) {
+    int start = off;
+    int end = off + len;
+    while (start < end - 1 && src[start] == 0) {
+      start++;
+    }
+    boolean pad = (src[start] & 0x80) != 0;
+    int vlen = end - start + (pad ? 1 : 0);
+    byte[] out = new byte[2 + vlen];
+    out[0] = 0x02;
+    out[1] = (byte) vlen;
+    System.arraycopy(src, start, out, 2 + (pad ? 1 : 0), end - start);
+    return out;
+  }
+
+  private static void expect(byte[] der, int[] pos, int tag) throws GeneralSecurityException {
+    if (pos[0] >= der.length || (der[pos[0]] & 0xFF) != tag) {
+      throw new java.security.SignatureException("DER signature: expected tag " + tag);
+    }
+    pos[0]++;
+  }
+
+  private static int derLength(byte[] der, int[] pos) throws GeneralSecurityException {
+    if (pos[0] >= der.length) {
+      throw new java.security.SignatureException("DER signature truncated");
+    }
+    int b = der[pos[0]++] & 0xFF;
+    if (b < 0x80) {
+      return b;
+    }
+    if (b != 0x81 || pos[0] >= der.length) {
+      throw new java.security.SignatureException("DER signature: unexpected length form");
+    }
+    return der[pos[0]++] & 0xFF;
+  }
+
+  private static void copyInteger(byte[] der, int[] pos, byte[] out, int off, int n)
+      throws GeneralSecurityException {
+    expect(der, pos, 0x02);
+    int len = derLength(der, pos);
+    if (len == 0 || pos[0] + len > der.length) {
+      throw new java.security.SignatureException("DER signature: bad INTEGER length");
+    }
+    int start = pos[0];
+    int end = start + len;
+    while (start < end && der[start] == 0) {
+      start++;
+    }
+    if (end - start > n) {
+      throw new java.security.SignatureException("DER signature: INTEGER wider than the curve");
+    }
+    System.arraycopy(der, start, out, off + n - (end - start), end - start);
+    pos[0] = end;
+  }
+
+  static byte[] hex(String s) {
+    byte[] out = new byte[s.length() / 2];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,268 @@
+package io.github.zonecut.sig0.internal;
+
+import io.github.zonecut.core.MalformedDataException;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+
+/**
+ * Walks a DNS message on the wire, without re-rendering anything, to find its SIG(0) and check
+ * its placement: RFC 2931 §3 allows one SIG(0), the last record of the additional section, and
+ * never together with a TSIG. Names are only followed, never rewritten.
+ */
+public final class WireScan {
+  /** RR type SIG (RFC 2535). */
+  public static final int TYPE_SIG = 24;
+  /** RR type TSIG (RFC 8945). */
+  public static final int TYPE_TSIG = 250;
+  /** RR class ANY. */
+  public static final int CLASS_ANY = 255;
+  /** Length of the fixed part of SIG RDATA before the signer's name. */
+  public static final int SIG_FIXED = 18;
+
+  private static final String[] SECTIONS = {"question", "answer", "authority", "additional"};
+
+  /** Offset of the SIG(0) record's first octet, or -1 when the message carries none. */
+  public final int sigStart;
+  /** ARCOUNT as received. */
+  public final int arCount;
+  /** Whether the message carries a TSIG (then it must not also carry a SIG(0)). */
+  public final boolean hasTsig;
+  /** SIG(0) fields; meaningful only when {@link #sigStart} is not -1. */
+  public final int algorithm;
+  public final int keyTag;
+  public final long inception;
+  public final long expiration;
+  /** The SIG RDATA without the signature, signer name uncompressed: the head of the signed data. */
+  public final byte[] rdataPrefix;
+  /** The signer's name in uncompressed wire form (case as sent). */
+  public final byte[] signerWire;
+  /** Offset and length of the signature field in the message. */
+  public final int signatureOffset;
+  public final int signatureLength;
+
+  private WireScan(
+      int sigStart,
+      int arCount,
+      boolean hasTsig,
+      int algorithm,
+      int keyTag,
+      long inception,
+      long expiration,
+      byte[] rdataPrefix,
+      byte[] signerWire,
+      int signatureOffset,
+      int signatureLength) {
+    this.sigStart = sigStart;
+    this.arCount = arCount;
+    this.hasTsig = hasTsig;
+    this.algorithm = algorithm;
+    this.keyTag = keyTag;
+    this.inception = inception;
+    this.expiration = expiration;
+    this.rdataPrefix = rdataPrefix;
+    this.signerWire = signerWire;
+    this.signatureOffset = signatureOffset;
+    this.signatureLength = signatureLength;
+  }
+
+  /** The signature octets (a copy). */
+  public byte[] signature(byte[] wire) {
+    return Arrays.copyOfRange(wire, signatureOffset, signatureOffset + signatureLength);
+  }
+
+  /**
+   * Scans a complete message.
+   *
+   * @throws MalformedDataException when the message is truncated or has trailing octets, or
+   *     when a SIG(0) is present but not a lone, last, well-formed additional record
+   */
+  public static WireScan scan(byte[] wire) throws MalformedDataException {
+    if (wire.length < 12) {
+      throw new MalformedDataException("DNS header", 0, "message of " + wire.length + " octets");
+    }
+    int[] counts = {u16(wire, 4), u16(wire, 6), u16(wire, 8), u16(wire, 10)};
+    int pos = 12;
+    for (int i = 0; i < counts[0]; i++) {
+      pos = skipName(wire, pos, "question name");
+      need(wire, pos, 4, "question type/class");
+      pos += 4;
+    }
+    int sigStart = -1;
+    int sigRdata = -1;
+    int sigRdLen = 0;
+    boolean hasTsig = false;
+    for (int section = 1; section <= 3; section++) {
+      for (int i = 0; i < counts[section]; i++) {
+        int start = pos;
+        pos = skipName(wire, pos, SECTIONS[section] + " owner name");
+        need(wire, pos, 10, SECTIONS[section] + " RR header");
+        int type = u16(wire, pos);
+        int rrClass = u16(wire, pos + 2);
+        int rdLen = u16(wire, pos + 8);
+        pos += 10;
+        need(wire, pos, rdLen, SECTIONS[section] + " RDATA");
+        if (type == TYPE_TSIG) {
+          hasTsig = true;
+        }
+        if (type == TYPE_SIG && rdLen >= 2 && u16(wire, pos) == 0) {
+          // RFC 2931 §3: a SIG with type covered 0 is a SIG(0); one, last, in additional.
+          if (section != 3) {
+            throw new MalformedDataException(
+                "SIG(0)", start, "found in the " + SECTIONS[section] + " section");
+          }
+          if (sigStart >= 0) {
+            throw new MalformedDataException("SIG(0)", start, "more than one SIG(0)");
+          }
+          if (i != counts[3] - 1) {
+            throw new MalformedDataException("SIG(0)", start, "not the last additional record");
+          }
+          if (!isRoot(wire, start)) {
+            throw new MalformedDataException("SIG(0) owner", start, "owner is not the root");
+          }
+          if (rrClass != CLASS_ANY) {
+            throw new MalformedDataException("SIG(0) class", start, "class " + rrClass + " is not ANY");
+          }
+          sigStart = start;
+          sigRdata = pos;
+          sigRdLen = rdLen;
+        }
+        pos += rdLen;
+      }
+    }
+    if (pos != wire.length) {
+      throw new MalformedDataException(
+          "DNS message", pos, (wire.length - pos) + " octets after the last record");
+    }
+    if (sigStart < 0) {
+      return new WireScan(-1, counts[3], hasTsig, 0, 0, 0, 0, new byte[0], new byte[0], 0, 0);
+    }
+    if (hasTsig) {
+      throw new MalformedDataException("SIG(0)", sigStart, "message carries both TSIG and SIG(0)");
+    }
+    return parseSig(wire, counts[3], sigStart, sigRdata, sigRdLen);
+  }
+
+  private static WireScan parseSig(byte[] wire, int arCount, int sigStart, int rd, int rdLen)
+      throws MalformedDataException {
+    int end = rd + rdLen;
+    if (rdLen < SIG_FIXED + 1) {
+      throw new MalformedDataException("SIG(0) RDATA", rd, "only " + rdLen + " octets");
+    }
+    int algorithm = wire[rd + 2] & 0xFF;
+    long expiration = u32(wire, rd + 8);
+    long inception = u32(wire, rd + 12);
+    int keyTag = u16(wire, rd + 16);
+    ByteArrayOutputStream signer = new ByteArrayOutputStream(64);
+    int sigOff = readName(wire, rd + SIG_FIXED, end, signer, "SIG(0) signer name");
+    int sigLen = end - sigOff;
+    if (sigLen == 0) {
+      throw new MalformedDataException("SIG(0) signature", sigOff, "empty signature");
+    }
+    byte[] signerWire = signer.toByteArray();
+    // RFC 2931 §3.1: the RDATA with the signature omitted and the signer's name uncompressed.
+    byte[] prefix = Arrays.copyOf(Arrays.copyOfRange(wire, rd, rd + SIG_FIXED), SIG_FIXED + signerWire.length);
+    System.arraycopy(signerWire, 0, prefix, SIG_FIXED, signerWire.length);
+    return new WireScan(sigStart, arCount, false, algorithm, keyTag, inception, expiration,
+        prefix, signerWire, sigOff, sigLen);
+  }
+
+  private static boolean isRoot(byte[] wire, int pos) throws MalformedDataException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(8);
+    readName(wire, pos, wire.length, out, "SIG(0) owner");
+    return out.size() == 1;
+  }
+
+  /** Skips a name (labels and at most one terminal pointer) and returns the offset after it. */
+  private static int skipName(byte[] wire, int pos, String field) throws MalformedDataException {
+    int p = pos;
+    int total = 0;
+    while (true) {
+      need(wire, p, 1, field);
+      int len = wire[p] & 0xFF;
+      if (len == 0) {
+        return p + 1;
+      }
+      if ((len & 0xC0) == 0xC0) {
+        need(wire, p, 2, field);
+        return p + 2;
+      }
+      if ((len & 0xC0) != 0) {
+        throw new MalformedDataException(field, p, "unknown label type " + (len >>> 6));
+      }
+      total += len + 1;
+      if (total > 255) {
+        throw new MalformedDataException(field, pos, "name longer than 255 octets");
+      }
+      need(wire, p + 1, len, field);
+      p += 1 + len;
+    }
+  }
+
+  /**
+   * Reads a possibly compressed name, appending its uncompressed wire form to {@code out}, and
+   * returns the offset after the name in place. Pointers must point backwards (no loops).
+   */
+  private static int readName(byte[] wire, int pos, int limit, ByteArrayOutputStream out, String field)
+      throws MalformedDataException {
+    int p = pos;
+    int after = -1;
+    int total = 0;
+    int lowest = pos;
+    while (true) {
+      if (p >= limit && after < 0) {
+        throw new MalformedDataException(field, p, "truncated");
+      }
+      need(wire, p, 1, field);
+      int len = wire[p] & 0xFF;
+      if (len == 0) {
+        out.write(0);
+        return after < 0 ? p + 1 : after;
+      }
+      if ((len & 0xC0) == 0xC0) {
+        if (after < 0 && p + 2 > limit) {
+          throw new MalformedDataException(field, p, "truncated pointer");
+        }
+        need(wire, p, 2, field);
+        int target = ((len & 0x3F) << 8) | (wire[p + 1] & 0xFF);
+        if (target >= lowest) {
+          throw new MalformedDataException(field, p, "compression pointer does not point backwards");
+        }
+        if (after < 0) {
+          after = p + 2;
+        }
+        lowest = target;
+        p = target;
+        continue;
+      }
+      if ((len & 0xC0) != 0) {
+        throw new MalformedDataException(field, p, "unknown label type " + (len >>> 6));
+      }
+      total += len + 1;
+      if (total > 254) {
+        throw new MalformedDataException(field, pos, "name longer than 255 octets");
+      }
+      if (after < 0 && p + 1 + len > limit) {
+        throw new MalformedDataException(field, p, "label runs past the RDATA");
+      }
+      need(wire, p + 1, len, field);
+      out.write(wire, p, len + 1);
+      p += 1 + len;
+    }
+  }
+
+  private static void need(byte[] wire, int pos, int n, String field) throws MalformedDataException {
+    if (pos > wire.length - n) {
+      throw new MalformedDataException(field, pos, "truncated: needs " + n + " octets");
+    }
+  }
+
+  /** Big-endian unsigned 16-bit value at {@code off}. */
+  public static int u16(byte[] b, int off) {
+    return ((b[off] & 0xFF) << 8) | (b[off + 1] & 0xFF);
+  }
+
+  /** Big-endian unsigned 32-bit value at {@code off}. */
+  public static long u32(byte[] b, int off) {
+    return ((long) u16(b, off) << 16) | u16(b, off + 2);
+  }
+}

@@ -1,0 +1,221 @@
+package io.github.zonecut.testkit;
+
+import io.github.zonecut.core.DnsEndpoint;
+import io.github.zonecut.testkit.internal.DnsServer;
+import io.github.zonecut.testkit.internal.Responder;
+import io.github.zonecut.testkit.internal.SignedZone;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+
+/**
+ * One server of a running {@link TestHierarchy}, listening on 127.0.0.1 and an ephemeral port
+ * over both UDP and TCP: either a nameserver, authoritative for the zones that list it in their
+ * apex NS, or the hierarchy's recursive-style endpoint, which answers for every zone (what a stub
+ * validator such as dnsjava's {@code ValidatingResolver} needs upstream).
+ *
+ * <p>Faults are set at run time and apply to the queries received from then on; all methods are
+ * thread-safe.
+ */
+public final class Endpoint {
+  private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
+
+  private final @Nullable Name nameserver;
+  private final Set<Name> zones;
+  private final TestHierarchy hierarchy;
+  private final DnsServer server;
+  private final AtomicLong queries = new AtomicLong();
+  private volatile @Nullable Fault fault;
+  private volatile @Nullable List<SignedZone> frozen;
+  private @Nullable InetSocketAddress address;
+
+  Endpoint(@Nullable Name nameserver, Set<Name> zones, TestHierarchy hierarchy, DnsServer server) {
+    this.nameserver = nameserver;
+    this.zones = Set.copyOf(zones);
+    this.hierarchy = hierarchy;
+    this.server = server;
+  }
+
+  void listen() throws IOException {
+    address = server.listen(this::handle);
+  }
+
+  /** The nameserver's name, or empty for the recursive endpoint. */
+  public Optional<Name> nameserver() {
+    return Optional.ofNullable(nameserver);
+  }
+
+  /** Whether this is the hierarchy's recursive-style endpoint. */
+  public boolean isRecursive() {
+    return nameserver == null;
+  }
+
+  /** The origins of the zones this endpoint answers for (every zone for the recursive one). */
+  public Set<Name> zones() {
+    return zones;
+  }
+
+  /** The UDP and TCP address (127.0.0.1 and the same ephemeral port for both). */
+  public InetSocketAddress address() {
+    InetSocketAddress a = address;
+    if (a == null) {
+      throw new IllegalStateException("endpoint not started");
+    }
+    return a;
+  }
+
+  /** This endpoint as a zonecut {@link DnsEndpoint}, for a {@link io.github.zonecut.core.DnsTransport}. */
+  public DnsEndpoint dnsEndpoint() {
+    return DnsEndpoint.of(address());
+  }
+
+  /** A new dnsjava resolver aimed at this endpoint (default timeout; set your own as needed). */
+  public SimpleResolver resolver() {
+    return new SimpleResolver(address());
+  }
+
+  /** How many queries this endpoint has received (including ones a fault dropped). */
+  public long queryCount() {
+    return queries.get();
+  }
+
+  /** Adopts {@code fault} for every query from now on, replacing any previous one. */
+  public void setFault(Fault fault) {
+    this.fault = Objects.requireNonNull(fault, "fault");
+  }
+
+  /** Returns to normal answers. */
+  public void clearFault() {
+    this.fault = null;
+  }
+
+  /** The fault currently set, if any. */
+  public Optional<Fault> fault() {
+    return Optional.ofNullable(fault);
+  }
+
+  /**
+   * Pins the data this endpoint serves to the zones' current snapshots: later edits reach the
+   * other endpoints but not this one, which then serves stale or divergent data (a secondary
+   * that missed a NOTIFY, RFC 1996). {@link #thaw()} ends it.
+   */
+  public void freeze() {
+    frozen = List.copyOf(hierarchy.snapshots(zones));
+  }
+
+  /** Serves the zones' live data again. */
+  public void thaw() {
+    frozen = null;
+  }
+
+  /** Whether {@link #freeze()} is in effect. */
+  public boolean isFrozen() {
+    return frozen != null;
+  }
+
+  private Collection<SignedZone> data() {
+    List<SignedZone> pinned = frozen;
+    return pinned != null ? pinned : hierarchy.snapshots(zones);
+  }
+
+  private @Nullable Message standardAnswer(Message query) {
+    return Responder.answer(query, data(), isRecursive());
+  }
+
+  private void handle(byte[] wire, boolean tcp, Consumer<byte[]> reply) {
+    queries.incrementAndGet();
+    Fault f = fault;
+    Message query;
+    try {
+      query = new Message(wire);
+    } catch (IOException e) {
+      formErr(wire).ifPresent(reply);
+      return;
+    }
+    if (f instanceof Fault.Silence || query.getHeader().getFlag(org.xbill.DNS.Flags.QR)) {
+      return; // a response is never answered: no reflection loops
+    }
+    if (f instanceof Fault.Scripted) {
+      ReceivedQuery received = new ReceivedQuery(wire, query, tcp, () -> standardAnswer(query));
+      Optional<byte[]> answer;
+      try {
+        answer = ((Fault.Scripted) f).peer().respond(received);
+      } catch (RuntimeException e) {
+        LOG.warn("hostile peer script failed; staying silent", e);
+        return;
+      }
+      answer.ifPresent(reply);
+      return;
+    }
+    if (f instanceof Fault.Rcode) {
+      Message error = Responder.skeleton(query);
+      error.getHeader().setRcode(((Fault.Rcode) f).rcode());
+      reply.accept(error.toWire());
+      return;
+    }
+    Message response = Responder.answer(query, data(), isRecursive());
+    if (f instanceof Fault.Truncate && !tcp) {
+      reply.accept(Responder.truncated(response).toWire());
+      return;
+    }
+    if (f instanceof Fault.BogusSignatures) {
+      response = withCorruptSignatures(response);
+    }
+    byte[] bytes = Responder.render(response, query, tcp);
+    if (f instanceof Fault.Delay) {
+      server.schedule(((Fault.Delay) f).delay(), () -> reply.accept(bytes));
+    } else {
+      reply.accept(bytes);
+    }
+  }
+
+  /** A FORMERR (RFC 1035 §4.1.1) carrying the ID of an unparseable query, if it has one. */
+  private static Optional<byte[]> formErr(byte[] wire) {
+    if (wire.length < Header.LENGTH) {
+      return Optional.empty();
+    }
+    if ((wire[2] & 0x80) != 0) {
+      return Optional.empty(); // never answer a response: no reflection loops
+    }
+    Message error = new Message(((wire[0] & 0xFF) << 8) | (wire[1] & 0xFF));
+    error.getHeader().setFlag(org.xbill.DNS.Flags.QR);
+    error.getHeader().setRcode(Rcode.FORMERR);
+    return Optional.of(error.toWire());
+  }
+
+  private static Message withCorruptSignatures(Message response) {
+    Message out = response.clone();
+    for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
+      List<Record> records = new ArrayList<>(out.getSection(section));
+      out.removeAllRecords(section);
+      for (Record r : records) {
+        out.addRecord(r instanceof RRSIGRecord ? SignedZone.corrupt((RRSIGRecord) r) : r, section);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "Endpoint[" + (nameserver == null ? "recursive" : nameserver.toString()) + " " + address + "]";
+  }
+
+}

@@ -1,0 +1,48 @@
+package io.github.zonecut.testkit;
+
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.Message;
+
+/**
+ * A query as an endpoint received it, handed to a {@link HostilePeer}: the exact bytes, their
+ * parse, the transport, and the answer the endpoint would have sent.
+ */
+public final class ReceivedQuery {
+  private final byte[] wire;
+  private final Message message;
+  private final boolean overTcp;
+  private final Supplier<@Nullable Message> standard;
+
+  ReceivedQuery(byte[] wire, Message message, boolean overTcp, Supplier<@Nullable Message> standard) {
+    this.wire = wire.clone();
+    this.message = message;
+    this.overTcp = overTcp;
+    this.standard = standard;
+  }
+
+  /** A copy of the bytes received (for checks over the exact wire form, e.g. SIG(0), RFC 2931). */
+  public byte[] wire() {
+    return wire.clone();
+  }
+
+  /** The received query, parsed. */
+  public Message message() {
+    return message.clone();
+  }
+
+  /** Whether the query arrived over TCP. */
+  public boolean overTcp() {
+    return overTcp;
+  }
+
+  /**
+   * A fresh copy of the answer the endpoint would send without the script (from its zones, before
+   * transport limits), for scripts that tamper with a correct answer; empty if it would not
+   * answer.
+   */
+  public Optional<Message> standardAnswer() {
+    return Optional.ofNullable(standard.get());
+  }
+}
