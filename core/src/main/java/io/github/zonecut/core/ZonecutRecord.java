@@ -51,7 +51,10 @@ abstract class ZonecutRecord extends Record {
   }
 
   final void decodeWire(byte[] rdata) throws MalformedDataException {
-    WireReader in = new WireReader(mnemonic(), rdata);
+    decodeWire(new WireReader(mnemonic(), rdata));
+  }
+
+  private void decodeWire(WireReader in) throws MalformedDataException {
     readRdata(in);
     in.end();
   }
@@ -64,11 +67,10 @@ abstract class ZonecutRecord extends Record {
 
   @Override
   protected final void rrFromWire(DNSInput in) throws IOException {
-    // dnsjava has limited the input to RDLENGTH; reading it out as bytes keeps a compression
-    // pointer from reaching back into the message, so the strict decoder can refuse it.
-    byte[] rdata = in.readByteArray();
+    // dnsjava has limited the input to RDLENGTH; the strict reader decodes in place and refuses
+    // a compression pointer even though the message around the record would resolve it
     try {
-      decodeWire(rdata);
+      decodeWire(new WireReader(mnemonic(), in));
     } catch (MalformedDataException e) {
       throw new WireParseException(e.getMessage(), e);
     }

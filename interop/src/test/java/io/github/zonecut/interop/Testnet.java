@@ -15,12 +15,14 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.TextParseException;
@@ -296,6 +298,19 @@ public final class Testnet implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("query " + name + "/" + type + " to " + server + " failed", e);
     }
+  }
+
+  /**
+   * The SHA-256 DS records (TTL 60) of a child zone served by {@link #child()}, made from its
+   * DNSKEYs with the SEP flag: what a parent would publish for {@code new.parent.test.} to make it
+   * secure, or compare with what {@code child.parent.test.} has in the parent.
+   */
+  public List<DSRecord> childDs(String zone) {
+    Message m = query(child(), zone, Type.DNSKEY, false);
+    return m.getSection(Section.ANSWER).stream()
+        .filter(r -> r instanceof DNSKEYRecord k && (k.getFlags() & DNSKEYRecord.Flags.SEP_KEY) != 0)
+        .map(k -> new DSRecord(k.getName(), DClass.IN, 60, DNSSEC.Digest.SHA256, (DNSKEYRecord) k))
+        .toList();
   }
 
   /**

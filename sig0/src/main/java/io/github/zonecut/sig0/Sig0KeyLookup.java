@@ -7,7 +7,7 @@ import org.xbill.DNS.Name;
  * The verifier's port to trusted keys: the keys that may have made a SIG(0) with this signer
  * name, algorithm and key tag. Key tags collide, so a lookup returns every candidate; the
  * verifier confirms each by recomputing its tag from the key bytes and checking its owner and
- * algorithm before trying it. A key store is a lookup.
+ * algorithm before trying it. A {@link Sig0KeyStore} is a lookup.
  */
 @FunctionalInterface
 public interface Sig0KeyLookup {

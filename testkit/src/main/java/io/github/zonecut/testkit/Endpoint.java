@@ -1,5 +1,6 @@
 package io.github.zonecut.testkit;
 
+import io.github.zonecut.core.DnsEndpoint;
 import io.github.zonecut.testkit.internal.DnsServer;
 import io.github.zonecut.testkit.internal.Responder;
 import io.github.zonecut.testkit.internal.SignedZone;
@@ -81,6 +82,11 @@ public final class Endpoint {
     return a;
   }
 
+  /** This endpoint as a zonecut {@link DnsEndpoint}, for a {@link io.github.zonecut.core.DnsTransport}. */
+  public DnsEndpoint dnsEndpoint() {
+    return DnsEndpoint.of(address());
+  }
+
   /** A new dnsjava resolver aimed at this endpoint (default timeout; set your own as needed). */
   public SimpleResolver resolver() {
     return new SimpleResolver(address());
@@ -144,8 +150,8 @@ public final class Endpoint {
       formErr(wire).ifPresent(reply);
       return;
     }
-    if (f instanceof Fault.Silence) {
-      return;
+    if (f instanceof Fault.Silence || query.getHeader().getFlag(org.xbill.DNS.Flags.QR)) {
+      return; // a response is never answered: no reflection loops
     }
     if (f instanceof Fault.Scripted) {
       ReceivedQuery received = new ReceivedQuery(wire, query, tcp, () -> standardAnswer(query));

@@ -1,5 +1,6 @@
 package io.github.zonecut.testkit;
 
+import io.github.zonecut.core.EndpointOverrides;
 import io.github.zonecut.core.ZonecutTypes;
 import io.github.zonecut.testkit.internal.DnsServer;
 import io.github.zonecut.testkit.internal.SignedZone;
@@ -66,8 +67,12 @@ public final class TestHierarchy implements AutoCloseable {
   private final Endpoint recursive;
   private final DnsServer server;
 
-  private TestHierarchy(Builder b) throws IOException {
+  static {
+    // zone-file text may hold DSYNC, CSYNC or HSYNC records: register before any parsing
     ZonecutTypes.register();
+  }
+
+  private TestHierarchy(Builder b) throws IOException {
     this.clock = b.clock;
     Object lock = new Object();
     Map<Name, ZoneSpec> specs = new TreeMap<>(b.zones);
@@ -174,6 +179,17 @@ public final class TestHierarchy implements AutoCloseable {
    */
   public Endpoint recursive() {
     return recursive;
+  }
+
+  /**
+   * Overrides that send traffic for each nameserver name to its loopback endpoint, for zonecut
+   * components that follow NS or DSYNC targets (every glue address here is 127.0.0.1, so names,
+   * not addresses, tell the servers apart).
+   */
+  public EndpointOverrides endpointOverrides() {
+    EndpointOverrides.Builder b = EndpointOverrides.builder();
+    nameservers.forEach((name, e) -> b.name(name, e.dnsEndpoint()));
+    return b.build();
   }
 
   /** The clock the zones are signed with. */

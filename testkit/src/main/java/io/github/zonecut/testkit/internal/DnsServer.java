@@ -348,7 +348,9 @@ public final class DnsServer implements AutoCloseable {
     scheduler.shutdownNow();
     selector.wakeup();
     try {
-      thread.join(TimeUnit.SECONDS.toMillis(10));
+      if (Thread.currentThread() != thread) {
+        thread.join(TimeUnit.SECONDS.toMillis(10));
+      }
       scheduler.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -1,0 +1,116 @@
+package io.github.zonecut.core;
+
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.Name;
+
+/**
+ * The data of one DS record (RFC 4034 §5.1) without owner or TTL: what a parent holds for a
+ * delegation, and exactly one RFC 5910 {@code secDNS:dsData} element (keyTag, alg, digestType,
+ * digest). The digest is compared as bytes, never as hex text, so case cannot make two equal
+ * digests differ.
+ *
+ * @param keyTag the key tag (u16)
+ * @param algorithm the DNSSEC algorithm number (u8)
+ * @param digestType the digest type (u8)
+ * @param digest the digest octets (copied; at least one, and of the digest type's length for
+ *     types 1–4)
+ */
+public record DsData(int keyTag, int algorithm, int digestType, byte[] digest)
+    implements Comparable<DsData> {
+
+  /** Checks ranges and copies the digest. */
+  public DsData {
+    if (keyTag < 0 || keyTag > 0xFFFF) {
+      throw new IllegalArgumentException("DS key tag out of range 0..65535: " + keyTag);
+    }
+    if (algorithm < 0 || algorithm > 0xFF) {
+      throw new IllegalArgumentException("DS algorithm out of range 0..255: " + algorithm);
+    }
+    if (digestType < 0 || digestType > 0xFF) {
+      throw new IllegalArgumentException("DS digest type out of range 0..255: " + digestType);
+    }
+    if (digest.length == 0) {
+      throw new IllegalArgumentException("DS digest is empty");
+    }
+    int expected = digestLength(digestType);
+    if (expected > 0 && digest.length != expected) {
+      throw new IllegalArgumentException("DS digest type " + digestType + " has " + expected
+          + "-octet digests, got " + digest.length);
+    }
+    digest = digest.clone();
+  }
+
+  /**
+   * The digest length of the registered digest types (RFC 4034 SHA-1, RFC 4509 SHA-256, RFC 5933
+   * GOST, RFC 6605 SHA-384), or 0 when the type has no fixed length known here.
+   */
+  private static int digestLength(int digestType) {
+    switch (digestType) {
+      case 1:
+        return 20;
+      case 2:
+      case 3:
+        return 32;
+      case 4:
+        return 48;
+      default:
+        return 0;
+    }
+  }
+
+  /** The DS data of a dnsjava DS (or CDS) record. */
+  public static DsData of(DSRecord ds) {
+    return new DsData(ds.getFootprint(), ds.getAlgorithm(), ds.getDigestID(), ds.getDigest());
+  }
+
+  /** A dnsjava DS record with this data. */
+  public DSRecord toRecord(Name owner, long ttl) {
+    return new DSRecord(owner, DClass.IN, ttl, keyTag, algorithm, digestType, digest);
+  }
+
+  /** The digest (a copy). */
+  @Override
+  public byte[] digest() {
+    return digest.clone();
+  }
+
+  @Override
+  public boolean equals(@Nullable Object o) {
+    if (!(o instanceof DsData)) {
+      return false;
+    }
+    DsData d = (DsData) o;
+    return keyTag == d.keyTag && algorithm == d.algorithm && digestType == d.digestType
+        && Arrays.equals(digest, d.digest);
+  }
+
+  @Override
+  public int hashCode() {
+    return ((keyTag * 31 + algorithm) * 31 + digestType) * 31 + Arrays.hashCode(digest);
+  }
+
+  /** Orders by key tag, algorithm, digest type, then digest octets (unsigned). */
+  @Override
+  public int compareTo(DsData o) {
+    int c = Integer.compare(keyTag, o.keyTag);
+    if (c == 0) {
+      c = Integer.compare(algorithm, o.algorithm);
+    }
+    if (c == 0) {
+      c = Integer.compare(digestType, o.digestType);
+    }
+    return c != 0 ? c : Arrays.compareUnsigned(digest, o.digest);
+  }
+
+  /** The DS presentation form, {@code 12345 13 2 ABCD…}. */
+  @Override
+  public String toString() {
+    return keyTag + " " + algorithm + " " + digestType + " "
+        + HexFormat.of().formatHex(digest).toUpperCase(Locale.ROOT);
+  }
+}

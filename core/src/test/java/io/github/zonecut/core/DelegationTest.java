@@ -1,0 +1,136 @@
+package io.github.zonecut.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.Name;
+
+class DelegationTest {
+  private static final Name CHILD = n("child.example.");
+  private static final DsData DS1 = new DsData(12345, 13, 2, digest(1));
+  private static final DsData DS2 = new DsData(54321, 13, 2, digest(2));
+
+  private static byte[] digest(int fill) {
+    byte[] d = new byte[32];
+    java.util.Arrays.fill(d, (byte) fill);
+    return d;
+  }
+
+  private static Name n(String s) {
+    return Name.fromConstantString(s);
+  }
+
+  private static InetAddress ip(String s) throws Exception {
+    return InetAddress.getByName(s); // literals only: no lookup
+  }
+
+  @Test
+  void glueForOutOfBailiwickNameServerIsRefused() {
+    assertThatThrownBy(() -> Delegation.builder(CHILD)
+        .glue(n("ns.notchild.example."), ip("192.0.2.1")).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("out-of-bailiwick")
+        .hasMessageContaining("ns.notchild.example.");
+  }
+
+  @Test
+  void glueOnlyForListedNameServers() {
+    assertThatThrownBy(() -> new Delegation(CHILD, Set.of(n("ns1.child.example.")),
+        Map.of(n("ns2.child.example."), Set.of(ip("192.0.2.1"))), Set.of(), 1, 1, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("not a name server");
+  }
+
+  @Test
+  void otherValidation() {
+    assertThatThrownBy(() -> Delegation.builder(CHILD).build())
+        .hasMessageContaining("no name server");
+    assertThatThrownBy(() -> Delegation.builder(Name.root).nameservers(n("a.")).build())
+        .hasMessageContaining("root");
+    assertThatThrownBy(() -> Delegation.builder(CHILD).nameservers(n("a.")).nsTtl(-1).build())
+        .hasMessageContaining("NS TTL");
+    assertThatThrownBy(() -> Delegation.builder(CHILD).nameservers(n("rel")).build())
+        .hasMessageContaining("absolute");
+    assertThatThrownBy(() -> Delegation.builder(CHILD).glue(n("ns.child.example.")).build())
+        .hasMessageContaining("empty glue");
+  }
+
+  @Test
+  void namesCompareCaseInsensitively() throws Exception {
+    Delegation a = Delegation.builder(CHILD).nameservers(n("NS1.Other.NET."))
+        .glue(n("ns.child.example."), ip("192.0.2.1")).build();
+    Delegation b = Delegation.builder(n("CHILD.example.")).nameservers(n("ns1.other.net."))
+        .glue(n("NS.CHILD.EXAMPLE."), ip("192.0.2.1")).build();
+    assertThat(a).isEqualTo(b);
+    assertThat(a.diff(b).isEmpty()).isTrue();
+  }
+
+  @Test
+  void diffOfATypicalChange() throws Exception {
+    Delegation current = Delegation.builder(CHILD)
+        .glue(n("ns1.child.example."), ip("192.0.2.1"))
+        .glue(n("ns2.child.example."), ip("192.0.2.2"))
+        .nameservers(n("ns.other.net."))
+        .ds(DS1).build();
+    Delegation desired = Delegation.builder(CHILD)
+        .glue(n("ns1.child.example."), ip("192.0.2.1"), ip("2001:db8::1"))
+        .nameservers(n("ns.other.net."), n("ns.third.org."))
+        .ds(DS1, DS2).dsTtl(300).build();
+    DelegationDelta d = current.diff(desired);
+    assertThat(d.nsToAdd()).containsExactly(n("ns.third.org."));
+    assertThat(d.nsToRemove()).containsExactly(n("ns2.child.example."));
+    assertThat(d.glueToDelete()).containsExactly(n("ns2.child.example."));
+    assertThat(d.glueToReplace()).containsOnlyKeys(n("ns1.child.example."));
+    assertThat(d.glueToReplace().get(n("ns1.child.example.")))
+        .containsExactlyInAnyOrder(ip("192.0.2.1"), ip("2001:db8::1"));
+    assertThat(d.dsToAdd()).containsExactly(DS2);
+    assertThat(d.dsToRemove()).isEmpty();
+    assertThat(d.dsTtl()).hasValue(300);
+    assertThat(d.nsTtl()).isEmpty();
+    assertThat(d.applyTo(current)).isEqualTo(desired);
+  }
+
+  @Test
+  void glueTtlChangeRewritesAllGlue() throws Exception {
+    Delegation current = Delegation.builder(CHILD)
+        .glue(n("ns1.child.example."), ip("192.0.2.1")).build();
+    Delegation desired = Delegation.builder(CHILD)
+        .glue(n("ns1.child.example."), ip("192.0.2.1")).glueTtl(60).build();
+    DelegationDelta d = current.diff(desired);
+    assertThat(d.glueTtl()).hasValue(60);
+    assertThat(d.glueToReplace()).containsOnlyKeys(n("ns1.child.example."));
+  }
+
+  @Test
+  void deltaRefusesAnotherChild() throws Exception {
+    Delegation a = Delegation.builder(CHILD).nameservers(n("ns.other.net.")).build();
+    Delegation b = Delegation.builder(n("other.example.")).nameservers(n("ns.other.net."))
+        .build();
+    assertThatThrownBy(() -> a.diff(b)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> a.diff(a).applyTo(b)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void dsDataComparesDigestBytesAndMapsToDnsjava() {
+    DsData x = new DsData(1, 8, 2, digest(0xAB));
+    DsData y = new DsData(1, 8, 2, digest(0xAB));
+    assertThat(x).isEqualTo(y).hasSameHashCodeAs(y);
+    assertThat(x.toString()).isEqualTo("1 8 2 " + "AB".repeat(32));
+    assertThat(new DsData(1, 8, 200, new byte[] {1}).toString()).isEqualTo("1 8 200 01");
+    DSRecord r = x.toRecord(CHILD, 3600);
+    assertThat(DsData.of(r)).isEqualTo(x);
+    byte[] digest = x.digest();
+    digest[0] = 0;
+    assertThat(x.digest()[0]).isEqualTo((byte) 0xAB);
+    assertThatThrownBy(() -> new DsData(70000, 8, 2, new byte[] {1}))
+        .hasMessageContaining("key tag");
+    assertThatThrownBy(() -> new DsData(1, 8, 2, new byte[0])).hasMessageContaining("empty");
+    assertThatThrownBy(() -> new DsData(1, 8, 2, new byte[20])).hasMessageContaining("32-octet");
+    assertThatThrownBy(() -> new DsData(1, 8, 4, new byte[32])).hasMessageContaining("48-octet");
+  }
+}
