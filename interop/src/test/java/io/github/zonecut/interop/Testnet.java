@@ -47,7 +47,7 @@ import org.xbill.DNS.Update;
  *       {@code new.parent.test.} (signed, no DS in the parent: insecure; KEY {@link #sig0New()}),
  *       {@code bogus.parent.test.} (wrong DS in the parent: bogus),
  *       {@code operator.test.} (signed; {@code _sig0key.{child}._signal.ns1.operator.test. KEY} for
- *       both children); the child zones accept DDNS with {@link #tsig()}</td></tr>
+ *       both children); {@code child} and {@code new} accept DDNS with {@link #tsig()}</td></tr>
  *   <tr><td>{@link #resolver()} (5353)</td><td>Unbound</td>
  *       <td>validating, trust anchor {@link #trustAnchor()}, one stub-zone per zone</td></tr>
  * </table>
