@@ -78,6 +78,51 @@ class DnsServerTest {
   }
 
   @Test
+  void idleTcpConnectionsAreClosed() throws Exception {
+    try (DnsServer server = new DnsServer(4, java.time.Duration.ofMillis(300));
+        Socket s = new Socket()) {
+      s.connect(server.listen(ECHO), 1000);
+      s.setSoTimeout(10_000);
+      assertThat(s.getInputStream().read()).isEqualTo(-1); // closed by the server, not timed out
+    }
+  }
+
+  @Test
+  void aNewConnectionAtTheLimitEvictsTheLeastRecentlyActive() throws Exception {
+    try (DnsServer server = new DnsServer(2, java.time.Duration.ofMinutes(5));
+        Socket first = new Socket();
+        Socket second = new Socket();
+        Socket third = new Socket()) {
+      InetSocketAddress a = server.listen(ECHO);
+      first.connect(a, 1000);
+      second.connect(a, 1000);
+      assertThat(tcpEcho(second, (byte) 9)).isEqualTo((byte) 9); // second is now the most active
+      third.connect(a, 1000);
+      first.setSoTimeout(10_000);
+      assertThat(first.getInputStream().read()).isEqualTo(-1);
+      assertThat(tcpEcho(third, (byte) 5)).isEqualTo((byte) 5);
+      assertThat(tcpEcho(second, (byte) 7)).isEqualTo((byte) 7);
+    }
+  }
+
+  private static byte tcpEcho(Socket s, byte b) throws Exception {
+    s.setSoTimeout(2000);
+    s.getOutputStream().write(new byte[] {0, 1, b});
+    s.getOutputStream().flush();
+    DataInputStream in = new DataInputStream(s.getInputStream());
+    assertThat(in.readUnsignedShort()).isEqualTo(1);
+    return in.readByte();
+  }
+
+  @Test
+  void rejectsNonsenseLimits() {
+    assertThatThrownBy(() -> new DnsServer(0, java.time.Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new DnsServer(1, java.time.Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void closeIsIdempotentAndFreesThePort() throws Exception {
     DnsServer server = new DnsServer();
     InetSocketAddress a = server.listen(ECHO);
