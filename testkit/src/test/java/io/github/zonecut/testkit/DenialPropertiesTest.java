@@ -36,7 +36,7 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  * dnsjava's validator finds every answer and every denial SECURE, and the RCODE matches the
  * zone's contents.
  */
-class DenialProperties {
+class DenialPropertiesTest {
   private static final List<Integer> TYPES = List.of(Type.A, Type.TXT, Type.AAAA);
 
   @Provide
