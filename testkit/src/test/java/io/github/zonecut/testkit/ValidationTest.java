@@ -156,6 +156,18 @@ class ValidationTest {
   }
 
   @Test
+  void validatorWalksDownFromTheAnchorThroughTheRecursiveEndpoint() throws IOException {
+    Endpoint recursive = hierarchy.recursive();
+    recursive.clearRecentQueries();
+    send(validator(), "www.p256.test.", Type.A);
+    assertThat(recursive.recentQueries())
+        .extracting(m -> m.getQuestion().getName().toString() + "/" + Type.string(m.getQuestion().getType()))
+        .contains("www.p256.test./A", "test./DNSKEY", "p256.test./DS", "p256.test./DNSKEY");
+    assertThat(recursive.recentQueries())
+        .allSatisfy(m -> assertThat(m.getHeader().getFlag(Flags.CD)).isTrue());
+  }
+
+  @Test
   void trustAnchorIsTheTopZonesDs() {
     assertThat(hierarchy.trustAnchors()).hasSize(1);
     assertThat(hierarchy.trustAnchors().get(0).getName()).isEqualTo(Dns.name("test."));
