@@ -70,7 +70,9 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
    * A builder; answers and failures are delivered on {@code executor}.
    *
    * @param executor runs the completion of every returned stage (and whatever the caller chains
-   *     on it without an explicit executor)
+   *     on it without an explicit executor). A direct executor ({@code Runnable::run}) runs them
+   *     on the selector thread: the fastest choice, for callbacks that never block; anything
+   *     that blocks there stalls every exchange of that thread.
    */
   public static Builder builder(Executor executor) {
     return new Builder(executor);
