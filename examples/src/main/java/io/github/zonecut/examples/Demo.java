@@ -201,7 +201,7 @@ public final class Demo {
       Sig0PublicKey receiverPublic = receiverKeyFromDns(lookup);
       sendBootstrap(transport, sig0, childKey, update, receiverPublic, parent);
       keyState(transport, executor, sig0, childKey, update, receiverPublic, parent);
-      multiSigner(clock.instant());
+      multiSigner();
       bogusParent(dns, transport, executor, overrides);
     } finally {
       executor.shutdownNow();
@@ -417,95 +417,24 @@ public final class Demo {
 
   // ------------------------------------------------------------------ 5. multi-signer
 
-  private void multiSigner(Instant now) {
+  private void multiSigner() {
     section("Multi-signer: a second signer joins (draft-ietf-dnsop-dnssec-automation §5.3)");
-    Random random = new Random(8901);
-    Instant longAgo = now.minus(Duration.ofDays(30));
-    SignerId alpha = SignerId.of("alpha");
-    SignerId bravo = SignerId.of("bravo");
-    DnsKey alphaKsk = DnsKey.of(KeyRole.KSK, 13, randomKey(random));
-    DnsKey alphaZsk = DnsKey.of(KeyRole.ZSK, 13, randomKey(random));
-    DnsKey bravoKsk = DnsKey.of(KeyRole.KSK, 13, randomKey(random));
-    DnsKey bravoZsk = DnsKey.of(KeyRole.ZSK, 13, randomKey(random));
-    Set<Name> alphaNs = Set.of(Name.fromConstantString("ns1.alpha.example."),
-        Name.fromConstantString("ns2.alpha.example."));
-    Set<Name> bravoNs = Set.of(Name.fromConstantString("ns1.bravo.example."),
-        Name.fromConstantString("ns2.bravo.example."));
-    SignerSnapshot a = signer(alpha, alphaKsk, alphaZsk, alphaNs, longAgo);
-    SignerSnapshot b = signer(bravo, bravoKsk, bravoZsk, bravoNs, longAgo);
-    ParentServerView parentView = new ParentServerView("ns1.parent.test.",
-        Observed.of(Set.of(DsRecord.of(CHILD, alphaKsk, DsRecord.SHA256)), 3600, longAgo),
-        Observed.of(alphaNs, 3600, longAgo));
-    ZoneSnapshot snapshot = new ZoneSnapshot(CHILD, List.of(a, b), ParentSnapshot.of(parentView),
-        Duration.ofSeconds(5));
-    say("group       {alpha} signs %s; bravo (own KSK %d, ZSK %d) is to join", CHILD,
-        bravoKsk.keyTag(), bravoZsk.keyTag());
-
-    Plan plan = Planner.create().plan(snapshot, Intent.group(alpha, bravo), ParentPolicy.DEFAULT,
-        now);
-    if (!(plan instanceof Plan.Act act)) {
-      throw new DemoFailure("the planner did not start the join: " + plan);
+    say("group       {alpha} signs %s (KSK + ZSK, ECDSA P-256); bravo is to join", CHILD);
+    MultiSignerJoin.Outcome join = MultiSignerJoin.run(CHILD);
+    if (!(join.first() instanceof Plan.Act act)) {
+      throw new DemoFailure("the planner did not start the join: " + join.first());
     }
-    say("plan        %d step(s) to execute now, each safe in the observed state:",
-        act.steps().size());
+    say("first plan  %d step(s), each safe in the observed state:", act.steps().size());
     for (PlannedStep s : act.steps()) {
-      say("  %-14s %s", s.draftStep().isEmpty() ? "(zonecut)" : s.draftStep(), describe(s.step()));
-      say("  %-14s   why: %s", "", s.reason());
+      say("  %-14s %s", s.draftStep(), MultiSignerJoin.describe(s.step()));
+      say("  %-14s why: %s", "", s.reason());
     }
-    say("then        observe, plan again: waits (DNSKEY-Wait-Time), CDS, parent DS, NS, CSYNC ...");
-    boolean copiesZsks = act.steps().stream().map(PlannedStep::step)
-        .anyMatch(s -> s instanceof Step.AddDnskeys add
-            && (add.keys().contains(alphaZsk) || add.keys().contains(bravoZsk)));
-    expect(copiesZsks, "the first steps of a join publish the other signer's ZSK (§5.3 step 3)");
-  }
-
-  private static byte[] randomKey(Random random) {
-    byte[] key = new byte[64]; // ECDSA P-256 public key size
-    random.nextBytes(key);
-    return key;
-  }
-
-  private static SignerSnapshot signer(SignerId id, DnsKey ksk, DnsKey zsk, Set<Name> ns,
-      Instant since) {
-    return new SignerSnapshot(id, EnumSet.allOf(Capability.class),
-        List.of(OwnedKey.of(ksk, KeyRole.KSK), OwnedKey.of(zsk, KeyRole.ZSK)), ns,
-        new Observed<>(true, Duration.ZERO, since),
-        Observed.of(Set.of(ksk, zsk), 3600, since),
-        new Observed<>(Signing.of(Set.of(zsk), Set.of(ksk)), Duration.ofSeconds(3600), since),
-        Observed.of(Set.of(), 3600, since),
-        Observed.of(Set.of(), 3600, since),
-        Observed.of(ns, 3600, since),
-        Observed.of(false, 3600, since),
-        Duration.ofSeconds(3600));
-  }
-
-  private static String describe(Step step) {
-    if (step instanceof Step.AddDnskeys add) {
-      return step.signer() + ": add DNSKEY " + tags(add.keys());
+    say("executed in a simulated world (signers act at once, the parent an hour after a signal):");
+    for (String line : join.log()) {
+      say("  %s", line);
     }
-    if (step instanceof Step.RemoveDnskeys remove) {
-      return step.signer() + ": remove DNSKEY " + tags(remove.keys());
-    }
-    if (step instanceof Step.SetCds cds) {
-      return step.signer() + ": publish CDS " + cds.cds().stream().map(d -> d.keyTag() + "")
-          .collect(Collectors.joining(", ", "{", "}"));
-    }
-    if (step instanceof Step.SetNs ns) {
-      return step.signer() + ": NS " + ns.ns();
-    }
-    if (step instanceof Step.SetCsync csync) {
-      return step.signer() + (csync.present() ? ": publish CSYNC" : ": remove CSYNC");
-    }
-    return step.toString();
-  }
-
-  private static String tags(Set<DnsKey> keys) {
-    List<String> tags = new ArrayList<>();
-    for (DnsKey k : keys) {
-      tags.add(k.keyTag() + (k.isSep() ? " (KSK)" : " (ZSK)"));
-    }
-    tags.sort(null);
-    return String.join(", ", tags);
+    say("result      %s", MultiSignerJoin.summary(join));
+    expect(join.succeeded(), "the join did not complete glitch-free: " + MultiSignerJoin.summary(join));
   }
 
   // ------------------------------------------------------------------ 6. safety
