@@ -25,24 +25,8 @@ import io.github.zonecut.keystate.KeyStateInquiryClient;
 import io.github.zonecut.keystate.RegistryPolicy;
 import io.github.zonecut.keystate.TrustRegistry;
 import io.github.zonecut.keystate.VerificationPolicy;
-import io.github.zonecut.multisigner.Capability;
-import io.github.zonecut.multisigner.DnsKey;
-import io.github.zonecut.multisigner.DsRecord;
-import io.github.zonecut.multisigner.Intent;
-import io.github.zonecut.multisigner.KeyRole;
-import io.github.zonecut.multisigner.Observed;
-import io.github.zonecut.multisigner.OwnedKey;
-import io.github.zonecut.multisigner.ParentPolicy;
-import io.github.zonecut.multisigner.ParentServerView;
-import io.github.zonecut.multisigner.ParentSnapshot;
 import io.github.zonecut.multisigner.Plan;
 import io.github.zonecut.multisigner.PlannedStep;
-import io.github.zonecut.multisigner.Planner;
-import io.github.zonecut.multisigner.SignerId;
-import io.github.zonecut.multisigner.SignerSnapshot;
-import io.github.zonecut.multisigner.Signing;
-import io.github.zonecut.multisigner.Step;
-import io.github.zonecut.multisigner.ZoneSnapshot;
 import io.github.zonecut.sig0.Sig0Algorithm;
 import io.github.zonecut.sig0.Sig0Config;
 import io.github.zonecut.sig0.Sig0KeyLookup;
@@ -60,12 +44,8 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -73,7 +53,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.KEYRecord;
@@ -229,7 +208,7 @@ public final class Demo {
         .start();
     say("zones       test. (trust anchor) -> parent.test. -> child.parent.test. (all signed)");
     for (Record r : dsync) {
-      say("published   %s", r);
+      say("published   %s", r.toString().replace('\t', ' '));
     }
     say("receiver    %s (A 127.0.0.1) answers at %s", RECEIVER,
         dns.nameserver(RECEIVER.toString()).dnsEndpoint());
@@ -372,7 +351,7 @@ public final class Demo {
       DiscoveryResult.Found update, Sig0PublicKey receiverPublic, ParentReceiver parent)
       throws Exception {
     section("The UPDATE, sent over TCP to the discovered endpoint");
-    say("receiver key %s KEY ... key tag %d, found SECURE in the DNS", RECEIVER,
+    say("parent key  %s KEY, key tag %d, found SECURE in the DNS", RECEIVER,
         receiverPublic.keyTag());
     byte[] wire = Sig0Signer.create(sig0).sign(bootstrapMessage(childKey), childKey);
     DnsEndpoint to = update.endpoints().get(0);
@@ -443,7 +422,7 @@ public final class Demo {
       EndpointOverrides overrides) throws Exception {
     section("Safety: the parent's DS no longer matches its key");
     dns.zone("parent.test.").setParentDs(ParentDs.WRONG);
-    say("test.      now publishes a DS for parent.test. that matches no DNSKEY");
+    say("test.       now publishes a DS for parent.test. that matches no DNSKEY");
     // a fresh lookup: nothing validated earlier is cached
     DsyncDiscovery discovery = DsyncDiscovery.builder(validatingLookup(dns, transport, executor))
         .codepoints(CODEPOINTS)

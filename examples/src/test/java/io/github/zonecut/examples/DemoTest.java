@@ -35,6 +35,7 @@ class DemoTest {
         .contains("answer NOERROR")
         .contains("KEY_BOOTSTRAP_AUTO")
         .contains("§5.3 step 3")
+        .contains("glitch checker: no cache combination fails")
         .contains("=> REFUSED BOGUS")
         .contains("Demo complete")
         .doesNotContain("DEMO FAILED");
