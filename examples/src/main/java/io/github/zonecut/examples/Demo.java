@@ -40,8 +40,11 @@ import io.github.zonecut.testkit.Fault;
 import io.github.zonecut.testkit.ParentDs;
 import io.github.zonecut.testkit.SigningAlgorithm;
 import io.github.zonecut.testkit.TestHierarchy;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,8 +108,12 @@ public final class Demo {
 
   /** Runs the demo on standard output and exits with its status (0 on success). */
   public static void main(String[] args) {
-    int status = run(System.out);
-    System.out.flush();
+    // UTF-8 whatever the locale: the narration cites sections (§), and a container's POSIX
+    // locale would print them as '?'
+    PrintStream out =
+        new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    int status = run(out);
+    out.flush();
     // the exit also ends any JDK-internal helper thread a library left behind
     System.exit(status);
   }
