@@ -94,7 +94,8 @@ public final class Demo {
   static final Name RECEIVER = Name.fromConstantString("ddns.parent.test.");
   /** The port the DSYNC records name; the testkit endpoint's real port is mapped in by override. */
   private static final int DSYNC_PORT = 53;
-  private static final Duration WAIT = Duration.ofSeconds(10);
+  /** Generous: a loaded CI machine may be slow, and nothing here waits unless something is wrong. */
+  private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Codepoints CODEPOINTS = Codepoints.DEFAULT;
 
   private final PrintStream out;
@@ -229,7 +230,7 @@ public final class Demo {
     return ValidatingLookup.builder(transport, dns.recursive().dnsEndpoint(), executor)
         .trustAnchors(dns.trustAnchors())
         .clock(dns.clock())
-        .timeout(Duration.ofSeconds(3))
+        .timeout(Duration.ofSeconds(5))
         .build();
   }
 
