@@ -6,6 +6,7 @@
  */
 module io.github.zonecut.keystate {
   requires transitive io.github.zonecut.core;
+  requires transitive io.github.zonecut.sig0;
   requires transitive java.sql;
   requires org.slf4j;
   requires static org.jspecify;

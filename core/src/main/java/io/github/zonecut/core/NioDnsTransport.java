@@ -1,5 +1,6 @@
 package io.github.zonecut.core;
 
+import io.github.zonecut.core.internal.Checks;
 import io.github.zonecut.core.DnsTransportException.Reason;
 import io.github.zonecut.core.internal.ExchangeCallback;
 import io.github.zonecut.core.internal.NioEngine;
@@ -87,9 +88,7 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
     Objects.requireNonNull(endpoint, "endpoint");
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(protocol, "protocol");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout must be positive: " + timeout);
-    }
+    Checks.positive("timeout", timeout);
     CompletableFuture<DnsResponse> future = new CompletableFuture<>();
     engine.submit(endpoint.socketAddress(), request.wireUnsafe(), request.question(),
         request.idAssignable(), protocol == TransportProtocol.TCP, timeout.toNanos(),
@@ -146,7 +145,8 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
 
     @Override
     public void answered(byte[] wire, Message message, InetSocketAddress from, boolean tcp) {
-      DnsResponse r = new DnsResponse(wire, message, DnsEndpoint.of(from),
+      // the engine allocated wire for this answer alone; no second copy
+      DnsResponse r = DnsResponse.adopt(wire, message, DnsEndpoint.of(from),
           tcp ? TransportProtocol.TCP : TransportProtocol.UDP);
       deliver(() -> future.complete(r));
     }

@@ -161,8 +161,8 @@ public final class Sig0Peers implements AutoCloseable {
   }
 
   /**
-   * Starts miekg/dns as a SIG(0)-verifying UPDATE endpoint on a free loopback UDP port ({@code
-   * sig0tool serve}). It answers NOERROR when the signature verifies, NOTAUTH for a bad signature or
+   * Starts miekg/dns as a SIG(0)-verifying UPDATE endpoint on a free loopback port, UDP and TCP
+   * ({@code sig0tool serve}; the exact received bytes are verified). It answers NOERROR when the signature verifies, NOTAUTH for a bad signature or
    * an unknown key, REFUSED when unsigned, prints one line per message ({@code VERIFIED name},
    * {@code BADSIG: …}, {@code UNKNOWN-KEY name}, {@code UNSIGNED}) and exits after {@code count}
    * messages. Close the returned server to stop it early.

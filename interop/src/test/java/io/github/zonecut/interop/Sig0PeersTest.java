@@ -69,6 +69,21 @@ class Sig0PeersTest {
   }
 
   @Test
+  void miekgServerVerifiesOverTcp(Sig0Peers peers) {
+    BindKeyFiles key = peers.keygen("ECDSAP256SHA256", "child.parent.test.");
+    try (Sig0Server server = peers.miekgServe(1, key)) {
+      String script = "server 127.0.0.1 " + server.address().getPort() + "\nzone parent.test.\n"
+          + "update add " + RR + "\nsend\n";
+
+      ToolResult accepted = peers.nsupdate(script, "-v", "-k", key.privateFile().toString());
+
+      assertThat(accepted.exitCode()).as(accepted.describe()).isZero();
+      assertThat(server.awaitExit(Duration.ofSeconds(10)))
+          .singleElement().asString().contains(" tcp ").contains("VERIFIED child.parent.test.");
+    }
+  }
+
+  @Test
   void keygenWritesAKeyRecordWithTheRequestedAlgorithm(Sig0Peers peers) {
     BindKeyFiles rsa = peers.keygen("RSASHA256", "signer.example.");
 

@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A running {@code sig0tool serve}: miekg/dns verifying SIG(0) on UDP UPDATEs sent to {@link
- * #address()}. Made by {@link Sig0Peers#miekgServe}; close it (try-with-resources) to stop it.
+ * A running {@code sig0tool serve}: miekg/dns verifying SIG(0) on UPDATEs sent to {@link
+ * #address()} over UDP or TCP. Made by {@link Sig0Peers#miekgServe}; close it (try-with-resources) to stop it.
  */
 public final class Sig0Server implements AutoCloseable {
 
@@ -45,19 +45,15 @@ public final class Sig0Server implements AutoCloseable {
     }
   }
 
-  /** Waits until the UDP port is bound: then our own bind attempt fails. Bounded to 10 s. */
+  /** Waits until the UDP and TCP ports are bound: then our own binds fail. Bounded to 10 s. */
   private void awaitListening() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException("sig0tool serve exited early: " + output());
       }
-      try (DatagramSocket probe = new DatagramSocket(null)) {
-        probe.bind(address);
-      } catch (BindException e) {
+      if (taken(false) && taken(true)) {
         return;
-      } catch (SocketException e) {
-        throw new UncheckedIOException(e);
       }
       try {
         Thread.sleep(20);
@@ -70,7 +66,26 @@ public final class Sig0Server implements AutoCloseable {
     throw new IllegalStateException("sig0tool serve did not bind " + address + " within 10 s");
   }
 
-  /** Where to send the UPDATEs (UDP). */
+  private boolean taken(boolean tcp) {
+    try {
+      if (tcp) {
+        try (ServerSocket probe = new ServerSocket()) {
+          probe.bind(address);
+        }
+      } else {
+        try (DatagramSocket probe = new DatagramSocket(null)) {
+          probe.bind(address);
+        }
+      }
+      return false;
+    } catch (BindException e) {
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Where to send the UPDATEs (UDP or TCP, same port). */
   public InetSocketAddress address() {
     return address;
   }

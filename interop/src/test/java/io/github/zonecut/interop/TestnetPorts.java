@@ -18,6 +18,9 @@ public record TestnetPorts(int tld, int parent, int child, int resolver) {
   /** System property moving all four ports: base+10, base+20, base+30, base+53. */
   public static final String PORT_BASE_PROPERTY = "zonecut.interop.portBase";
 
+  /** Environment variable doing the same (the system property wins), e.g. one per work tree. */
+  public static final String PORT_BASE_ENV = "ZONECUT_INTEROP_PORT_BASE";
+
   /** The ports of the shared recipe: 5310, 5320, 5330, 5353. */
   public static final TestnetPorts DEFAULT = ofBase(5300);
 
@@ -39,9 +42,15 @@ public record TestnetPorts(int tld, int parent, int child, int resolver) {
     return new TestnetPorts(base + 10, base + 20, base + 30, base + 53);
   }
 
-  /** {@link #DEFAULT}, or {@link #ofBase} of the {@value #PORT_BASE_PROPERTY} system property. */
+  /**
+   * {@link #ofBase} of the {@value #PORT_BASE_PROPERTY} system property, else of the {@value
+   * #PORT_BASE_ENV} environment variable, else {@link #DEFAULT}.
+   */
   public static TestnetPorts configured() {
     String base = System.getProperty(PORT_BASE_PROPERTY);
+    if (base == null || base.isBlank()) {
+      base = System.getenv(PORT_BASE_ENV);
+    }
     if (base == null || base.isBlank()) {
       return DEFAULT;
     }

@@ -124,6 +124,17 @@ class TestnetResolutionTest {
   }
 
   @Test
+  void theSecureChildsDsInTheParentMatchesItsKey(Testnet net) {
+    List<Record> inParent = answers(Testnet.query(net.parent(), "child.parent.test.", Type.DS, false),
+        Type.DS);
+
+    assertThat(List.<Record>copyOf(net.childDs("child.parent.test."))).hasSize(1)
+        .containsExactlyElementsOf(inParent);
+    assertThat(answers(Testnet.query(net.parent(), "new.parent.test.", Type.DS, false), Type.DS))
+        .isEmpty();
+  }
+
+  @Test
   void authoritativeServersAnswerWithoutRecursion(Testnet net) {
     assertThat(Testnet.query(net.parent(), "parent.test.", Type.SOA, false).getRcode())
         .isEqualTo(Rcode.NOERROR);

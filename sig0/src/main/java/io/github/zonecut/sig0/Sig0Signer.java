@@ -4,6 +4,7 @@ import io.github.zonecut.core.MalformedDataException;
 import io.github.zonecut.core.ZonecutException;
 import io.github.zonecut.core.ZonecutTypes;
 import io.github.zonecut.sig0.internal.Sig0Crypto;
+import io.github.zonecut.sig0.internal.SignaturePool;
 import io.github.zonecut.sig0.internal.WireScan;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
@@ -23,9 +24,11 @@ import org.xbill.DNS.Message;
  */
 public final class Sig0Signer {
   private final Sig0Config config;
+  private final SignaturePool signatures;
 
   private Sig0Signer(Sig0Config config) {
     this.config = config;
+    this.signatures = new SignaturePool(config.provider());
   }
 
   /** A signer with the given configuration (provider, clock, signing window). */
@@ -112,14 +115,16 @@ public final class Sig0Signer {
     System.arraycopy(signer, 0, prefix, WireScan.SIG_FIXED, signer.length);
     byte[] sig;
     try {
-      Signature s = Signature.getInstance(Sig0Crypto.signatureName(alg), config.provider());
+      Signature s = signatures.borrow(alg);
       s.initSign(key.signingKey());
       s.update(prefix);
       if (query != null) {
         s.update(query);
       }
       s.update(unsigned);
-      sig = Sig0Crypto.toDnsSignature(alg, s.sign());
+      byte[] jca = s.sign();
+      signatures.release(alg, s);
+      sig = Sig0Crypto.toDnsSignature(alg, jca);
     } catch (GeneralSecurityException e) {
       throw new ZonecutException("SIG(0) signing with " + pub + " failed: " + e.getMessage(), e);
     }

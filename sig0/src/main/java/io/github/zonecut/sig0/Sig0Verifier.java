@@ -3,6 +3,7 @@ package io.github.zonecut.sig0;
 import io.github.zonecut.core.MalformedDataException;
 import io.github.zonecut.core.ZonecutTypes;
 import io.github.zonecut.sig0.internal.Sig0Crypto;
+import io.github.zonecut.sig0.internal.SignaturePool;
 import io.github.zonecut.sig0.internal.WireScan;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -40,12 +41,14 @@ public final class Sig0Verifier {
   private final @Nullable Sig0ReplayGuard replayGuard;
   private final Set<Sig0ResponseForm> responseForms;
   private final ConcurrentHashMap<Sig0PublicKey, PublicKey> decoded = new ConcurrentHashMap<>();
+  private final SignaturePool signatures;
 
   private Sig0Verifier(Builder b) {
     this.config = b.config;
     this.keys = b.keys;
     this.replayGuard = b.replayGuard;
     this.responseForms = Set.copyOf(b.responseForms);
+    this.signatures = new SignaturePool(config.provider());
   }
 
   /** A builder verifying against {@code keys}, with defaults for everything else. */
@@ -115,7 +118,8 @@ public final class Sig0Verifier {
       return new Sig0Outcome.UnknownKey(signer, alg, scan.keyTag, "algorithm " + alg + " is not supported");
     }
     List<Sig0PublicKey> candidates = keys.find(signer, alg, scan.keyTag);
-    byte @Nullable [] jcaSig = Sig0Crypto.toJcaSignature(scan.algorithm, scan.signature(wire));
+    byte[] signature = scan.signature(wire);
+    byte @Nullable [] jcaSig = Sig0Crypto.toJcaSignature(scan.algorithm, signature);
     String failure = "no key with this owner, algorithm and key tag";
     boolean anyKey = false;
     for (Sig0PublicKey key : candidates) {
@@ -131,7 +135,7 @@ public final class Sig0Verifier {
       anyKey = true;
       if (jcaSig != null && verifies(pk, alg.number(), scan, wire, query, jcaSig)) {
         if (replayGuard != null
-            && !replayGuard.firstSeen(scan.signerWire, scan.signature(wire), expiration + skew, now)) {
+            && !replayGuard.firstSeen(scan.signerWire, signature, expiration + skew, now)) {
           return new Sig0Outcome.Replayed(key);
         }
         return new Sig0Outcome.Verified(
@@ -148,7 +152,7 @@ public final class Sig0Verifier {
   private boolean verifies(
       PublicKey pk, int alg, WireScan scan, byte[] wire, byte[] query, byte[] jcaSig) {
     try {
-      Signature s = Signature.getInstance(Sig0Crypto.signatureName(alg), config.provider());
+      Signature s = signatures.borrow(alg);
       s.initVerify(pk);
       s.update(scan.rdataPrefix);
       if (query.length > 0) {
@@ -162,7 +166,9 @@ public final class Sig0Verifier {
       header[11] = (byte) ar;
       s.update(header);
       s.update(wire, 12, scan.sigStart - 12);
-      return s.verify(jcaSig);
+      boolean ok = s.verify(jcaSig);
+      signatures.release(alg, s);
+      return ok;
     } catch (GeneralSecurityException | RuntimeException e) {
       // A hostile signature can make a provider throw; that is a failed verification.
       return false;

@@ -5,8 +5,8 @@
  * returns the exact bytes to send; {@link io.github.zonecut.sig0.Sig0Verifier} checks the bytes
  * as received and answers with a {@link io.github.zonecut.sig0.Sig0Outcome} that maps onto an
  * RCODE (BADSIG, BADKEY, BADTIME, FORMERR). Keys are {@link io.github.zonecut.sig0.Sig0PublicKey}
- * and {@link io.github.zonecut.sig0.Sig0KeyPair}; {@code Sig0KeyFiles}
- * reads and writes BIND key files and PKCS#8 PEM; {@code Sig0KeyStore} is
+ * and {@link io.github.zonecut.sig0.Sig0KeyPair}; {@link io.github.zonecut.sig0.Sig0KeyFiles}
+ * reads and writes BIND key files and PKCS#8 PEM; {@link io.github.zonecut.sig0.Sig0KeyStore} is
  * the storage SPI.
  */
 @NullMarked

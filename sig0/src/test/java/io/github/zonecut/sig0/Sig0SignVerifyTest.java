@@ -202,6 +202,38 @@ class Sig0SignVerifyTest {
   }
 
   @Test
+  void signersAndVerifiersAreSafeToShareBetweenThreads() throws Exception {
+    Sig0Signer signer = Sig0Signer.create(CONFIG);
+    Sig0KeyPair ed = key(15);
+    Sig0KeyPair ec = key(13);
+    Sig0Verifier v = Sig0Verifier.builder(Sig0KeyLookup.of(ed.publicKey(), ec.publicKey()))
+        .config(CONFIG).build();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<Sig0Outcome>> results = new java.util.ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        Sig0KeyPair k = i % 2 == 0 ? ed : ec;
+        byte[] bad = i % 5 == 0 ? new byte[] {1} : null;
+        results.add(pool.submit(() -> v.verify(bad != null ? bad : signer.sign(update(), k))));
+      }
+      int verified = 0;
+      for (int i = 0; i < results.size(); i++) {
+        Sig0Outcome out = results.get(i).get();
+        if (i % 5 == 0) {
+          assertThat(out).isInstanceOf(Sig0Outcome.Malformed.class);
+        } else {
+          // ECDSA signatures are randomised, so every message is fresh; Ed25519 ones repeat.
+          assertThat(out).isInstanceOfAny(Sig0Outcome.Verified.class, Sig0Outcome.Replayed.class);
+          verified += out instanceof Sig0Outcome.Verified ? 1 : 0;
+        }
+      }
+      assertThat(verified).isGreaterThanOrEqualTo(80);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void toStringsHideSecrets() {
     Sig0KeyPair key = key(15);
     assertThat(key.toString()).doesNotContain("PrivateKey").contains("hidden");

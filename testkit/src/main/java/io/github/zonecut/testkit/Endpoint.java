@@ -1,10 +1,12 @@
 package io.github.zonecut.testkit;
 
+import io.github.zonecut.core.DnsEndpoint;
 import io.github.zonecut.testkit.internal.DnsServer;
 import io.github.zonecut.testkit.internal.Responder;
 import io.github.zonecut.testkit.internal.SignedZone;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -36,12 +38,15 @@ import org.xbill.DNS.SimpleResolver;
  */
 public final class Endpoint {
   private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
+  /** How many queries {@link #recentQueries()} keeps. */
+  public static final int RECENT_QUERIES = 256;
 
   private final @Nullable Name nameserver;
   private final Set<Name> zones;
   private final TestHierarchy hierarchy;
   private final DnsServer server;
   private final AtomicLong queries = new AtomicLong();
+  private final ArrayDeque<Message> recent = new ArrayDeque<>();
   private volatile @Nullable Fault fault;
   private volatile @Nullable List<SignedZone> frozen;
   private @Nullable InetSocketAddress address;
@@ -81,6 +86,11 @@ public final class Endpoint {
     return a;
   }
 
+  /** This endpoint as a zonecut {@link DnsEndpoint}, for a {@link io.github.zonecut.core.DnsTransport}. */
+  public DnsEndpoint dnsEndpoint() {
+    return DnsEndpoint.of(address());
+  }
+
   /** A new dnsjava resolver aimed at this endpoint (default timeout; set your own as needed). */
   public SimpleResolver resolver() {
     return new SimpleResolver(address());
@@ -89,6 +99,25 @@ public final class Endpoint {
   /** How many queries this endpoint has received (including ones a fault dropped). */
   public long queryCount() {
     return queries.get();
+  }
+
+  /**
+   * The last {@value #RECENT_QUERIES} queries this endpoint parsed, oldest first (copies): for
+   * tests that check what a client asked, and in which order.
+   */
+  public List<Message> recentQueries() {
+    synchronized (recent) {
+      List<Message> out = new ArrayList<>(recent.size());
+      recent.forEach(m -> out.add(m.clone()));
+      return out;
+    }
+  }
+
+  /** Forgets the {@link #recentQueries() recent queries}. */
+  public void clearRecentQueries() {
+    synchronized (recent) {
+      recent.clear();
+    }
   }
 
   /** Adopts {@code fault} for every query from now on, replacing any previous one. */
@@ -110,6 +139,10 @@ public final class Endpoint {
    * Pins the data this endpoint serves to the zones' current snapshots: later edits reach the
    * other endpoints but not this one, which then serves stale or divergent data (a secondary
    * that missed a NOTIFY, RFC 1996). {@link #thaw()} ends it.
+   *
+   * <p>To give one nameserver a zone-level fault alone, set the fault, freeze that nameserver and
+   * clear the fault: e.g. {@code child.setParentDs(ParentDs.WRONG); ns2.freeze();
+   * child.setParentDs(ParentDs.CORRECT);} leaves only {@code ns2} publishing the wrong DS.
    */
   public void freeze() {
     frozen = List.copyOf(hierarchy.snapshots(zones));
@@ -130,7 +163,7 @@ public final class Endpoint {
     return pinned != null ? pinned : hierarchy.snapshots(zones);
   }
 
-  private @Nullable Message standardAnswer(Message query) {
+  private Message standardAnswer(Message query) {
     return Responder.answer(query, data(), isRecursive());
   }
 
@@ -144,8 +177,14 @@ public final class Endpoint {
       formErr(wire).ifPresent(reply);
       return;
     }
-    if (f instanceof Fault.Silence) {
-      return;
+    synchronized (recent) {
+      if (recent.size() == RECENT_QUERIES) {
+        recent.removeFirst();
+      }
+      recent.addLast(query.clone());
+    }
+    if (f instanceof Fault.Silence || query.getHeader().getFlag(org.xbill.DNS.Flags.QR)) {
+      return; // a response is never answered: no reflection loops
     }
     if (f instanceof Fault.Scripted) {
       ReceivedQuery received = new ReceivedQuery(wire, query, tcp, () -> standardAnswer(query));

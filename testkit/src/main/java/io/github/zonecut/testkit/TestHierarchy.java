@@ -1,5 +1,6 @@
 package io.github.zonecut.testkit;
 
+import io.github.zonecut.core.EndpointOverrides;
 import io.github.zonecut.core.ZonecutTypes;
 import io.github.zonecut.testkit.internal.DnsServer;
 import io.github.zonecut.testkit.internal.SignedZone;
@@ -55,7 +56,9 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  * (RFC 4035 §2.4), unless the child is unsigned or {@link ParentDs} says otherwise. Every
  * nameserver name is given an address record (127.0.0.1) in the deepest zone that contains it,
  * unless the author gave one. Zones with no parent in the hierarchy are its tops; their DS
- * records are the {@link #trustAnchors() trust anchors}.
+ * records are the {@link #trustAnchors() trust anchors}. DNSKEY records the author adds at an
+ * apex (another signer's key, RFC 8901) join the zone's own keys in its signed DNSKEY RRset; the
+ * CDS, CDNSKEY, CSYNC, DSYNC or KEY records a test needs are added as ordinary records.
  *
  * <p>{@link #close()} stops the two server threads and closes every socket before returning.
  */
@@ -66,8 +69,12 @@ public final class TestHierarchy implements AutoCloseable {
   private final Endpoint recursive;
   private final DnsServer server;
 
-  private TestHierarchy(Builder b) throws IOException {
+  static {
+    // zone-file text may hold DSYNC, CSYNC or HSYNC records: register before any parsing
     ZonecutTypes.register();
+  }
+
+  private TestHierarchy(Builder b) throws IOException {
     this.clock = b.clock;
     Object lock = new Object();
     Map<Name, ZoneSpec> specs = new TreeMap<>(b.zones);
@@ -174,6 +181,17 @@ public final class TestHierarchy implements AutoCloseable {
    */
   public Endpoint recursive() {
     return recursive;
+  }
+
+  /**
+   * Overrides that send traffic for each nameserver name to its loopback endpoint, for zonecut
+   * components that follow NS or DSYNC targets (every glue address here is 127.0.0.1, so names,
+   * not addresses, tell the servers apart).
+   */
+  public EndpointOverrides endpointOverrides() {
+    EndpointOverrides.Builder b = EndpointOverrides.builder();
+    nameservers.forEach((name, e) -> b.name(name, e.dnsEndpoint()));
+    return b.build();
   }
 
   /** The clock the zones are signed with. */

@@ -135,6 +135,20 @@ public final class TestZone {
   }
 
   /**
+   * The zone as currently served, in master-file form (RFC 1035 §5): every record with its RRSIGs
+   * and NSECs, delegation data and glue included, one record a line in canonical order. Handy for
+   * debugging and for loading the same data into another server.
+   */
+  public String toMasterFile() {
+    StringBuilder sb = new StringBuilder();
+    for (RRset set : rrsets()) {
+      set.rrs(false).forEach(r -> sb.append(r).append('\n'));
+      set.sigs().forEach(r -> sb.append(r).append('\n'));
+    }
+    return sb.toString();
+  }
+
+  /**
    * Applies {@code edits} atomically and re-signs the zone (and its parent). If {@code edits}
    * throws, or leaves the zone without an apex SOA or NS RRset, nothing changes.
    *
@@ -174,12 +188,14 @@ public final class TestZone {
   }
 
   /**
-   * Re-signs the zone with fresh signatures valid around the hierarchy clock's current instant
-   * (for tests that move a mutable clock forward). The data and serial are unchanged.
+   * Re-signs every RRset with fresh signatures valid around the hierarchy clock's current instant
+   * (for tests that move a mutable clock forward). The data and serial are unchanged. Edits, by
+   * contrast, re-sign only the RRsets they change and those whose signatures are past the middle
+   * of their validity.
    */
   public TestZone resign() {
     synchronized (lock) {
-      publish();
+      sign(null);
     }
     return this;
   }
@@ -232,6 +248,10 @@ public final class TestZone {
 
   /** Signs the current content plus the derived delegation data; caller holds the lock. */
   void publish() {
+    sign(snapshot.get());
+  }
+
+  private void sign(@Nullable SignedZone previous) {
     List<Record> records = new ArrayList<>(content);
     for (TestZone child : children) {
       records.addAll(child.delegationData());
@@ -242,9 +262,11 @@ public final class TestZone {
             origin,
             records,
             keys,
+            now,
             now.minus(INCEPTION_SLACK),
             now.plus(validity),
-            signaturesCorrupted));
+            signaturesCorrupted,
+            previous));
   }
 
   /** What the parent holds at this zone's cut: NS, glue for in-bailiwick servers, DS. */

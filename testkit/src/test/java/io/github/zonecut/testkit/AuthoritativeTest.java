@@ -2,6 +2,7 @@ package io.github.zonecut.testkit;
 
 import static io.github.zonecut.testkit.Dns.send;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -169,6 +170,41 @@ class AuthoritativeTest {
     Message answer = Dns.udpExchange(junk, hierarchy.nameserver("ns1.test."));
     assertThat(answer.getHeader().getID()).isEqualTo(0x1234);
     assertThat(answer.getRcode()).isEqualTo(Rcode.FORMERR);
+  }
+
+  @Test
+  void ednsVersionOneGetsBadvers() throws Exception {
+    Message q = Dns.query("www.test.", Type.A);
+    q.addRecord(new org.xbill.DNS.OPTRecord(1232, 0, 1, 0), Section.ADDITIONAL);
+    Message m = Dns.udpExchange(q.toWire(), hierarchy.nameserver("ns1.test."));
+    assertThat(m.getRcode()).isEqualTo(Rcode.BADVERS);
+    assertThat(m.getOPT().getVersion()).isZero();
+    assertThat(m.getSection(Section.ANSWER)).isEmpty();
+  }
+
+  @Test
+  void otherOpcodesGetNotimpAndResponsesAreIgnored() throws Exception {
+    Message update = new org.xbill.DNS.Update(Dns.name("test."));
+    Message m = Dns.udpExchange(update.toWire(), hierarchy.nameserver("ns1.test."));
+    assertThat(m.getRcode()).isEqualTo(Rcode.NOTIMP);
+    Message response = Dns.query("www.test.", Type.A);
+    response.getHeader().setFlag(Flags.QR);
+    assertThatThrownBy(() -> Dns.udpExchange(response.toWire(), hierarchy.nameserver("ns1.test.")))
+        .isInstanceOf(java.net.SocketTimeoutException.class);
+  }
+
+  @Test
+  void recentQueryLogIsBounded() throws Exception {
+    Endpoint ns2 = hierarchy.nameserver("ns2.test.");
+    ns2.clearRecentQueries();
+    for (int i = 0; i < Endpoint.RECENT_QUERIES + 4; i++) {
+      Dns.udpExchange(Dns.query("q" + i + ".test.", Type.A).toWire(), ns2);
+    }
+    List<Message> log = ns2.recentQueries();
+    assertThat(log).hasSize(Endpoint.RECENT_QUERIES);
+    assertThat(log.get(0).getQuestion().getName()).isEqualTo(Dns.name("q4.test."));
+    assertThat(log.get(log.size() - 1).getQuestion().getName())
+        .isEqualTo(Dns.name("q" + (Endpoint.RECENT_QUERIES + 3) + ".test."));
   }
 
   @Test

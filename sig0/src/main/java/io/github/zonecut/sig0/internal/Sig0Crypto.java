@@ -174,19 +174,7 @@ public final class Sig0Crypto {
             throw new InvalidKeyException("not an RSA public key: " + key.getAlgorithm());
           }
           RSAPublicKey rsa = (RSAPublicKey) key;
-          byte[] e = unsigned(rsa.getPublicExponent());
-          byte[] n = unsigned(rsa.getModulus());
-          int head = e.length < 256 ? 1 : 3;
-          byte[] out = new byte[head + e.length + n.length];
-          if (head == 1) {
-            out[0] = (byte) e.length;
-          } else {
-            out[1] = (byte) (e.length >>> 8);
-            out[2] = (byte) e.length;
-          }
-          System.arraycopy(e, 0, out, head, e.length);
-          System.arraycopy(n, 0, out, head + e.length, n.length);
-          return out;
+          return KeyCodec.rsaPublic(rsa.getPublicExponent(), rsa.getModulus());
         }
       case 13:
       case 14:

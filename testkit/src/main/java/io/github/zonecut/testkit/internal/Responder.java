@@ -37,6 +37,14 @@ public final class Responder {
    */
   public static Message answer(Message query, Collection<SignedZone> zones, boolean recursive) {
     Message r = skeleton(query);
+    OPTRecord opt = query.getOPT();
+    if (opt != null && opt.getVersion() > 0) {
+      // RFC 6891 §6.1.3: we speak EDNS version 0 only
+      r.removeAllRecords(Section.ADDITIONAL);
+      r.addRecord(new OPTRecord(SERVER_PAYLOAD, Rcode.BADVERS >>> 4, 0, 0), Section.ADDITIONAL);
+      r.getHeader().setRcode(Rcode.BADVERS & 0xF);
+      return r;
+    }
     if (query.getHeader().getOpcode() != Opcode.QUERY) {
       r.getHeader().setRcode(Rcode.NOTIMP);
       return r;
@@ -115,8 +123,8 @@ public final class Responder {
   }
 
   /**
-   * Encodes {@code response} for the transport: over UDP, an answer larger than the requester's
-   * payload size (512 without EDNS, RFC 6891 §6.2.3) is replaced by an empty one with TC set
+   * Encodes {@code response} for the transport: over UDP, an answer larger than the payload size
+   * (512 without EDNS, RFC 6891 §6.2.3; at most {@link #SERVER_PAYLOAD}) is replaced by an empty one with TC set
    * (RFC 2181 §9), so the requester retries over TCP.
    */
   public static byte[] render(Message response, Message query, boolean tcp) {
@@ -125,7 +133,8 @@ public final class Responder {
       return wire;
     }
     OPTRecord opt = query.getOPT();
-    int limit = opt == null ? MIN_UDP : Math.max(MIN_UDP, opt.getPayloadSize());
+    // RFC 6891 §6.2.5: the smaller of the requester's and our payload size, never below 512
+    int limit = opt == null ? MIN_UDP : Math.max(MIN_UDP, Math.min(SERVER_PAYLOAD, opt.getPayloadSize()));
     return wire.length <= limit ? wire : truncated(response).toWire();
   }
 

@@ -36,35 +36,51 @@ public final class SignedZone {
   private final NavigableMap<Name, Map<Integer, RRset>> nodes;
   private final Set<Name> cuts;
   private final NavigableMap<Name, RRset> nsecs;
+  private final boolean corrupted;
 
   private SignedZone(
       Name origin,
       @Nullable ZoneKeys keys,
       NavigableMap<Name, Map<Integer, RRset>> nodes,
       Set<Name> cuts,
-      NavigableMap<Name, RRset> nsecs) {
+      NavigableMap<Name, RRset> nsecs,
+      boolean corrupted) {
     this.origin = origin;
     this.signed = keys != null;
     this.keys = keys;
     this.nodes = nodes;
     this.cuts = cuts;
     this.nsecs = nsecs;
+    this.corrupted = corrupted;
   }
 
   /**
    * Builds a snapshot from the zone's records: apex SOA and NS, the author's data, and the
    * delegation data (NS, glue, DS) the hierarchy derived for each child.
    *
+   * <p>An RRset identical (records and TTL) to one in {@code previous} keeps its signatures when
+   * they were made by the same keys, have started by {@code now} and stay valid past the middle
+   * of the new window, so an edit costs signatures only for what it changed (and the NSECs around
+   * it), as in incremental signers.
+   *
    * @param keys the signing keys, or null to leave the zone unsigned
    * @param corruptSignatures flip a bit in every signature (a bogus zone, RFC 4035 §5.5)
+   * @param previous the snapshot this one replaces, or null to sign everything afresh
    */
   public static SignedZone build(
       Name origin,
       List<Record> records,
       @Nullable ZoneKeys keys,
+      Instant now,
       Instant inception,
       Instant expiration,
-      boolean corruptSignatures) {
+      boolean corruptSignatures,
+      @Nullable SignedZone previous) {
+    SignedZone reusable =
+        previous != null && previous.keys == keys && previous.corrupted == corruptSignatures
+            ? previous
+            : null;
+    Instant midpoint = inception.plus(java.time.Duration.between(inception, expiration).dividedBy(2));
     NavigableMap<Name, Map<Integer, RRset>> nodes = new TreeMap<>();
     for (Record r : records) {
       if (!r.getName().subdomain(origin)) {
@@ -86,11 +102,13 @@ public final class SignedZone {
     }
     NavigableMap<Name, RRset> nsecs = new TreeMap<>();
     if (keys != null) {
-      RRset dnskeys = new RRset(keys.ksk());
+      // keys the author published (another signer's ZSK, RFC 8901 §2.1; a pre-published key)
+      // join ours in the one DNSKEY RRset
+      RRset dnskeys = apex.computeIfAbsent(Type.DNSKEY, t -> new RRset());
+      dnskeys.addRR(keys.ksk());
       if (!keys.isCsk()) {
         dnskeys.addRR(keys.zsk());
       }
-      apex.put(Type.DNSKEY, dnskeys);
       long negativeTtl = ((SOARecord) apex.get(Type.SOA).first()).getMinimum();
       List<Map.Entry<Name, Map<Integer, RRset>>> chain = new ArrayList<>();
       for (Map.Entry<Name, Map<Integer, RRset>> e : nodes.entrySet()) {
@@ -122,6 +140,11 @@ public final class SignedZone {
           if (cut && type != Type.DS && type != Type.NSEC) {
             continue; // the child is authoritative for everything else at the cut
           }
+          List<RRSIGRecord> kept = reusable == null ? null : reusable.reusableSigs(rrset, now, midpoint);
+          if (kept != null) {
+            kept.forEach(rrset::addRR);
+            continue;
+          }
           boolean keyset = type == Type.DNSKEY;
           DNSKEYRecord key = keyset ? keys.ksk() : keys.zsk();
           PrivateKey priv = keyset ? keys.kskPrivate() : keys.zskPrivate();
@@ -137,7 +160,25 @@ public final class SignedZone {
         keys,
         Collections.unmodifiableNavigableMap(frozen),
         Set.copyOf(cuts),
-        Collections.unmodifiableNavigableMap(nsecs));
+        Collections.unmodifiableNavigableMap(nsecs),
+        corruptSignatures);
+  }
+
+  /** The signatures of this snapshot's copy of {@code fresh}, if identical and still fresh enough. */
+  private @Nullable List<RRSIGRecord> reusableSigs(RRset fresh, Instant now, Instant midpoint) {
+    RRset old = rrset(fresh.getName(), fresh.getType());
+    if (old == null || old.sigs().isEmpty() || old.getTTL() != fresh.getTTL() || old.size() != fresh.size()) {
+      return null;
+    }
+    if (!new HashSet<>(old.rrs(false)).equals(new HashSet<>(fresh.rrs(false)))) {
+      return null;
+    }
+    for (RRSIGRecord sig : old.sigs()) {
+      if (sig.getTimeSigned().isAfter(now) || !sig.getExpire().isAfter(midpoint)) {
+        return null;
+      }
+    }
+    return old.sigs();
   }
 
   private static RRSIGRecord sign(

@@ -1,0 +1,271 @@
+package io.github.zonecut.core;
+
+import io.github.zonecut.core.internal.Checks;
+import io.github.zonecut.core.internal.Responses;
+import io.github.zonecut.core.internal.TransportResolver;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedErrorCodeOption;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.dnssec.ValidatingResolver;
+
+/**
+ * A DNSSEC-validated lookup (RFC 4035 §5): dnsjava's {@code ValidatingResolver}, a stub
+ * validator, over a recursive resolver reached through a zonecut {@link DnsTransport}. Each
+ * result carries a {@link Verdict}; a validation failure is {@link LookupResult.Bogus} with the
+ * validator's Extended DNS Error code (RFC 8914) and reason.
+ *
+ * <p>Requirements and choices, each for a reason:
+ *
+ * <ul>
+ *   <li>The upstream must be a <b>recursive</b> resolver that honours CD and DO and returns
+ *       RRSIG, DS, DNSKEY and NSEC/NSEC3 records; the validator sets both flags (RFC 4035 §3.2.2,
+ *       §4.9) and does not iterate by itself.
+ *   <li>Trust anchors are given by the caller (DS or DNSKEY records, any owner; the closest
+ *       enclosing anchor applies). Names under no anchor validate as {@link Verdict#INSECURE}.
+ *   <li>The validator's configuration comes from this builder only ({@code init(Properties)}),
+ *       never from JVM system properties: anything the validator's constructor picked up from
+ *       them (including a {@code dnsjava.dnssec.trust_anchor_file}) is replaced.
+ *   <li>The DNSKEY cache defaults to 10,000 entries (dnsjava's default of 1,000 is too small for
+ *       bulk scanning); {@link Builder#keyCacheMaxSize(int)} sets it.
+ *   <li>The answer's owner and type are checked against the question: a CNAME is not followed
+ *       ({@link LookupResult.Problem#UNEXPECTED_ANSWER}).
+ *   <li>An upstream SERVFAIL is {@link LookupResult.ServFail}, not {@code Bogus}: the validator
+ *       turns both into SERVFAIL, so the upstream's own RCODE is observed on the way in.
+ * </ul>
+ *
+ * <p>The validator's time checks use the injected {@link Clock}. Its internal continuations
+ * between a DS and a DNSKEY query may run on {@code ForkJoinPool.commonPool()} (a dnsjava
+ * internal); the network I/O and the completion of each returned stage do not.
+ */
+public final class ValidatingLookup implements DnsLookup {
+  /** dnsjava's validator key-cache settings (org.xbill.DNS.dnssec.KeyCache). */
+  private static final String KEY_CACHE_MAX_SIZE = "dnsjava.dnssec.keycache.max_size";
+
+  private static final String KEY_CACHE_MAX_TTL = "dnsjava.dnssec.keycache.max_ttl";
+
+  private final ValidatingResolver validator;
+  private final Executor executor;
+  /** Upstream RCODEs of the top-level queries in flight, keyed by ID and question. */
+  private final Map<QueryKey, Integer> upstreamRcodes = new ConcurrentHashMap<>();
+
+  private record QueryKey(int id, Name name, int type) {}
+
+  private ValidatingLookup(Builder b) throws ZonecutException {
+    ZonecutTypes.register();
+    this.executor = b.executor;
+    TransportResolver head = new TransportResolver(b.transport, b.resolver, b.protocol, b.timeout,
+        b.executor, this::observeUpstream);
+    ValidatingResolver v = new ValidatingResolver(head, b.clock);
+    Properties config = new Properties();
+    config.putAll(b.properties);
+    config.setProperty(KEY_CACHE_MAX_SIZE, Integer.toString(b.keyCacheMaxSize));
+    config.setProperty(KEY_CACHE_MAX_TTL, Long.toString(b.keyCacheMaxTtl.getSeconds()));
+    config.remove("dnsjava.dnssec.trust_anchor_file");
+    try {
+      v.init(config);
+    } catch (IOException | RuntimeException e) {
+      throw new ZonecutException("validator configuration rejected: " + e.getMessage(), e);
+    }
+    v.getTrustAnchors().clear();
+    for (RRset anchor : b.anchorRRsets()) {
+      v.getTrustAnchors().store(anchor);
+    }
+    this.validator = v;
+  }
+
+  /**
+   * A builder: validated lookups through the recursive resolver at {@code resolver}, over
+   * {@code transport}, with results delivered on {@code executor}.
+   */
+  public static Builder builder(DnsTransport transport, DnsEndpoint resolver, Executor executor) {
+    return new Builder(transport, resolver, executor);
+  }
+
+  @Override
+  public CompletionStage<LookupResult> lookup(Name name, int type) {
+    Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+    QueryKey key = new QueryKey(query.getHeader().getID(), name, type);
+    upstreamRcodes.put(key, -1);
+    return validator.sendAsync(query, executor)
+        .handle((response, failure) -> {
+          Integer upstream = upstreamRcodes.remove(key);
+          if (failure != null) {
+            return Responses.failure(name, type, failure);
+          }
+          return classify(name, type, response, upstream == null ? -1 : upstream);
+        });
+  }
+
+  private void observeUpstream(Message query, Message answer) {
+    Record q = query.getQuestion();
+    if (q != null) {
+      upstreamRcodes.computeIfPresent(
+          new QueryKey(query.getHeader().getID(), q.getName(), q.getType()),
+          (k, old) -> answer.getRcode());
+    }
+  }
+
+  private static LookupResult classify(Name name, int type, Message m, int upstreamRcode) {
+    int rcode = m.getRcode();
+    boolean validatorFailure = rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN
+        && upstreamRcode != rcode;
+    if (validatorFailure) {
+      // the validator replaced the answer (RFC 4035 §5.5: bogus data is not returned)
+      int ede = -1;
+      @Nullable String reason = null;
+      OPTRecord opt = m.getOPT();
+      if (opt != null) {
+        for (EDNSOption o : opt.getOptions(EDNSOption.Code.EDNS_EXTENDED_ERROR)) {
+          ExtendedErrorCodeOption e = (ExtendedErrorCodeOption) o;
+          ede = e.getErrorCode();
+          reason = e.getText();
+        }
+      }
+      if (reason == null) {
+        reason = reasonRecord(m);
+      }
+      return new LookupResult.Bogus(name, type, ede,
+          reason == null ? "validation failed (" + Rcode.string(rcode) + ")" : reason);
+    }
+    if (rcode == Rcode.SERVFAIL) {
+      return new LookupResult.ServFail(name, type, "the recursive resolver answered SERVFAIL");
+    }
+    Verdict verdict = m.getHeader().getFlag(Flags.AD) ? Verdict.SECURE : Verdict.INSECURE;
+    return Responses.classify(name, type, m, verdict);
+  }
+
+  /** The validator's reason record {@code . CLASS65280 TXT} in the additional section. */
+  private static @Nullable String reasonRecord(Message m) {
+    for (Record r : m.getSection(Section.ADDITIONAL)) {
+      if (r instanceof TXTRecord
+          && r.getDClass() == ValidatingResolver.VALIDATION_REASON_QCLASS) {
+        return String.join("", ((TXTRecord) r).getStrings());
+      }
+    }
+    return null;
+  }
+
+  /** Settings of a {@link ValidatingLookup}. */
+  public static final class Builder {
+    private final DnsTransport transport;
+    private final DnsEndpoint resolver;
+    private final Executor executor;
+    private final List<Record> anchors = new ArrayList<>();
+    private final Map<String, String> properties = new HashMap<>();
+    private Clock clock = Clock.systemUTC();
+    private TransportProtocol protocol = TransportProtocol.UDP;
+    private Duration timeout = Duration.ofSeconds(5);
+    private int keyCacheMaxSize = 10_000;
+    private Duration keyCacheMaxTtl = Duration.ofSeconds(900);
+
+    private Builder(DnsTransport transport, DnsEndpoint resolver, Executor executor) {
+      this.transport = Objects.requireNonNull(transport, "transport");
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
+      this.executor = Objects.requireNonNull(executor, "executor");
+    }
+
+    /**
+     * Adds trust anchors: DS or DNSKEY records (RFC 4035 §4.4), for the root or any other name.
+     *
+     * @throws IllegalArgumentException for a record of another type or class
+     */
+    public Builder trustAnchors(Collection<? extends Record> records) {
+      for (Record r : records) {
+        if ((r.getType() != Type.DS && r.getType() != Type.DNSKEY) || r.getDClass() != DClass.IN) {
+          throw new IllegalArgumentException("a trust anchor must be an IN DS or DNSKEY: " + r);
+        }
+        anchors.add(r);
+      }
+      return this;
+    }
+
+    /** The clock for signature validity checks (default: the system UTC clock). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How queries reach the resolver (default UDP, TCP on truncation). */
+    public Builder protocol(TransportProtocol protocol) {
+      this.protocol = Objects.requireNonNull(protocol, "protocol");
+      return this;
+    }
+
+    /** Deadline of each upstream query (default 5 s); one lookup may make several. */
+    public Builder timeout(Duration timeout) {
+      Checks.positive("timeout", timeout);
+      this.timeout = timeout;
+      return this;
+    }
+
+    /** Validated DNSKEY RRsets kept (default 10,000). */
+    public Builder keyCacheMaxSize(int entries) {
+      if (entries < 1) {
+        throw new IllegalArgumentException("key cache size must be positive: " + entries);
+      }
+      this.keyCacheMaxSize = entries;
+      return this;
+    }
+
+    /** Upper bound on how long a validated DNSKEY RRset is kept (default 900 s). */
+    public Builder keyCacheMaxTtl(Duration ttl) {
+      Checks.positive("key cache TTL", ttl);
+      this.keyCacheMaxTtl = ttl;
+      return this;
+    }
+
+    /**
+     * Any other {@code dnsjava.dnssec.*} validator setting (for example {@code
+     * dnsjava.dnssec.algorithm.15=false}), applied to this lookup only.
+     */
+    public Builder validatorProperty(String key, String value) {
+      if (!key.startsWith("dnsjava.dnssec.")) {
+        throw new IllegalArgumentException("not a validator setting: " + key);
+      }
+      properties.put(key, Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Builds the lookup.
+     *
+     * @throws ZonecutException if the validator rejects the configuration
+     */
+    public ValidatingLookup build() throws ZonecutException {
+      return new ValidatingLookup(this);
+    }
+
+    private List<RRset> anchorRRsets() {
+      Map<List<Object>, RRset> sets = new LinkedHashMap<>();
+      for (Record r : anchors) {
+        sets.computeIfAbsent(List.of(r.getName(), r.getType()), k -> new RRset()).addRR(r);
+      }
+      return new ArrayList<>(sets.values());
+    }
+  }
+}

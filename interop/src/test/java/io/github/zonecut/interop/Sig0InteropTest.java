@@ -1,0 +1,132 @@
+package io.github.zonecut.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.zonecut.sig0.Sig0Config;
+import io.github.zonecut.sig0.Sig0KeyFiles;
+import io.github.zonecut.sig0.Sig0KeyLookup;
+import io.github.zonecut.sig0.Sig0KeyPair;
+import io.github.zonecut.sig0.Sig0Outcome;
+import io.github.zonecut.sig0.Sig0PublicKey;
+import io.github.zonecut.sig0.Sig0Signer;
+import io.github.zonecut.sig0.Sig0Verifier;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Update;
+
+/**
+ * zonecut's SIG(0) against BIND nsupdate, miekg/dns and Net::DNS::SEC with keys made by
+ * {@code dnssec-keygen -T KEY}: nsupdate-signed UPDATEs verify at a zonecut listener, and
+ * zonecut-signed UPDATEs verify with miekg/dns and Net::DNS::SEC (and at miekg's server).
+ */
+@ExtendWith(Sig0PeersExtension.class)
+class Sig0InteropTest {
+  private static final String OWNER = "child.parent.test.";
+  private static final String RR = OWNER + " 60 IN TXT \"zonecut\"";
+
+  private static Message update(boolean withOpt) throws Exception {
+    Update u = new Update(Name.fromString("parent.test."));
+    u.add(new TXTRecord(Name.fromString(OWNER), DClass.IN, 60, "zonecut"));
+    if (withOpt) {
+      u.addRecord(new OPTRecord(1232, 0, 0), Section.ADDITIONAL);
+    }
+    return u;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ED25519", "ECDSAP256SHA256", "ECDSAP384SHA384", "RSASHA256", "RSASHA512"})
+  void nsupdateSignedUpdatesVerifyAtAZonecutListener(String algorithm, Sig0Peers peers) throws Exception {
+    BindKeyFiles key = peers.keygen(algorithm, OWNER);
+    Sig0PublicKey pub = Sig0KeyFiles.readPublic(key.base());
+    assertThat(pub.keyTag()).isEqualTo(key.keyTag());
+    Sig0Verifier verifier = Sig0Verifier.builder(Sig0KeyLookup.of(pub)).build();
+    try (Sig0Listener listener = Sig0Listener.start(verifier)) {
+      String script = "server 127.0.0.1 " + listener.port() + "\nzone parent.test.\n"
+          + "update add " + RR + "\nsend\n";
+      ToolResult udp = peers.nsupdate(script, "-k", key.privateFile().toString());
+      assertThat(listener.next(Duration.ofSeconds(10))).isInstanceOf(Sig0Outcome.Verified.class);
+      assertThat(udp.exitCode()).as(udp.describe()).isZero();
+      ToolResult tcp = peers.nsupdate(script, "-v", "-k", key.privateFile().toString());
+      assertThat(listener.next(Duration.ofSeconds(10))).isInstanceOf(Sig0Outcome.Verified.class);
+      assertThat(tcp.exitCode()).as(tcp.describe()).isZero();
+    }
+  }
+
+  @Test
+  void aStrangersNsupdateIsUnknownKeyAtTheListener(Sig0Peers peers) throws Exception {
+    BindKeyFiles key = peers.keygen("ED25519", OWNER);
+    BindKeyFiles stranger = peers.keygen("ED25519", OWNER);
+    Sig0Verifier verifier =
+        Sig0Verifier.builder(Sig0KeyLookup.of(Sig0KeyFiles.readPublic(key.base()))).build();
+    try (Sig0Listener listener = Sig0Listener.start(verifier)) {
+      String script = "server 127.0.0.1 " + listener.port() + "\nzone parent.test.\n"
+          + "update add " + RR + "\nsend\n";
+      ToolResult r = peers.nsupdate(script, "-k", stranger.privateFile().toString());
+      assertThat(listener.next(Duration.ofSeconds(10))).isInstanceOf(Sig0Outcome.UnknownKey.class);
+      assertThat(r.exitCode()).as(r.describe()).isNotZero();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ED25519", "ECDSAP256SHA256", "ECDSAP384SHA384", "RSASHA256", "RSASHA512"})
+  void zonecutSignedUpdatesVerifyWithMiekgAndNetDns(String algorithm, Sig0Peers peers) throws Exception {
+    BindKeyFiles key = peers.keygen(algorithm, OWNER);
+    Sig0KeyPair pair = Sig0KeyFiles.read(key.base());
+    Sig0Signer signer = Sig0Signer.create(Sig0Config.defaults());
+    for (boolean withOpt : new boolean[] {false, true}) {
+      byte[] signed = signer.sign(update(withOpt), pair);
+      Sig0Peers.Verdict miekg = peers.miekgVerify(key, signed);
+      assertThat(miekg.verified()).as("miekg/dns, OPT %s: %s", withOpt, miekg.output()).isTrue();
+      Sig0Peers.Verdict netDns = peers.netDnsVerify(key, signed);
+      assertThat(netDns.verified()).as("Net::DNS::SEC, OPT %s: %s", withOpt, netDns.output()).isTrue();
+    }
+    byte[] tampered = signer.sign(update(false), pair);
+    tampered[tampered.length - 1] ^= 1;
+    assertThat(peers.miekgVerify(key, tampered).verified()).isFalse();
+    assertThat(peers.netDnsVerify(key, tampered).verified()).isFalse();
+  }
+
+  @Test
+  void miekgAndNetDnsSignaturesVerifyWithZonecutAtTheRealClock(Sig0Peers peers) {
+    for (String algorithm : new String[] {"ED25519", "ECDSAP256SHA256", "RSASHA256"}) {
+      BindKeyFiles key = peers.keygen(algorithm, OWNER);
+      Sig0PublicKey pub;
+      try {
+        pub = Sig0KeyFiles.readPublic(key.base());
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+      Sig0Verifier verifier = Sig0Verifier.builder(Sig0KeyLookup.of(pub)).build();
+      assertThat(verifier.verify(peers.miekgSign(key, "parent.test.", RR)))
+          .as("miekg/dns %s", algorithm).isInstanceOf(Sig0Outcome.Verified.class);
+      assertThat(verifier.verify(peers.netDnsSign(key, "parent.test.", RR)))
+          .as("Net::DNS::SEC %s", algorithm).isInstanceOf(Sig0Outcome.Verified.class);
+    }
+  }
+
+  @Test
+  void miekgServerAcceptsAZonecutSignedUpdateOverUdp(Sig0Peers peers) throws Exception {
+    BindKeyFiles key = peers.keygen("ED25519", OWNER);
+    Sig0KeyPair pair = Sig0KeyFiles.read(key.base());
+    byte[] signed = Sig0Signer.create().sign(update(true), pair);
+    try (Sig0Server server = peers.miekgServe(1, key);
+        java.net.DatagramSocket s = new java.net.DatagramSocket()) {
+      s.setSoTimeout(10_000);
+      s.send(new java.net.DatagramPacket(signed, signed.length, server.address()));
+      java.net.DatagramPacket answer = new java.net.DatagramPacket(new byte[512], 512);
+      s.receive(answer);
+      assertThat(answer.getData()[3] & 0x0F).isZero();
+      assertThat(server.awaitExit(Duration.ofSeconds(10)))
+          .satisfiesExactly(l -> assertThat(l).contains("VERIFIED " + OWNER));
+    }
+  }
+}

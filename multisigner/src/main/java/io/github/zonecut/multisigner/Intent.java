@@ -1,0 +1,57 @@
+package io.github.zonecut.multisigner;
+
+import io.github.zonecut.multisigner.internal.Sets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What the zone owner wants: the signers that should form the group (signers in the snapshot but
+ * not here leave; signers here that are not yet members join), the rollovers to run, and the
+ * group's policy.
+ *
+ * @param group the target group; never empty (the planner refuses to remove the last signer)
+ * @param rollovers rollovers to run, concurrently with any join or leave
+ * @param policy who manages NS and who syncs the parent
+ * @param allowMixedAlgorithms accept a group whose signers use different algorithms (draft §6: a
+ *     violation of RFC 4035 §2.2 that most validators tolerate); off by default
+ */
+public record Intent(
+    Set<SignerId> group, List<Rollover> rollovers, GroupPolicy policy, boolean allowMixedAlgorithms) {
+
+  /** Copies the collections. */
+  public Intent {
+    group = Sets.copy(group);
+    rollovers = List.copyOf(rollovers);
+    Objects.requireNonNull(policy, "policy");
+  }
+
+  /** The intent to have exactly these signers, fully automated, no rollovers. */
+  public static Intent group(SignerId... signers) {
+    return new Intent(Set.of(signers), List.of(), GroupPolicy.AUTOMATED, false);
+  }
+
+  /** The intent to have exactly these signers, fully automated, no rollovers. */
+  public static Intent group(Set<SignerId> signers) {
+    return new Intent(signers, List.of(), GroupPolicy.AUTOMATED, false);
+  }
+
+  /** This intent with {@code more} rollovers added. */
+  public Intent withRollovers(Rollover... more) {
+    List<Rollover> all = new ArrayList<>(rollovers);
+    all.addAll(Arrays.asList(more));
+    return new Intent(group, all, policy, allowMixedAlgorithms);
+  }
+
+  /** This intent with another group policy. */
+  public Intent withPolicy(GroupPolicy newPolicy) {
+    return new Intent(group, rollovers, newPolicy, allowMixedAlgorithms);
+  }
+
+  /** This intent accepting a mixed-algorithm group (draft §6); the caller takes the risk. */
+  public Intent allowingMixedAlgorithmsAtOwnRisk() {
+    return new Intent(group, rollovers, policy, true);
+  }
+}

@@ -1,0 +1,125 @@
+package io.github.zonecut.multisigner;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The multi-signer step planner: a pure function from what is observed to what to do next,
+ * following draft-ietf-dnsop-dnssec-automation-04 for RFC 8901 model-2 groups.
+ *
+ * <p>{@link #plan} keeps no state between calls, performs no I/O, never sleeps and never logs:
+ * the same snapshot, intent, policy and instant give the same plan, so a host can crash, restart
+ * and plan again. Every wait runs from the {@code since} instants in the snapshot.
+ *
+ * <h2>How it plans</h2>
+ *
+ * <p>Instead of a state machine with a stored state (MUSIC, multi-signer-controller), the planner
+ * derives the phase of every join, leave and rollover from the snapshot, and emits every change
+ * whose safety rule holds. The draft's step lists are the orders these rules produce:
+ *
+ * <ul>
+ *   <li>Every serving signer publishes every zone-signing key (ZSK or CSK) in use by any signer,
+ *       and its own new keys; KSKs are never copied (§5.3 step 3, §5.5 steps 1–2, §5.6 steps 1–2,
+ *       §5.7 steps 1 and 4).
+ *   <li>A new key of the same algorithm signs zone data only once every signer has published it
+ *       for DNSKEY-Wait-Time (§5.5 steps 3–4); a key of a new algorithm signs as soon as it is
+ *       published, next to the old one (RFC 4035 §2.2, §5.7 step 2). A signer signs its DNSKEY
+ *       RRset with every SEP key it publishes (§5.6 step 3).
+ *   <li>CDS/CDNSKEY cover exactly the SEP keys that are published and signing, plus a leaving
+ *       signer's while its data may be cached; they are published on every serving signer only
+ *       after the DNSKEY RRsets are synchronised (§5.3 steps 4–5), and removed once the parent's
+ *       DS RRset covers the final key set (§5.3 step 7, §5.4 step 11, §5.6 step 11, §5.7 step 11).
+ *   <li>A joining signer's NS records are added only when the parent's DS covers its KSK/CSK for
+ *       DS-Wait-Time and all DNSKEY RRsets have propagated (§5.3 steps 8–10), then CSYNC until the
+ *       parent follows (§5.3 steps 11–13). A leaving signer's NS records are removed only after
+ *       every join has completed and propagated (§5.4 steps 1–4); it stops answering after
+ *       NS-Wait-Time (§5.4 steps 5–6).
+ *   <li>A retiring key leaves DNSKEY RRsets only when nothing cached can depend on it (§5.4 step
+ *       9, §5.5 steps 5–6, §5.6 steps 6–8, §5.7 step 8), then its DS goes (§5.4 steps 7–8,
+ *       §5.6 step 9, §5.7 step 9), then the signer deletes it.
+ * </ul>
+ *
+ * <h2>Choices where the draft is open</h2>
+ *
+ * <ol>
+ *   <li><b>Wait lengths.</b> Every TTL is multiplied by {@link PlannerConfig#safetyFactor()}
+ *       (default 2, as multi-signer-controller); publication latency is added to signer-side
+ *       waits (§2 gives only minimums).
+ *   <li><b>"Wait for the parent" has a timeout</b> ({@link ParentPolicy#timeout()}, default 7
+ *       days), after which the plan is {@link Refusal.ParentTimeout}; nothing is rolled back
+ *       automatically, since undoing a half-published DS set is itself a change needing waits
+ *       (specs §10 item 13).
+ *   <li><b>The join ends with NS-Wait-Time</b> (and DS-/DNSKEY-Wait-Time): {@link Plan.Done} is
+ *       returned only once the last change has propagated, and a leave never starts before the
+ *       joined group's NS RRset has propagated.
+ *   <li><b>Signature wait.</b> The draft removes an exiting signer's ZSK right after it stops
+ *       answering (§5.4 steps 6–9) and a rolled ZSK as soon as it no longer signs (§5.5 step 5);
+ *       RRSIGs made with those keys stay in caches for the data TTL. The planner waits the
+ *       signer's largest data TTL (and its DNSKEY TTL) first ({@link WaitKind#SIGNATURE_WAIT}).
+ *       Likewise a CSK switches zone signing to its successor only after DNSKEY-Wait-Time, and
+ *       the old CSK is removed only after the signature wait (§5.6 leaves both open).
+ *   <li><b>Parent sync is judged by keys, not digests.</b> The parent's DS RRset is "published"
+ *       when every parent server serves at least one DS of any digest type for every expected
+ *       key and no DS for another key; CDS carry the first accepted digest type only.
+ *   <li><b>Optional steps are taken</b> (CDS/CDNSKEY and CSYNC removal) unless {@link
+ *       PlannerConfig#removeSignalsWhenDone()} is off. During a KSK/CSK rollover, CDS stay
+ *       published between the two DS changes (§5.6 steps 4–9).
+ *   <li><b>The leaving signer</b> receives new zone-signing keys of concurrent rollovers while it
+ *       still answers, publishes the same CDS as the others (parents check consistency across the
+ *       delegation), and is not cleaned up otherwise; its DS stays until its DNSKEY RRset and
+ *       RRSIGs have expired from caches.
+ *   <li><b>Rollover during a join or leave</b>: rollovers run concurrently, under the same rules.
+ *       A successor key is published on every signer, including a joining one, in the same
+ *       DNSKEY synchronisation; its DS joins the same CDS change when it is ready, so one parent
+ *       round trip can serve both. Retirements wait for their own conditions only. A rollover of
+ *       a leaving signer is refused.
+ *   <li><b>Successors.</b> A rollover names the key to retire; if the signer holds no other key of
+ *       that role and algorithm, the planner asks it to generate one ({@link Step.GenerateKey}).
+ *       An intent whose key is already gone is complete (idempotent).
+ *   <li><b>Unattributed keys</b> (served but claimed by no signer) stop the planner unless
+ *       key-tag-modulo ownership attributes them ({@link KeyOwnership}); then keys of absent
+ *       signers are removed.
+ *   <li><b>Reachability.</b> A joining signer counts as a member once any of its NS names is
+ *       served by the parent or by another signer.
+ * </ol>
+ */
+public final class Planner {
+
+  private final PlannerConfig config;
+
+  private Planner(PlannerConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+  }
+
+  /** A planner with {@link PlannerConfig#DEFAULT}. */
+  public static Planner create() {
+    return new Planner(PlannerConfig.DEFAULT);
+  }
+
+  /** A planner with this configuration. */
+  public static Planner create(PlannerConfig config) {
+    return new Planner(config);
+  }
+
+  /** The configuration. */
+  public PlannerConfig config() {
+    return config;
+  }
+
+  /**
+   * Plans the next move for one zone.
+   *
+   * @param snapshot what every signer and every parent server serves now
+   * @param intent the target group, rollovers and group policy
+   * @param policy what the parent does with CDS/CDNSKEY/CSYNC
+   * @param now the current instant (from the host's clock)
+   * @return steps to execute now, a wait, done, or a refusal
+   */
+  public Plan plan(ZoneSnapshot snapshot, Intent intent, ParentPolicy policy, Instant now) {
+    Objects.requireNonNull(snapshot, "snapshot");
+    Objects.requireNonNull(intent, "intent");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(now, "now");
+    return new PlanRun(snapshot, intent, policy, now, config).plan();
+  }
+}

@@ -1,0 +1,96 @@
+package io.github.zonecut.multisigner;
+
+import io.github.zonecut.multisigner.internal.Sets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.Name;
+
+/**
+ * What one signer of the zone serves and holds, as observed at one moment.
+ *
+ * @param id the signer
+ * @param capabilities what the controller may make this signer do (§4.3)
+ * @param ownKeys keys this signer generated (origin), with their roles
+ * @param ownNs the nameserver names this signer contributes to the apex NS RRset (origin of NS
+ *     records, draft §5.1 prerequisite 4)
+ * @param answering whether the signer's servers answer for the zone
+ * @param dnskey the DNSKEY RRset it serves
+ * @param signing which of its own keys sign zone data and its DNSKEY RRset
+ * @param cds the CDS RRset it serves
+ * @param cdnskey the CDNSKEY RRset it serves
+ * @param ns the apex NS RRset it serves
+ * @param csync whether it serves a CSYNC record (RFC 7477) with the NS, A and AAAA bits
+ * @param dataTtl the largest TTL of the signed zone data it serves (how long its RRSIGs may stay
+ *     in caches after it stops making them)
+ */
+public record SignerSnapshot(
+    SignerId id,
+    Set<Capability> capabilities,
+    List<OwnedKey> ownKeys,
+    Set<Name> ownNs,
+    Observed<Boolean> answering,
+    Observed<Set<DnsKey>> dnskey,
+    Observed<Signing> signing,
+    Observed<Set<DsRecord>> cds,
+    Observed<Set<DnsKey>> cdnskey,
+    Observed<Set<Name>> ns,
+    Observed<Boolean> csync,
+    Duration dataTtl) {
+
+  /** Copies collections and checks that own keys are distinct and own NS names absolute. */
+  public SignerSnapshot {
+    Objects.requireNonNull(id, "id");
+    capabilities =
+        capabilities.isEmpty()
+            ? Set.of()
+            : java.util.Collections.unmodifiableSet(EnumSet.copyOf(capabilities));
+    ownKeys = List.copyOf(ownKeys);
+    Set<DnsKey> seen = new HashSet<>();
+    for (OwnedKey k : ownKeys) {
+      if (!seen.add(k.key())) {
+        throw new IllegalArgumentException("signer " + id + " lists key " + k.key() + " twice");
+      }
+    }
+    ownNs = Sets.copy(ownNs);
+    for (Name n : ownNs) {
+      if (!n.isAbsolute()) {
+        throw new IllegalArgumentException("NS name not absolute: " + n);
+      }
+    }
+    Objects.requireNonNull(answering, "answering");
+    Objects.requireNonNull(dnskey, "dnskey");
+    Objects.requireNonNull(signing, "signing");
+    Objects.requireNonNull(cds, "cds");
+    Objects.requireNonNull(cdnskey, "cdnskey");
+    Objects.requireNonNull(ns, "ns");
+    Objects.requireNonNull(csync, "csync");
+    if (dataTtl.isNegative()) {
+      throw new IllegalArgumentException("negative data TTL");
+    }
+  }
+
+  /** Whether this signer generated {@code key}. */
+  public boolean owns(DnsKey key) {
+    return ownedKey(key) != null;
+  }
+
+  /** The owned-key entry for {@code key}, or null if this signer did not generate it. */
+  public @Nullable OwnedKey ownedKey(DnsKey key) {
+    for (OwnedKey k : ownKeys) {
+      if (k.key().equals(key)) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  /** Whether the signer currently answers queries for the zone. */
+  public boolean isAnswering() {
+    return answering.value();
+  }
+}

@@ -1,0 +1,172 @@
+package io.github.zonecut.multisigner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * For random groups, intents, TTLs, parent behaviour and execution delays, executing the
+ * planner's steps until done is glitch-free, terminates, and ends in the intended group.
+ */
+class PlannerProperties {
+
+  enum Scenario { JOIN, LEAVE, REPLACE, ZSK, SEP, ALGORITHM, JOIN_THEN_ROLL, LEAVE_THEN_ROLL }
+
+  record SignerSpec(boolean csk, long dnskeyTtl, long dataTtl, long nsTtl) {}
+
+  record World(int algorithm, List<SignerSpec> members, SignerSpec extra, int parentPolicy,
+      long parentDelay, long execDelay, long seed) {}
+
+  private static Arbitrary<Long> ttl() {
+    return Arbitraries.oneOf(Arbitraries.longs().between(60, 172_800),
+        Arbitraries.of(60L, 300L, 3600L, 86_400L, 172_800L));
+  }
+
+  @Provide
+  Arbitrary<World> worlds() {
+    Arbitrary<SignerSpec> signer = Combinators.combine(Arbitraries.of(true, false), ttl(), ttl(), ttl())
+        .as(SignerSpec::new);
+    return Combinators.combine(Arbitraries.of(13, 15), signer.list().ofMinSize(1).ofMaxSize(3), signer,
+            Arbitraries.integers().between(0, 3), Arbitraries.longs().between(1, 7200),
+            Arbitraries.longs().between(0, 3600), Arbitraries.longs())
+        .as(World::new);
+  }
+
+  private static ParentPolicy parentPolicy(int which) {
+    switch (which) {
+      case 0:
+        return ParentPolicy.DEFAULT;
+      case 1: // SHA-256 only, CDS only: must not block (MUSIC's failure)
+        return new ParentPolicy(List.of(DsRecord.SHA256), true, false, true, ParentPolicy.DEFAULT.timeout());
+      case 2: // SHA-384 preferred, CDNSKEY only
+        return new ParentPolicy(List.of(DsRecord.SHA384, DsRecord.SHA256), false, true, true,
+            ParentPolicy.DEFAULT.timeout());
+      default:
+        return new ParentPolicy(List.of(DsRecord.SHA256, DsRecord.SHA384), true, true, true,
+            ParentPolicy.DEFAULT.timeout());
+    }
+  }
+
+  @Property(tries = 120)
+  void executingThePlanIsGlitchFreeTerminatesAndReachesTheIntent(
+      @ForAll("worlds") World spec, @ForAll Scenario scenario, @ForAll @IntRange(min = 1, max = 12) int interleaveAfter) {
+    SimWorld w = new SimWorld(spec.seed());
+    w.policy = parentPolicy(spec.parentPolicy());
+    w.parentDelayMaxSeconds = spec.parentDelay();
+    List<SimWorld.Sig> members = new ArrayList<>();
+    int i = 0;
+    for (SignerSpec s : spec.members()) {
+      members.add(w.addSigner("m" + i++, spec.algorithm(), s.csk(), s.dnskeyTtl(), s.dataTtl(), s.nsTtl()));
+    }
+    SignerSpec e = spec.extra();
+    w.formGroup(members);
+    SimWorld.Sig joiner = null;
+    Set<SignerId> group = members.stream().map(m -> m.id).collect(Collectors.toCollection(HashSet::new));
+    Scenario sc = scenario;
+    if ((sc == Scenario.LEAVE || sc == Scenario.LEAVE_THEN_ROLL) && members.size() < 2) {
+      sc = Scenario.JOIN;
+    }
+    SimWorld.Sig subject = members.get(0);
+    Intent first;
+    Rollover roll = rolloverFor(subject, spec.algorithm(), sc);
+    switch (sc) {
+      case JOIN, JOIN_THEN_ROLL -> {
+        joiner = w.addSigner("joiner", spec.algorithm(), e.csk(), e.dnskeyTtl(), e.dataTtl(), e.nsTtl());
+        group.add(joiner.id);
+        first = Intent.group(group);
+      }
+      case LEAVE, LEAVE_THEN_ROLL -> {
+        group.remove(members.get(members.size() - 1).id);
+        first = Intent.group(group);
+      }
+      case REPLACE -> {
+        joiner = w.addSigner("joiner", spec.algorithm(), e.csk(), e.dnskeyTtl(), e.dataTtl(), e.nsTtl());
+        group.add(joiner.id);
+        group.remove(subject.id);
+        first = Intent.group(group);
+      }
+      default -> first = Intent.group(group).withRollovers(roll);
+    }
+    Planner planner = Planner.create();
+    SimWorld.Run run;
+    Intent last = first;
+    if (sc == Scenario.JOIN_THEN_ROLL || sc == Scenario.LEAVE_THEN_ROLL) {
+      // a rollover requested while the join or leave is in progress
+      SimWorld.Run partial = w.drive(planner, first, spec.execDelay(), interleaveAfter);
+      last = first.withRollovers(roll);
+      run = w.drive(planner, last, spec.execDelay(), 400);
+      assertThat(partial.last()).isNotInstanceOf(Plan.Refused.class);
+    } else {
+      run = w.drive(planner, first, spec.execDelay(), 400);
+    }
+    String trace = run.plans().stream().map(Object::toString).collect(Collectors.joining("\n"));
+    assertThat(run.last()).as(trace).isInstanceOf(Plan.Done.class);
+    GlitchReport report = GlitchChecker.check(w.timeline);
+    assertThat(report.glitchFree()).as(report + "\n" + trace).isTrue();
+    assertIntendedGroup(w, last);
+  }
+
+  private static Rollover rolloverFor(SimWorld.Sig s, int algorithm, Scenario sc) {
+    if (sc == Scenario.ALGORITHM) {
+      return new Rollover.Algorithm(algorithm, algorithm == 13 ? 15 : 13);
+    }
+    OwnedKey zsk = s.own.stream().filter(k -> k.role() == KeyRole.ZSK).findFirst().orElse(null);
+    if (sc == Scenario.ZSK && zsk != null) {
+      return new Rollover.Zsk(s.id, zsk.key());
+    }
+    OwnedKey sep = s.own.stream().filter(k -> k.role().isSep()).findFirst().orElseThrow();
+    return new Rollover.Sep(s.id, sep.key());
+  }
+
+  private static void assertIntendedGroup(SimWorld w, Intent intent) {
+    Set<DnsKey> finalSep = new HashSet<>();
+    Set<DnsKey> zoneSigning = new HashSet<>();
+    for (SimWorld.Sig s : w.signers.values()) {
+      if (!intent.group().contains(s.id)) {
+        assertThat(s.answering).as(s.id + " left").isFalse();
+        continue;
+      }
+      assertThat(s.answering).isTrue();
+      assertThat(w.parent.ns).containsAll(s.ownNs);
+      for (OwnedKey k : s.own) {
+        if (k.role().isSep()) {
+          finalSep.add(k.key());
+        }
+        if (k.role().signsZone()) {
+          zoneSigning.add(k.key());
+        }
+      }
+      assertThat(s.cds).isEmpty();
+      assertThat(s.csync).isFalse();
+    }
+    assertThat(Condition.ParentDsCovers.covers(SimWorld.ZONE, w.parent.ds, finalSep)).isTrue();
+    for (SimWorld.Sig s : w.signers.values()) {
+      if (intent.group().contains(s.id)) {
+        Set<DnsKey> expected = new HashSet<>(zoneSigning);
+        s.own.forEach(k -> expected.add(k.key()));
+        assertThat(s.dnskey).containsExactlyInAnyOrderElementsOf(expected);
+      }
+    }
+    for (Rollover r : intent.rollovers()) {
+      if (r instanceof Rollover.Zsk z) {
+        assertThat(w.signers.get(z.signer()).own).extracting(OwnedKey::key).doesNotContain(z.oldKey());
+      } else if (r instanceof Rollover.Sep k) {
+        assertThat(w.signers.get(k.signer()).own).extracting(OwnedKey::key).doesNotContain(k.oldKey());
+      } else if (r instanceof Rollover.Algorithm a) {
+        assertThat(zoneSigning).allMatch(k -> k.algorithm() == a.to());
+        assertThat(finalSep).allMatch(k -> k.algorithm() == a.to());
+      }
+    }
+  }
+}

@@ -1,0 +1,421 @@
+package io.github.zonecut.sig0;
+
+import io.github.zonecut.core.MalformedDataException;
+import io.github.zonecut.core.ZonecutException;
+import io.github.zonecut.sig0.internal.KeyCodec;
+import io.github.zonecut.sig0.internal.Sig0Crypto;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.Provider;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAPrivateCrtKeySpec;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.LocalDateTime;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * SIG(0) keys in files: BIND's {@code K<name>+<alg>+<tag>.key} / {@code .private} pair (as written
+ * by {@code dnssec-keygen -T KEY}, private-key format v1.3) and PKCS#8 PEM. Reading checks that
+ * the private key belongs to the public key. Private key files are written with mode 0600;
+ * writing private material takes a {@link PrivateKeyAccess} token.
+ */
+public final class Sig0KeyFiles {
+  private Sig0KeyFiles() {}
+
+  /** BIND's timing metadata fields, in the order BIND writes them. */
+  static final String[] TIMING_FIELDS = {"Created", "Publish", "Activate", "Inactive", "Delete"};
+
+  private static final DateTimeFormatter STAMP =
+      DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT);
+  private static final String[] RSA_FIELDS = {
+    "Modulus", "PublicExponent", "PrivateExponent", "Prime1", "Prime2", "Exponent1", "Exponent2",
+    "Coefficient"
+  };
+
+  /**
+   * Parses a BIND {@code .key} file: {@code ;} comment lines, then one KEY record such as
+   * {@code child.parent.test. IN KEY 512 3 15 KeQI…}.
+   *
+   * @throws MalformedDataException when there is no KEY record, the protocol is not 3, or the
+   *     key is not base64
+   */
+  public static Sig0PublicKey parsePublic(String keyFile) throws MalformedDataException {
+    int lineNo = 0;
+    for (String raw : keyFile.split("\n", -1)) {
+      lineNo++;
+      String line = raw.replace('(', ' ').replace(')', ' ').trim();
+      if (line.isEmpty() || line.startsWith(";")) {
+        continue;
+      }
+      String[] f = line.split("\\s+");
+      int k = -1;
+      for (int i = 1; i < f.length; i++) {
+        if (f[i].equalsIgnoreCase("KEY")) {
+          k = i;
+          break;
+        }
+      }
+      if (k < 0 || f.length < k + 5) {
+        throw new MalformedDataException("KEY file", -1, "line " + lineNo + " is not a KEY record");
+      }
+      try {
+        Name owner = Name.fromString(f[0]);
+        if (!owner.isAbsolute()) {
+          throw new MalformedDataException("KEY owner", -1, "not absolute: " + f[0]);
+        }
+        int flags = Integer.parseInt(f[k + 1]);
+        int protocol = Integer.parseInt(f[k + 2]);
+        if (protocol != Sig0PublicKey.PROTOCOL_DNSSEC) {
+          throw new MalformedDataException("KEY protocol", -1, protocol + " is not 3 (DNSSEC)");
+        }
+        Sig0Algorithm alg = Sig0Algorithm.parse(f[k + 3]);
+        byte[] key = Base64.getDecoder().decode(String.join("", Arrays.copyOfRange(f, k + 4, f.length)));
+        return Sig0PublicKey.of(owner, flags, alg, key);
+      } catch (TextParseException | IllegalArgumentException e) {
+        throw new MalformedDataException("KEY file", -1, "line " + lineNo + ": " + e.getMessage(), e);
+      }
+    }
+    throw new MalformedDataException("KEY file", -1, "no KEY record");
+  }
+
+  /**
+   * Parses a BIND key pair from the texts of its {@code .key} and {@code .private} files.
+   *
+   * @throws MalformedDataException when a file is malformed, the algorithms differ or the private
+   *     key does not belong to the public key
+   * @throws ZonecutException when the provider cannot build the key
+   */
+  public static Sig0KeyPair parseKeyPair(String keyFile, String privateFile, Provider provider)
+      throws ZonecutException {
+    Sig0PublicKey pub = parsePublic(keyFile);
+    Map<String, String> fields = privateFields(privateFile);
+    String format = fields.get("Private-key-format");
+    if (format == null || !format.startsWith("v1.")) {
+      throw new MalformedDataException("Private-key-format", -1, "missing or not v1.x: " + format);
+    }
+    String algField = fields.get("Algorithm");
+    if (algField == null) {
+      throw new MalformedDataException("Algorithm", -1, "missing in the private key file");
+    }
+    int alg;
+    try {
+      alg = Integer.parseInt(algField.split("\\s+")[0]);
+    } catch (NumberFormatException e) {
+      throw new MalformedDataException("Algorithm", -1, "not a number: " + algField);
+    }
+    if (alg != pub.algorithm().number()) {
+      throw new MalformedDataException("Algorithm", -1,
+          "private key is algorithm " + alg + ", public key " + pub.algorithm());
+    }
+    if (!pub.algorithm().isSupported()) {
+      throw new MalformedDataException("Algorithm", -1, pub.algorithm() + " is not supported");
+    }
+    PrivateKey priv;
+    try {
+      if (alg == 8 || alg == 10) {
+        BigInteger[] v = new BigInteger[RSA_FIELDS.length];
+        for (int i = 0; i < v.length; i++) {
+          v[i] = new BigInteger(1, base64Field(fields, RSA_FIELDS[i]));
+        }
+        priv = KeyFactory.getInstance("RSA", provider).generatePrivate(
+            new RSAPrivateCrtKeySpec(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]));
+      } else {
+        priv = KeyCodec.privateFromRaw(alg, base64Field(fields, "PrivateKey"), provider);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new ZonecutException("cannot build the " + pub.algorithm() + " private key: " + e.getMessage(), e);
+    }
+    return checkedPair(pub, priv);
+  }
+
+  private static Sig0KeyPair checkedPair(Sig0PublicKey pub, PrivateKey priv)
+      throws MalformedDataException {
+    byte[] derived;
+    try {
+      derived = KeyCodec.publicFromPrivate(pub.algorithm().number(), priv);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new MalformedDataException("private key", -1, "unusable: " + e.getMessage(), e);
+    }
+    if (!Arrays.equals(derived, pub.keyDataShared())) {
+      throw new MalformedDataException("private key", -1, "does not belong to " + pub);
+    }
+    return Sig0KeyPair.of(pub, priv);
+  }
+
+  private static byte[] base64Field(Map<String, String> fields, String name)
+      throws MalformedDataException {
+    String v = fields.get(name);
+    if (v == null) {
+      throw new MalformedDataException(name, -1, "missing in the private key file");
+    }
+    try {
+      return Base64.getDecoder().decode(v.replaceAll("\\s+", ""));
+    } catch (IllegalArgumentException e) {
+      throw new MalformedDataException(name, -1, "not base64", e);
+    }
+  }
+
+  /** The {@code Field: value} lines of a private key file (and the timing comments of a .key). */
+  static Map<String, String> privateFields(String text) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String raw : text.split("\n", -1)) {
+      String line = raw.trim();
+      if (line.startsWith(";")) {
+        line = line.substring(1).trim();
+      }
+      int colon = line.indexOf(':');
+      if (colon > 0) {
+        out.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+      }
+    }
+    return out;
+  }
+
+  /** The timing metadata (Created, Publish, Activate, Inactive, Delete) present in a file's text. */
+  static Map<String, Instant> timing(String text) {
+    Map<String, Instant> out = new LinkedHashMap<>();
+    Map<String, String> fields = privateFields(text);
+    for (String f : TIMING_FIELDS) {
+      String v = fields.get(f);
+      if (v != null && v.length() >= 14) {
+        try {
+          out.put(f, LocalDateTime.parse(v.substring(0, 14), STAMP).toInstant(ZoneOffset.UTC));
+        } catch (RuntimeException e) {
+          // An unreadable stamp is treated as absent, as BIND ignores what it cannot parse.
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Reads a BIND key pair: {@code base} is the file name without extension or either file.
+   *
+   * @throws ZonecutException when a file cannot be read or is malformed
+   */
+  public static Sig0KeyPair read(Path base, Provider provider) throws ZonecutException {
+    Path b = stripExtension(base);
+    return parseKeyPair(readText(sibling(b, ".key")), readText(sibling(b, ".private")), provider);
+  }
+
+  /** {@link #read(Path, Provider)} with {@link Sig0Config#defaultProvider()}. */
+  public static Sig0KeyPair read(Path base) throws ZonecutException {
+    return read(base, Sig0Config.defaultProvider());
+  }
+
+  /** Reads a BIND {@code .key} file (or the {@code .key} next to the given base name). */
+  public static Sig0PublicKey readPublic(Path base) throws ZonecutException {
+    return parsePublic(readText(sibling(stripExtension(base), ".key")));
+  }
+
+  /** The {@code .key} file text BIND writes: timing comments, then the KEY record. */
+  public static String formatPublic(Sig0PublicKey key) {
+    return formatPublic(key, Map.of());
+  }
+
+  static String formatPublic(Sig0PublicKey key, Map<String, Instant> timing) {
+    StringBuilder b = new StringBuilder();
+    b.append("; SIG(0) key, keyid ").append(key.keyTag()).append(", for ").append(key.owner()).append('\n');
+    for (Map.Entry<String, Instant> t : timing.entrySet()) {
+      b.append("; ").append(t.getKey()).append(": ").append(stamp(t.getValue())).append('\n');
+    }
+    b.append(key.owner()).append(" IN KEY ").append(key.rdataText()).append('\n');
+    return b.toString();
+  }
+
+  /**
+   * The {@code .private} file text (private-key format v1.3).
+   *
+   * @throws ZonecutException when the private key cannot be exported (e.g. a hardware key)
+   */
+  public static String formatPrivate(Sig0KeyPair pair, PrivateKeyAccess access)
+      throws ZonecutException {
+    return formatPrivate(pair, Map.of(), access);
+  }
+
+  static String formatPrivate(Sig0KeyPair pair, Map<String, Instant> timing, PrivateKeyAccess access)
+      throws ZonecutException {
+    Sig0PublicKey pub = pair.publicKey();
+    int alg = pub.algorithm().number();
+    PrivateKey priv = pair.privateKey(access);
+    Base64.Encoder b64 = Base64.getEncoder();
+    StringBuilder b = new StringBuilder();
+    b.append("Private-key-format: v1.3\n");
+    b.append("Algorithm: ").append(alg).append(" (").append(pub.algorithm().mnemonic()).append(")\n");
+    try {
+      if (alg == 8 || alg == 10) {
+        if (!(priv instanceof RSAPrivateCrtKey)) {
+          throw new ZonecutException("RSA private key without CRT parameters cannot be written");
+        }
+        RSAPrivateCrtKey k = (RSAPrivateCrtKey) priv;
+        BigInteger[] v = {k.getModulus(), k.getPublicExponent(), k.getPrivateExponent(),
+            k.getPrimeP(), k.getPrimeQ(), k.getPrimeExponentP(), k.getPrimeExponentQ(),
+            k.getCrtCoefficient()};
+        for (int i = 0; i < v.length; i++) {
+          b.append(RSA_FIELDS[i]).append(": ").append(b64.encodeToString(Sig0Crypto.unsigned(v[i]))).append('\n');
+        }
+      } else {
+        b.append("PrivateKey: ").append(b64.encodeToString(KeyCodec.rawPrivate(alg, priv))).append('\n');
+      }
+    } catch (GeneralSecurityException e) {
+      throw new ZonecutException("cannot export the private key of " + pub + ": " + e.getMessage(), e);
+    }
+    for (Map.Entry<String, Instant> t : timing.entrySet()) {
+      b.append(t.getKey()).append(": ").append(stamp(t.getValue())).append('\n');
+    }
+    return b.toString();
+  }
+
+  /**
+   * Writes {@code K<name>+<alg>+<tag>.key} and {@code .private} into {@code dir}; the private file
+   * is created with mode 0600 (on POSIX file systems) before any secret is written to it.
+   *
+   * @return the base path (without extension)
+   * @throws ZonecutException when the files exist already or cannot be written
+   */
+  public static Path write(Path dir, Sig0KeyPair pair, PrivateKeyAccess access)
+      throws ZonecutException {
+    Path base = dir.resolve(pair.publicKey().bindBaseName());
+    if (Files.exists(sibling(base, ".key")) || Files.exists(sibling(base, ".private"))) {
+      throw new ZonecutException("key files exist already: " + base);
+    }
+    writeFiles(base, pair.publicKey(), pair, Map.of(), access);
+    return base;
+  }
+
+  static void writeFiles(Path base, Sig0PublicKey pub, @Nullable Sig0KeyPair pair,
+      Map<String, Instant> timing, PrivateKeyAccess access) throws ZonecutException {
+    try {
+      if (pair != null) {
+        writeAtomically(sibling(base, ".private"),
+            formatPrivate(pair, timing, access), true);
+      }
+      writeAtomically(sibling(base, ".key"), formatPublic(pub, timing), false);
+    } catch (IOException e) {
+      throw new ZonecutException("cannot write key files " + base + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void writeAtomically(Path target, String text, boolean secret) throws IOException {
+    Path dir = Objects.requireNonNull(target.toAbsolutePath().getParent(), "parent directory");
+    Path tmp;
+    if (secret && dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+      tmp = Files.createTempFile(dir, ".zonecut-", ".tmp",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } else {
+      tmp = Files.createTempFile(dir, ".zonecut-", ".tmp");
+      if (!secret && dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+      }
+    }
+    try {
+      Files.writeString(tmp, text, StandardCharsets.US_ASCII);
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * The private key as PKCS#8 PEM ({@code -----BEGIN PRIVATE KEY-----}, RFC 5208/5958, RFC 7468).
+   *
+   * @throws ZonecutException when the key cannot be encoded (e.g. a hardware key)
+   */
+  public static String toPkcs8Pem(Sig0KeyPair pair, PrivateKeyAccess access) throws ZonecutException {
+    byte[] der = pair.privateKey(access).getEncoded();
+    if (der == null) {
+      throw new ZonecutException("the private key of " + pair.publicKey() + " cannot be encoded");
+    }
+    String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
+    return "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\n";
+  }
+
+  /**
+   * Reads a PKCS#8 PEM private key and derives its public key.
+   *
+   * @param owner the signer's name the KEY record will have
+   * @param flags the KEY flags
+   * @param algorithm the DNSSEC algorithm (the PEM alone cannot tell RSASHA256 from RSASHA512)
+   * @throws MalformedDataException when the text is not PKCS#8 PEM of that algorithm's key type
+   * @throws ZonecutException when the provider cannot decode the key
+   */
+  public static Sig0KeyPair parsePkcs8Pem(
+      String pem, Name owner, int flags, Sig0Algorithm algorithm, Provider provider)
+      throws ZonecutException {
+    if (!algorithm.isSupported()) {
+      throw new IllegalArgumentException("unsupported SIG(0) algorithm " + algorithm);
+    }
+    int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
+    int end = pem.indexOf("-----END PRIVATE KEY-----");
+    if (begin < 0 || end < begin) {
+      throw new MalformedDataException("PEM", -1, "no BEGIN/END PRIVATE KEY block");
+    }
+    byte[] der;
+    try {
+      der = Base64.getMimeDecoder().decode(pem.substring(begin + 27, end));
+    } catch (IllegalArgumentException e) {
+      throw new MalformedDataException("PEM", -1, "body is not base64", e);
+    }
+    int alg = algorithm.number();
+    PrivateKey priv;
+    byte[] pubData;
+    try {
+      priv = KeyFactory.getInstance(Sig0Crypto.keyAlgorithmName(alg), provider)
+          .generatePrivate(new PKCS8EncodedKeySpec(der));
+      pubData = KeyCodec.publicFromPrivate(alg, priv);
+    } catch (GeneralSecurityException | RuntimeException e) {
+      throw new MalformedDataException("PEM", -1,
+          "not a PKCS#8 " + Sig0Crypto.keyAlgorithmName(alg) + " key: " + e.getMessage(), e);
+    }
+    if ((alg == 13 || alg == 14) && pubData.length != 2 * Sig0Crypto.fieldLength(alg)) {
+      throw new MalformedDataException("PEM", -1, "EC key is not on the " + algorithm + " curve");
+    }
+    return checkedPair(Sig0PublicKey.of(owner, flags, algorithm, pubData), priv);
+  }
+
+  private static String stamp(Instant t) {
+    return STAMP.format(LocalDateTime.ofInstant(t, ZoneOffset.UTC));
+  }
+
+  private static String readText(Path p) throws ZonecutException {
+    try {
+      return Files.readString(p, StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new ZonecutException("cannot read key file " + p + ": " + e, e);
+    }
+  }
+
+  static Path stripExtension(Path p) {
+    String n = p.getFileName().toString();
+    for (String ext : new String[] {".key", ".private"}) {
+      if (n.endsWith(ext)) {
+        return p.resolveSibling(n.substring(0, n.length() - ext.length()));
+      }
+    }
+    return p;
+  }
+
+  static Path sibling(Path base, String ext) {
+    return base.resolveSibling(base.getFileName().toString() + ext);
+  }
+
+}
