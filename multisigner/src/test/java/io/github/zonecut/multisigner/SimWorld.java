@@ -34,6 +34,7 @@ final class SimWorld {
   KeyOwnership.@Nullable KeyTagModulo modulo;
   Duration latency = Duration.ofSeconds(5);
   long parentDelayMaxSeconds = 3600;
+  boolean parentSilent;
 
   static final class Sig {
     final SignerId id;
@@ -247,6 +248,9 @@ final class SimWorld {
 
   /** RFC 7344/8078 and RFC 7477 scanning: consistent signals across the delegation. */
   void parentScan() {
+    if (parentSilent) {
+      return;
+    }
     List<Sig> del = delegated();
     if (del.isEmpty()) {
       return;

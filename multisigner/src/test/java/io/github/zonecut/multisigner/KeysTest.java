@@ -1,0 +1,77 @@
+package io.github.zonecut.multisigner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DNSSEC;
+import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.Name;
+
+/** Key tags and DS digests agree with dnsjava's independent implementation. */
+class KeysTest {
+
+  private static final Name ZONE = Name.fromConstantString("Example.COM.");
+
+  @Property(tries = 200)
+  void keyTagAndDigestsMatchDnsjava(
+      @ForAll @Size(min = 1, max = 300) byte[] publicKey,
+      @ForAll @IntRange(min = 0, max = 1) int sep,
+      @ForAll @IntRange(min = 5, max = 16) int algorithm) {
+    int flags = 256 | sep;
+    DnsKey k = DnsKey.of(flags, algorithm, publicKey);
+    DNSKEYRecord ref = new DNSKEYRecord(ZONE, DClass.IN, 3600, flags, 3, algorithm, publicKey);
+    assertThat(k.keyTag()).isEqualTo(ref.getFootprint());
+    for (int type : new int[] {DsRecord.SHA256, DsRecord.SHA384}) {
+      DSRecord ds = new DSRecord(ZONE, DClass.IN, 3600, type, ref);
+      DsRecord ours = DsRecord.of(ZONE, k, type);
+      assertThat(ours.digest()).isEqualTo(ds.getDigest());
+      assertThat(ours.matches(ZONE, k)).isTrue();
+      assertThat(DsRecord.of(ds.getFootprint(), ds.getAlgorithm(), ds.getDigestID(), ds.getDigest()))
+          .isEqualTo(ours);
+    }
+  }
+
+  @Test
+  void identityIsTheKeyNotTheTag() {
+    Random r = new Random(1);
+    byte[] pk = new byte[64];
+    r.nextBytes(pk);
+    DnsKey a = DnsKey.of(KeyRole.ZSK, 13, pk);
+    DnsKey sameBytes = DnsKey.of(256, 13, pk.clone());
+    assertThat(a).isEqualTo(sameBytes).hasSameHashCodeAs(sameBytes);
+    assertThat(DnsKey.of(KeyRole.KSK, 13, pk)).isNotEqualTo(a);
+    byte[] copy = a.publicKey();
+    copy[0] ^= 1;
+    assertThat(a.publicKey()).isEqualTo(pk); // defensive copies
+    assertThat(DsRecord.of(ZONE, a, DsRecord.SHA256).matches(Name.fromConstantString("other."), a))
+        .isFalse();
+  }
+
+  @Test
+  void rejectsOutOfRangeFields() {
+    assertThatThrownBy(() -> DnsKey.of(70000, 13, new byte[] {1})).hasMessageContaining("flags");
+    assertThatThrownBy(() -> DnsKey.of(256, 300, new byte[] {1})).hasMessageContaining("algorithm");
+    assertThatThrownBy(() -> DnsKey.of(256, 13, new byte[0])).hasMessageContaining("empty");
+    DnsKey k = DnsKey.of(257, 13, new byte[] {1, 2});
+    assertThatThrownBy(() -> DsRecord.of(ZONE, k, 3)).hasMessageContaining("digest type 3");
+    assertThatThrownBy(() -> OwnedKey.of(k, KeyRole.ZSK)).hasMessageContaining("SEP flag");
+    assertThatThrownBy(() -> new Rollover.Zsk(SignerId.of("a"), k)).hasMessageContaining("non-SEP");
+    assertThatThrownBy(() -> SignerId.of("a.b")).hasMessageContaining("one label");
+    assertThatThrownBy(() -> new ParentPolicy(java.util.List.of(1), true, true, true,
+        java.time.Duration.ofDays(1))).hasMessageContaining("SHA-256");
+    assertThatThrownBy(() -> PlannerConfig.DEFAULT.withSafetyFactor(0.5))
+        .hasMessageContaining("safety factor");
+    assertThat(DnsKey.of(257, 13, new byte[] {1, 2}).compareTo(k)).isZero();
+    // a DS of a digest type we cannot compute matches on tag and algorithm only
+    assertThat(DsRecord.of(k.keyTag(), 13, 3, new byte[] {9}).matches(ZONE, k)).isTrue();
+    assertThat(DNSSEC.Algorithm.ECDSAP256SHA256).isEqualTo(13);
+  }
+}
