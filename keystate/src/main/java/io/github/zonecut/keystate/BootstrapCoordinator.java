@@ -155,7 +155,12 @@ public final class BootstrapCoordinator {
       return CompletableFuture.completedFuture(
           new VerificationResult.NotApplicable("no verifier for " + m));
     }
-    return v.verify(new VerificationRequest(key, d.nameservers(), d.servers(), p));
+    // the persisted due time holds across restarts: a resumed round waits like any other
+    Duration wait = p == null ? Duration.ZERO : Duration.between(clock.instant(), p.nextRoundAt());
+    CompletionStage<Void> due = wait.isNegative() || wait.isZero()
+        ? CompletableFuture.completedFuture(null) : delayer.delay(wait);
+    return due.thenCompose(x -> v.verify(
+        new VerificationRequest(key, d.nameservers(), d.servers(), p)));
   }
 
   private CompletionStage<KeyEntry> settle(KeyIdentity key, Delegation d, BootstrapMethod m,
@@ -167,12 +172,8 @@ public final class BootstrapCoordinator {
       return call(() -> registry.validationFailed(key, m.token(), f.reason()), key);
     }
     if (r instanceof VerificationResult.Pending p) {
-      return call(() -> registry.recordProgress(key, p.progress()), key).thenCompose(e -> {
-        Duration wait = Duration.between(clock.instant(), p.progress().nextRoundAt());
-        CompletionStage<Void> w = wait.isNegative() || wait.isZero()
-            ? CompletableFuture.completedFuture(null) : delayer.delay(wait);
-        return w.thenCompose(x -> round(key, d, m)).thenCompose(x -> settle(key, d, m, x));
-      });
+      return call(() -> registry.recordProgress(key, p.progress()), key)
+          .thenCompose(e -> round(key, d, m)).thenCompose(x -> settle(key, d, m, x));
     }
     // Inconclusive (or NotApplicable after progress): stay VALIDATING for a later resume().
     LOG.info("validation of {} by {} inconclusive: {}", key, m, r);

@@ -169,6 +169,28 @@ public record BootstrapParameter(List<String> tokens) {
   }
 
   /**
+   * Reads the parameter a parent announces at its DSYNC UPDATE target {@code target} (ddns
+   * §9.5): empty when there is no ServiceMode SVCB carrying it, or the lookup failed or was
+   * BOGUS. Use a validating lookup: a signed SVCB is the child's downgrade protection.
+   *
+   * @return a stage failing with {@link MalformedDataException} when the parameter is malformed
+   */
+  public static java.util.concurrent.CompletionStage<Optional<BootstrapParameter>> lookup(
+      io.github.zonecut.core.DnsLookup lookup, Name target, Codepoints codepoints) {
+    return lookup.lookup(target, org.xbill.DNS.Type.SVCB).thenCompose(r -> {
+      if (!(r instanceof io.github.zonecut.core.LookupResult.Answer a)) {
+        return java.util.concurrent.CompletableFuture.completedFuture(Optional.empty());
+      }
+      try {
+        return java.util.concurrent.CompletableFuture.completedFuture(
+            fromRecords(a.rrset().rrs(), codepoints));
+      } catch (MalformedDataException e) {
+        return java.util.concurrent.CompletableFuture.failedFuture(e);
+      }
+    });
+  }
+
+  /**
    * A ServiceMode SVCB record carrying this parameter, for a parent to publish at its DSYNC
    * UPDATE target.
    *

@@ -1,6 +1,7 @@
 package io.github.zonecut.keystate;
 
 import io.github.zonecut.core.DnsEndpoint;
+import io.github.zonecut.core.DnsLookup;
 import io.github.zonecut.core.DnsTransport;
 import io.github.zonecut.keystate.internal.KeyLookups;
 import java.time.Duration;
@@ -19,6 +20,14 @@ public interface KeyLookup {
 
   /** The KEY RRset at {@code name} (class IN). */
   CompletionStage<KeyAnswer> keys(Name name);
+
+  /**
+   * KEY lookups through one of core's lookups: {@link io.github.zonecut.core.ValidatingLookup}
+   * (SECURE/INSECURE/BOGUS) or {@link io.github.zonecut.core.DirectLookup} (UNVALIDATED).
+   */
+  static KeyLookup of(DnsLookup lookup) {
+    return KeyLookups.of(lookup);
+  }
 
   /**
    * Validated lookups through a DNSSEC-validating dnsjava resolver (for example {@code

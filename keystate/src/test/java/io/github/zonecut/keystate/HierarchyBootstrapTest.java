@@ -292,4 +292,46 @@ class HierarchyBootstrapTest {
     assertThat(((RegistryOutcome.Applied) registry.approve(id, "alice", "signed letter"))
         .key().state()).isEqualTo(TrustState.TRUSTED);
   }
+
+  @Test
+  void aRestartedParentResumesTheUnsignedRoundsFromTheDatabase(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+    RegistryPolicy policy = RegistryPolicy.of(VerificationPolicy.of(BootstrapMethod.UNSIGNED));
+    org.sqlite.SQLiteDataSource ds = new org.sqlite.SQLiteDataSource();
+    ds.setUrl("jdbc:sqlite:" + dir.resolve("parent.db"));
+    BootstrapCoordinator.Delegation delegation = new BootstrapCoordinator.Delegation(
+        names("ns1.indomain.parent.test."), servers("ns1.indomain.parent.test."));
+    KeyIdentity id = KeyIdentity.of(indomainKey);
+
+    TrustRegistry first = new TrustRegistry(JdbcTrustStore.open(ds), policy, clock);
+    first.upload(new UploadEvidence(INDOMAIN, List.of(indomainKey), false, id, clock.instant()),
+        "child");
+    // the first process dies while waiting for round 2: its delay never completes
+    CompletableFuture<Void> waitingForRound2 = new CompletableFuture<>();
+    CompletableFuture<KeyEntry> abandoned = new BootstrapCoordinator(first,
+        List.of(unsigned(clock)), d -> {
+          waitingForRound2.complete(null);
+          return new CompletableFuture<>();
+        }, clock)
+        .bootstrap(id, delegation).toCompletableFuture();
+    waitingForRound2.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(abandoned).isNotDone();
+
+    TrustRegistry second = new TrustRegistry(JdbcTrustStore.open(ds), policy, clock);
+    assertThat(second.find(id).orElseThrow().progress().roundsDone()).isEqualTo(1);
+    List<Duration> waits = new ArrayList<>();
+    List<KeyEntry> resumed = new BootstrapCoordinator(second, List.of(unsigned(clock)), d -> {
+      waits.add(d);
+      return CompletableFuture.completedFuture(null);
+    }, clock).resume(owner -> delegation).toCompletableFuture().get();
+    assertThat(resumed).singleElement().satisfies(e -> {
+      assertThat(e.state()).isEqualTo(TrustState.TRUSTED);
+      assertThat(e.method()).isEqualTo(BootstrapMethod.UNSIGNED);
+    });
+    assertThat(waits).as("round 1 is not repeated; round 2 still waits its persisted due time")
+        .containsExactly(Duration.ofSeconds(60), Duration.ofSeconds(60));
+    assertThat(second.history(INDOMAIN)).extracting(AuditEvent::to).containsExactly(
+        TrustState.KNOWN, TrustState.VALIDATING, TrustState.TRUSTED);
+  }
 }

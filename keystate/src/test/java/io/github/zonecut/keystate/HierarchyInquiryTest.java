@@ -51,7 +51,10 @@ class HierarchyInquiryTest {
         Sig0PublicKey.FLAGS_HOST);
     h = TestHierarchy.builder()
         .zone("test.")
-        .zone("parent.test.", z -> z.records(receiver.publicKey().toKeyRecord(300)))
+        .zone("parent.test.", z -> z.records(receiver.publicKey().toKeyRecord(300),
+            BootstrapParameter.of(BootstrapMethod.AT_APEX, BootstrapMethod.AT_NS,
+                BootstrapMethod.MANUAL).toSvcb(TARGET, 300, 1, Name.root,
+                io.github.zonecut.core.Codepoints.DEFAULT)))
         .zone("plain.test.", z -> z.unsigned()
             .records(plainReceiver.publicKey().toKeyRecord(300)))
         .zone("receiver.test.", z -> z.nameservers("ns.receiver.test."))
@@ -94,6 +97,21 @@ class HierarchyInquiryTest {
     assertThat(((InquiryResult.Answered) r).code(KeyStateTable.DRAFT_03))
         .contains(KeyStateCode.BOOTSTRAP_AUTO);
     assertThat(h.nameserver("ns.receiver.test.").queryCount()).isPositive();
+  }
+
+  @Test
+  void theChildReadsTheAnnouncedMethodsAndPicksTheStrongestItCanSatisfy() throws Exception {
+    io.github.zonecut.core.DnsLookup lookup = io.github.zonecut.core.ValidatingLookup.builder(
+        transport, DnsEndpoint.of(h.recursive().address()), executor)
+        .trustAnchors(h.trustAnchors()).build();
+    BootstrapParameter p = BootstrapParameter.lookup(lookup, TARGET,
+        io.github.zonecut.core.Codepoints.DEFAULT).toCompletableFuture().get().orElseThrow();
+    assertThat(p.value()).isEqualTo("at-apex,at-ns,manual");
+    assertThat(p.choose(java.util.EnumSet.of(BootstrapMethod.AT_NS, BootstrapMethod.MANUAL)))
+        .contains(BootstrapMethod.AT_NS);
+    assertThat(BootstrapParameter.lookup((name, type) -> java.util.concurrent.CompletableFuture
+        .completedFuture(new io.github.zonecut.core.LookupResult.Bogus(name, type, 6, "bogus")),
+        TARGET, io.github.zonecut.core.Codepoints.DEFAULT).toCompletableFuture().get()).isEmpty();
   }
 
   @Test

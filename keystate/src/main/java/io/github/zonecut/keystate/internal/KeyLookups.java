@@ -1,6 +1,9 @@
 package io.github.zonecut.keystate.internal;
 
 import io.github.zonecut.core.DnsEndpoint;
+import io.github.zonecut.core.DnsLookup;
+import io.github.zonecut.core.LookupResult;
+import io.github.zonecut.core.Verdict;
 import io.github.zonecut.core.DnsTransport;
 import io.github.zonecut.core.TransportProtocol;
 import io.github.zonecut.keystate.KeyAnswer;
@@ -25,6 +28,46 @@ import org.xbill.DNS.Type;
 /** The {@link KeyLookup} adapters. */
 public final class KeyLookups {
   private KeyLookups() {}
+
+  public static KeyLookup of(DnsLookup lookup) {
+    return name -> lookup.lookup(name, Type.KEY).handle((r, err) -> {
+      if (err != null) {
+        return failed(name, err);
+      }
+      if (r instanceof LookupResult.Answer a) {
+        List<KEYRecord> keys = new ArrayList<>();
+        for (Record rr : a.rrset().rrs()) {
+          if (rr instanceof KEYRecord k) {
+            keys.add(k);
+          }
+        }
+        return new KeyAnswer(name, security(a.verdict()), keys, a.verdict() + " answer");
+      }
+      if (r instanceof LookupResult.NxDomain nx) {
+        return new KeyAnswer(name, security(nx.verdict()), List.of(), "NXDOMAIN");
+      }
+      if (r instanceof LookupResult.NoData nd) {
+        return new KeyAnswer(name, security(nd.verdict()), List.of(), "NODATA");
+      }
+      if (r instanceof LookupResult.Bogus b) {
+        return new KeyAnswer(name, Security.BOGUS, List.of(), b.reason());
+      }
+      return new KeyAnswer(name, Security.FAILED, List.of(), r.toString());
+    });
+  }
+
+  private static Security security(Verdict v) {
+    switch (v) {
+      case SECURE:
+        return Security.SECURE;
+      case INSECURE:
+        return Security.INSECURE;
+      case BOGUS:
+        return Security.BOGUS;
+      default:
+        return Security.UNVALIDATED;
+    }
+  }
 
   public static KeyLookup validating(Resolver resolver, Executor executor) {
     return name -> resolver.sendAsync(query(name, true), executor)
@@ -72,7 +115,10 @@ public final class KeyLookups {
 
   private static Message query(Name name, boolean dnssecOk) {
     Message q = Message.newQuery(Record.newRecord(name, Type.KEY, DClass.IN));
-    if (!dnssecOk) {
+    if (dnssecOk) {
+      // RFC 6840 §5.7: AD in a query asks a validating resolver to report AD
+      q.getHeader().setFlag(Flags.AD);
+    } else {
       q.getHeader().unsetFlag(Flags.RD);
     }
     return q;
