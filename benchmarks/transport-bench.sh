@@ -55,24 +55,25 @@ for _ in $(seq 1 50); do
 done
 echo "www.bench.example. A" > "$D/q.txt"
 
-echo "== knotd on 127.0.0.1:$PORT, ${DUR}s per run, $(nproc) cores"
-DP=$(dnsperf -s 127.0.0.1 -p "$PORT" -d "$D/q.txt" -l "$DUR" -c 4 -q 1000 2>&1)
-DPQPS=$(echo "$DP" | awk '/Queries per second:/ {print $4}')
-echo "$DP" | grep -E 'Queries (sent|completed|lost)|Queries per second'
-echo "dnsperf qps=$DPQPS"
-
+echo "== knotd on 127.0.0.1:$PORT, ${DUR}s per run, $(nproc) cores (shared: runs alternate"
+echo "   dnsperf / zonecut so each zonecut figure is compared with the dnsperf runs around it)"
+dnsperf_qps() {
+  dnsperf -s 127.0.0.1 -p "$PORT" -d "$D/q.txt" -l "$DUR" -c 4 -q 1000 2>&1 \
+    | awk '/Queries per second:/ {print $4}'
+}
 run() {
   java -Xmx512m -cp "$JAR" io.github.zonecut.benchmarks.TransportBench "$@" 2>/dev/null | grep '^zonecut'
 }
-R1=$(run --server "127.0.0.1:$PORT" --names "$D/q.txt" --inflight 1000 --seconds "$DUR")
-echo "$R1"
-R2=$(run --server "127.0.0.1:$PORT" --names "$D/q.txt" --inflight 10000 --seconds "$DUR")
-echo "$R2"
-L1=$(run --inflight 1000 --seconds "$DUR" | sed 's/^zonecut/zonecut(echo-responder)/')
-echo "$L1"
-L2=$(run --inflight 10000 --seconds "$DUR" | sed 's/^zonecut/zonecut(echo-responder)/')
-echo "$L2"
-ratio() { python3 -c "import sys; print('%.2f' % (float(sys.argv[1]) / float(sys.argv[2])))" "$1" "$2"; }
-Q1=$(echo "$R1" | sed -E 's/.*qps=([0-9.]+).*/\1/')
-Q2=$(echo "$R2" | sed -E 's/.*qps=([0-9.]+).*/\1/')
-echo "ratio vs dnsperf (knotd): inflight=1000 $(ratio "$Q1" "$DPQPS")x, inflight=10000 $(ratio "$Q2" "$DPQPS")x"
+qps_of() { echo "$1" | sed -E 's/.*qps=([0-9.]+).*/\1/'; }
+ratio() { python3 -c "import sys; print('%.2f' % (2 * float(sys.argv[1]) / (float(sys.argv[2]) + float(sys.argv[3]))))" "$@"; }
+
+P1=$(dnsperf_qps); echo "dnsperf -q 1000 qps=$P1"
+R1=$(run --server "127.0.0.1:$PORT" --names "$D/q.txt" --inflight 1000 --seconds "$DUR"); echo "$R1"
+P2=$(dnsperf_qps); echo "dnsperf -q 1000 qps=$P2"
+R2=$(run --server "127.0.0.1:$PORT" --names "$D/q.txt" --inflight 10000 --seconds "$DUR"); echo "$R2"
+P3=$(dnsperf_qps); echo "dnsperf -q 1000 qps=$P3"
+L1=$(run --inflight 1000 --seconds "$DUR" | sed 's/^zonecut/zonecut(echo-responder)/'); echo "$L1"
+L2=$(run --inflight 10000 --seconds "$DUR" | sed 's/^zonecut/zonecut(echo-responder)/'); echo "$L2"
+echo "ratio vs dnsperf (knotd, mean of the neighbouring dnsperf runs):" \
+  "inflight=1000 $(ratio "$(qps_of "$R1")" "$P1" "$P2")x," \
+  "inflight=10000 $(ratio "$(qps_of "$R2")" "$P2" "$P3")x"

@@ -29,7 +29,7 @@ public final class CsyncRecord extends ZonecutRecord {
   /** The CSYNC RR type (RFC 7477 §5). */
   public static final int TYPE = 62;
 
-  /** Flag {@code immediate}: the parent may act without waiting for approval (RFC 7477 §2.1.1.1). */
+  /** Flag {@code immediate}: the parent may act without approval (RFC 7477 §2.1.1.1). */
   public static final int FLAG_IMMEDIATE = 0x0001;
 
   /** Flag {@code soaminimum}: ignore child data older than the serial (RFC 7477 §2.1.1.1). */

@@ -1,6 +1,7 @@
 package io.github.zonecut.core;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
@@ -22,8 +23,8 @@ import org.xbill.DNS.Name;
  * listed name servers at or below the child (RFC 7477 §3.2, delegation-mgmt-via-ddns §6; glue for
  * any other host is refused, because a parent must not take address data for names outside the
  * child from the child), TTLs within RFC 2181 §8's 0..2^31-1. Collections are copied into
- * unmodifiable ones that iterate in a stable order: names in DNSSEC canonical order, DS data by key tag,
- * addresses by their octets. Names compare case-insensitively, DS digests as octets.
+ * unmodifiable ones that iterate in a stable order: names in DNSSEC canonical order, DS data by
+ * key tag, addresses by their octets. Names compare case-insensitively, DS digests as octets.
  *
  * @param child the delegated zone, below the root
  * @param nameservers the NS RRset's targets, at least one
@@ -97,7 +98,7 @@ public record Delegation(
   }
 
   private static Set<InetAddress> sortedAddresses(Collection<InetAddress> addresses) {
-    List<InetAddress> list = new java.util.ArrayList<>(addresses);
+    List<InetAddress> list = new ArrayList<>(addresses);
     list.forEach(a -> Objects.requireNonNull(a, "glue address"));
     list.sort(BY_OCTETS);
     return Collections.unmodifiableSet(new LinkedHashSet<>(list));

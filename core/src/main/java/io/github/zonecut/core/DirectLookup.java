@@ -37,6 +37,7 @@ public final class DirectLookup implements DnsLookup {
     this.timeout = b.timeout;
     this.payloadSize = b.payloadSize;
     this.dnssecOk = b.dnssecOk;
+    ZonecutTypes.register();
   }
 
   /** A direct lookup at {@code server} over UDP (TCP on truncation), 5 s timeout, DO set. */

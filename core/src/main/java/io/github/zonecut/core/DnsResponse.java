@@ -20,10 +20,21 @@ public final class DnsResponse {
    * @param protocol the protocol that carried the answer (TCP after a TC=1 retry)
    */
   public DnsResponse(byte[] wire, Message message, DnsEndpoint from, TransportProtocol protocol) {
-    this.wire = wire.clone();
+    this(wire.clone(), message, from, protocol, true);
+  }
+
+  private DnsResponse(
+      byte[] owned, Message message, DnsEndpoint from, TransportProtocol protocol, boolean unused) {
+    this.wire = owned;
     this.message = Objects.requireNonNull(message, "message");
     this.from = Objects.requireNonNull(from, "from");
     this.protocol = Objects.requireNonNull(protocol, "protocol");
+  }
+
+  /** A response owning {@code wire}, which the caller created for it and never touches again. */
+  static DnsResponse adopt(
+      byte[] wire, Message message, DnsEndpoint from, TransportProtocol protocol) {
+    return new DnsResponse(wire, message, from, protocol, true);
   }
 
   /** A copy of the octets received. */

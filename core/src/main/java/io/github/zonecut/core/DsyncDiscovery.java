@@ -13,7 +13,6 @@ import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.NameTooLongException;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Type;
@@ -45,9 +44,6 @@ import org.xbill.DNS.Type;
  * DiscoveryResult}.
  */
 public final class DsyncDiscovery {
-  /** The underscore label of RFC 9859 §3 (IANA "Underscored and Globally Scoped DNS Node Names"). */
-  private static final Name DSYNC_LABEL = Name.fromConstantString("_dsync");
-
   /** How much DNSSEC a discovery demands. */
   public enum Policy {
     /**
@@ -118,8 +114,7 @@ public final class DsyncDiscovery {
           run.refuse(Reason.INVALID_NAME, "the root zone has no parent"));
     }
     // RFC 9859 §4.1 step 1: _dsync after the first label
-    Name parent = new Name(child, 1);
-    return run.ask(child.relativize(parent), parent);
+    return run.ask(new Name(child, 1), false);
   }
 
   /** The state of one discovery. */
@@ -135,15 +130,16 @@ public final class DsyncDiscovery {
       this.scheme = scheme;
     }
 
-    /** Asks DSYNC at {@code prefix._dsync.parent} (or {@code _dsync.parent} if prefix is empty). */
-    CompletionStage<DiscoveryResult> ask(Name prefix, Name parent) {
+    /**
+     * Asks DSYNC at the child's name with {@code _dsync} inserted above {@code parent}, or at
+     * {@code _dsync.parent} itself if {@code apex}.
+     */
+    CompletionStage<DiscoveryResult> ask(Name parent, boolean apex) {
       Name name;
       try {
-        Name tail = Name.concatenate(DSYNC_LABEL, parent);
-        name = prefix.labels() == 0 ? tail : Name.concatenate(prefix, tail);
-      } catch (NameTooLongException e) {
-        return done(refuse(Reason.INVALID_NAME, "lookup name too long: " + prefix + "._dsync."
-            + parent));
+        name = apex ? Names.dsyncApex(parent) : Names.dsyncLookupName(child, parent);
+      } catch (MalformedDataException e) {
+        return done(refuse(Reason.INVALID_NAME, String.valueOf(e.getMessage())));
       }
       if (steps.size() >= maxSteps) {
         return done(refuse(Reason.TOO_MANY_STEPS, "more than " + maxSteps + " lookups"));
@@ -151,11 +147,11 @@ public final class DsyncDiscovery {
       return lookup.lookup(name, DsyncRecord.TYPE)
           .thenCompose(result -> {
             steps.add(new Step(result));
-            return next(result, prefix, parent);
+            return next(result, parent, apex);
           });
     }
 
-    private CompletionStage<DiscoveryResult> next(LookupResult result, Name prefix, Name parent) {
+    private CompletionStage<DiscoveryResult> next(LookupResult result, Name parent, boolean apex) {
       DiscoveryResult refused = checkTrust(result);
       if (refused != null) {
         return done(refused);
@@ -176,12 +172,12 @@ public final class DsyncDiscovery {
         if (!answering.equals(parent)) {
           // RFC 9859 §4.1 step 3, first branch: the parent zone is further up than assumed;
           // insert _dsync just above it
-          return ask(child.relativize(answering), answering);
+          return ask(answering, false);
         }
       }
       // second branch: drop the labels in front of _dsync (parents without wildcards)
-      if (prefix.labels() > 0) {
-        return ask(Name.empty, parent);
+      if (!apex) {
+        return ask(parent, true);
       }
       return done(new DiscoveryResult.NotFound(child, steps));
     }
@@ -193,17 +189,17 @@ public final class DsyncDiscovery {
      * lets a parent delegate {@code _dsync} as its own zone; the parent is then unchanged).
      */
     private @Nullable Name answeringParent(Name zone, Name asked, Name parent) {
-      if (!asked.subdomain(zone)) {
+      if (!Names.isAtOrBelow(asked, zone)) {
         return null;
       }
-      if (child.subdomain(zone) && !child.equals(zone)) {
+      if (Names.isBelow(child, zone)) {
         return zone;
       }
       try {
-        if (zone.subdomain(Name.concatenate(DSYNC_LABEL, parent))) {
+        if (Names.isAtOrBelow(zone, Names.dsyncApex(parent))) {
           return parent;
         }
-      } catch (NameTooLongException e) {
+      } catch (MalformedDataException e) {
         return null;
       }
       return null;

@@ -173,7 +173,8 @@ public record HsyncParam(int key, byte[] value) {
 
   /** {@code suffix}: the label under which providers may add NS and glue. */
   public static HsyncParam suffix(String label) {
-    return new HsyncParam(SUFFIX, Labels.check("suffix", label).getBytes(StandardCharsets.US_ASCII));
+    byte[] value = Labels.check("suffix", label).getBytes(StandardCharsets.US_ASCII);
+    return new HsyncParam(SUFFIX, value);
   }
 
   private static HsyncParam list(int key, List<String> labels) {
@@ -279,7 +280,7 @@ public record HsyncParam(int key, byte[] value) {
     return 31 * key + Arrays.hashCode(value);
   }
 
-  /** Splits presentation tokens into parameters, accepting {@code k="v"}, {@code k=v} and {@code k}. */
+  /** Reads all parameters, accepting {@code k="v"}, {@code k=v} and a bare {@code k}. */
   static List<HsyncParam> parseAll(TextReader in) throws MalformedDataException {
     List<HsyncParam> out = new ArrayList<>();
     while (in.hasNext()) {

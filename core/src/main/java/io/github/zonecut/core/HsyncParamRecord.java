@@ -2,6 +2,7 @@ package io.github.zonecut.core;
 
 import io.github.zonecut.core.internal.TextReader;
 import io.github.zonecut.core.internal.WireReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -156,8 +157,7 @@ public final class HsyncParamRecord extends ZonecutRecord {
 
   /** The label under which providers may add NS and glue ({@code suffix}), if given. */
   public Optional<String> getSuffix() {
-    return get(HsyncParam.SUFFIX).map(p -> new String(p.rawValue(),
-        java.nio.charset.StandardCharsets.US_ASCII));
+    return get(HsyncParam.SUFFIX).map(p -> new String(p.rawValue(), StandardCharsets.US_ASCII));
   }
 
   @Override

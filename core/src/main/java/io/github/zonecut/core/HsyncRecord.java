@@ -4,6 +4,7 @@ import io.github.zonecut.core.internal.Labels;
 import io.github.zonecut.core.internal.TextReader;
 import io.github.zonecut.core.internal.WireReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import org.xbill.DNS.Compression;
@@ -158,7 +159,7 @@ public final class HsyncRecord extends ZonecutRecord {
     }
     if (b.length > 1 && b[b.length - 1] == '.') {
       // tdns appends a dot to the label when parsing its zone text; drop exactly one
-      b = java.util.Arrays.copyOf(b, b.length - 1);
+      b = Arrays.copyOf(b, b.length - 1);
     }
     String p = Labels.problem(b);
     if (p != null) {

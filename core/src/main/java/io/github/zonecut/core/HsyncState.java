@@ -1,6 +1,7 @@
 package io.github.zonecut.core;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The State field of HSYNC (draft-leon-dnsop-signaling-zone-owner-intent; tdns HSYNC3).
@@ -90,7 +91,7 @@ public final class HsyncState {
   }
 
   @Override
-  public boolean equals(@org.jspecify.annotations.Nullable Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof HsyncState && ((HsyncState) o).code == code;
   }
 

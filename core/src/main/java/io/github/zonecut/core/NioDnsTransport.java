@@ -145,7 +145,8 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
 
     @Override
     public void answered(byte[] wire, Message message, InetSocketAddress from, boolean tcp) {
-      DnsResponse r = new DnsResponse(wire, message, DnsEndpoint.of(from),
+      // the engine allocated wire for this answer alone; no second copy
+      DnsResponse r = DnsResponse.adopt(wire, message, DnsEndpoint.of(from),
           tcp ? TransportProtocol.TCP : TransportProtocol.UDP);
       deliver(() -> future.complete(r));
     }

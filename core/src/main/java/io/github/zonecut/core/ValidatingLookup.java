@@ -76,6 +76,7 @@ public final class ValidatingLookup implements DnsLookup {
   private record QueryKey(int id, Name name, int type) {}
 
   private ValidatingLookup(Builder b) throws ZonecutException {
+    ZonecutTypes.register();
     this.executor = b.executor;
     TransportResolver head = new TransportResolver(b.transport, b.resolver, b.protocol, b.timeout,
         b.executor, this::observeUpstream);

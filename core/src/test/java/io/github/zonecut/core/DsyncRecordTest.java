@@ -1,13 +1,16 @@
 package io.github.zonecut.core;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.Master;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
@@ -137,9 +140,9 @@ class DsyncRecordTest {
 
   @Test
   void targetCaseSurvivesCanonicalForm() throws Exception {
-    DsyncRecord mixed = DsyncRecord.parse(OWNER, DClass.IN, 300, "CDS NOTIFY 5359 NS1.Parent.Test.");
-    DsyncRecord lower = DsyncRecord.parse(OWNER, DClass.IN, 300, "CDS NOTIFY 5359 ns1.parent.test.");
-    assertThat(new String(mixed.rdataToWireCanonical(), java.nio.charset.StandardCharsets.US_ASCII))
+    DsyncRecord mixed = DsyncRecord.parse(OWNER, DClass.IN, 300, "CDS 1 5359 NS1.Parent.Test.");
+    DsyncRecord lower = DsyncRecord.parse(OWNER, DClass.IN, 300, "CDS 1 5359 ns1.parent.test.");
+    assertThat(new String(mixed.rdataToWireCanonical(), US_ASCII))
         .contains("Parent");
     // RFC 3597 §7: the RDATA differs, so the records (and their DNSSEC canonical forms) differ
     assertThat(mixed).isNotEqualTo(lower);
@@ -245,5 +248,29 @@ class DsyncRecordTest {
         .isInstanceOf(MalformedDataException.class);
     assertThatThrownBy(() -> DsyncScheme.parse("1000", Codepoints.DEFAULT))
         .isInstanceOf(MalformedDataException.class);
+  }
+
+  @Test
+  void withNameKeepsTheClassAndData() throws Exception {
+    DsyncRecord r = DsyncRecord.parse(OWNER, DClass.IN, 300, CDS_TEXT);
+    Record moved = r.withName(Name.fromConstantString("child._dsync.example."));
+    assertThat(moved).isInstanceOf(DsyncRecord.class);
+    assertThat(moved.rdataToString()).isEqualTo(CDS_TEXT);
+    assertThat(r.getName()).isEqualTo(OWNER);
+  }
+
+  @Test
+  void zoneFileWithOriginParenthesesAndComments() throws Exception {
+    String zone = "$ORIGIN parent.example.\n$TTL 300\n"
+        + "_dsync IN DSYNC CDS NOTIFY 5359 scanner ; relative target\n"
+        + "*._dsync IN DSYNC ( CSYNC 1\n 5360 scanner.example.net. )\n";
+    try (Master master = new Master(new ByteArrayInputStream(zone.getBytes(US_ASCII)))) {
+      DsyncRecord first = (DsyncRecord) master.nextRecord();
+      DsyncRecord second = (DsyncRecord) master.nextRecord();
+      assertThat(first.rdataToString()).isEqualTo("CDS NOTIFY 5359 scanner.parent.example.");
+      assertThat(second.getName().toString()).isEqualTo("*._dsync.parent.example.");
+      assertThat(second.rdataToString()).isEqualTo("CSYNC NOTIFY 5360 scanner.example.net.");
+      assertThat(master.nextRecord()).isNull();
+    }
   }
 }

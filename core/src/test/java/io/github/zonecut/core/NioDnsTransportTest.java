@@ -406,6 +406,68 @@ class NioDnsTransportTest {
   }
 
   @Test
+  void tcpBeyondTheConnectionLimitQueuesAndKeepsItsDeadline() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    server.onTcp((s, q, out) -> {
+      if (q.getQuestion().getName().toString().startsWith("hold.")) {
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          throw new IOException(e);
+        }
+      }
+      TestDnsServer.writeFramed(out, TestDnsServer.answer(q).toWire());
+    });
+    try (NioDnsTransport one = NioDnsTransport.builder(executor).maxTcpConnections(1).build()) {
+      CompletionStage<DnsResponse> holding = one.exchange(server.endpoint(),
+          query("hold.example."), TransportProtocol.TCP, LONG);
+      waitFor("the first connection", () -> server.tcpQueries.get() == 1);
+
+      // queued behind the held connection: its deadline passes while it waits
+      DnsTransportException e = failure(one.exchange(server.endpoint(), query("late.example."),
+          TransportProtocol.TCP, Duration.ofMillis(200)));
+      CompletionStage<DnsResponse> queued = one.exchange(server.endpoint(),
+          query("queued.example."), TransportProtocol.TCP, LONG);
+      release.countDown();
+
+      assertThat(e.reason()).isEqualTo(Reason.TIMEOUT);
+      assertThat(firstA(await(holding))).isEqualTo("192.0.2.1");
+      assertThat(firstA(await(queued))).isEqualTo("192.0.2.1");
+      // the timed-out exchange never reached the server
+      assertThat(server.tcpQueries).hasValue(2);
+    }
+  }
+
+  @Test
+  void severalSelectorThreadsShareTheWork() throws Exception {
+    try (NioDnsTransport multi = NioDnsTransport.builder(executor).selectorThreads(2)
+        .udpSockets(3).build()) {
+      List<CompletableFuture<DnsResponse>> all = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        all.add(multi.exchange(server.endpoint(), query("m" + i + ".example."),
+            i % 5 == 0 ? TransportProtocol.TCP : TransportProtocol.UDP, LONG)
+            .toCompletableFuture());
+      }
+      for (CompletableFuture<DnsResponse> f : all) {
+        assertThat(firstA(f.get(30, TimeUnit.SECONDS))).isEqualTo("192.0.2.1");
+      }
+      assertThat(multi.stats().sent()).isEqualTo(50);
+    }
+  }
+
+  @Test
+  void aShutDownExecutorStillGetsEveryStageCompleted() throws Exception {
+    ExecutorService dead = Executors.newSingleThreadExecutor();
+    dead.shutdown();
+    try (NioDnsTransport t = NioDnsTransport.builder(dead).build()) {
+      DnsResponse r = await(t.exchange(server.endpoint(), query("dead.example."),
+          TransportProtocol.UDP, LONG));
+
+      assertThat(firstA(r)).isEqualTo("192.0.2.1");
+    }
+  }
+
+  @Test
   void requestValidation() throws Exception {
     assertThatThrownBy(() -> DnsRequest.ofWire(new byte[5]))
         .isInstanceOf(MalformedDataException.class);

@@ -103,6 +103,29 @@ public final class KeyStateInquiryClient {
   }
 
   /**
+   * The receiver's SIG(0) keys published at the DSYNC target {@code receiver} (ddns §9.3): the
+   * KEY RRset if the validated lookup finds it SECURE, else nothing (an insecure, bogus or
+   * missing KEY authenticates nothing).
+   */
+  public static CompletionStage<List<Sig0PublicKey>> receiverKeys(KeyLookup validated,
+      Name receiver) {
+    return validated.keys(receiver).thenApply(a -> {
+      if (a.security() != KeyAnswer.Security.SECURE) {
+        return List.<Sig0PublicKey>of();
+      }
+      List<Sig0PublicKey> keys = new ArrayList<>();
+      for (org.xbill.DNS.KEYRecord k : a.keys()) {
+        try {
+          keys.add(Sig0PublicKey.fromKeyRecord(k));
+        } catch (IllegalArgumentException e) {
+          // a KEY this library cannot use (protocol, algorithm) authenticates nothing
+        }
+      }
+      return List.copyOf(keys);
+    });
+  }
+
+  /**
    * Asks for the state of {@code childKey} (its owner is the child).
    *
    * @return a stage that completes with the result; exceptionally only with a {@link

@@ -190,6 +190,15 @@ public final class TrustRules {
     if (!policy.verification().accepts(method)) {
       return Decision.rejected("bootstrap method " + method + " is not accepted by policy");
     }
+    if (key.state() == TrustState.VALIDATING && key.method() != method) {
+      // the previous method did not apply: switch, starting the new method's count afresh
+      KeyEntry switched = new KeyEntry(key.id(), key.flags(), TrustState.VALIDATING, method,
+          key.supersedesOthers(), at, null);
+      return new Decision(new Applied(switched, List.of()), new RegistryChange(
+          List.of(switched), List.of(), List.of(new AuditEvent(key.id(), TrustState.VALIDATING,
+              TrustState.VALIDATING, at, actor, "validation switched from " + key.method()
+                  + " to " + method))));
+    }
     return move(key, TrustState.VALIDATING, method, at, actor, "validation by " + method,
         List.of());
   }

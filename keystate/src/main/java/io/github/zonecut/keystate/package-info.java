@@ -12,6 +12,14 @@
  * keys: {@link io.github.zonecut.keystate.TrustRules} (pure) decide, a {@link
  * io.github.zonecut.keystate.TrustStore} ({@link io.github.zonecut.keystate.InMemoryTrustStore},
  * {@link io.github.zonecut.keystate.JdbcTrustStore}) keeps keys and audit trail.
+ *
+ * <p>Bootstrap verification: {@link io.github.zonecut.keystate.AtApexVerifier}, {@link
+ * io.github.zonecut.keystate.AtNsVerifier} and {@link io.github.zonecut.keystate.UnsignedVerifier}
+ * over the {@link io.github.zonecut.keystate.KeyLookup} port, driven by {@link
+ * io.github.zonecut.keystate.BootstrapCoordinator}; the {@code manual} method is {@link
+ * io.github.zonecut.keystate.TrustRegistry#approve}. Mutual authentication: {@link
+ * io.github.zonecut.keystate.KeyStateInquiryClient} (child) and {@link
+ * io.github.zonecut.keystate.KeyStateResponder} (parent).
  */
 @NullMarked
 package io.github.zonecut.keystate;

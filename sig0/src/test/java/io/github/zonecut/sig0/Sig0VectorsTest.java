@@ -54,6 +54,9 @@ class Sig0VectorsTest {
     assertThat(((Sig0Outcome.BadTime) out).offsetSeconds())
         .isEqualTo(today.getEpochSecond() - w[1].getEpochSecond());
     assertThat(out.rcode()).isEqualTo(18);
+    // And at the real clock (the vectors' windows closed on 2026-11-25 around 17:25 UTC).
+    assertThat(Sig0Verifier.builder(allVectorKeys()).build().verify(TestVectors.wire(vector)))
+        .isInstanceOf(Sig0Outcome.BadTime.class);
   }
 
   @ParameterizedTest

@@ -116,6 +116,10 @@ public final class Endpoint {
    * Pins the data this endpoint serves to the zones' current snapshots: later edits reach the
    * other endpoints but not this one, which then serves stale or divergent data (a secondary
    * that missed a NOTIFY, RFC 1996). {@link #thaw()} ends it.
+   *
+   * <p>To give one nameserver a zone-level fault alone, set the fault, freeze that nameserver and
+   * clear the fault: e.g. {@code child.setParentDs(ParentDs.WRONG); ns2.freeze();
+   * child.setParentDs(ParentDs.CORRECT);} leaves only {@code ns2} publishing the wrong DS.
    */
   public void freeze() {
     frozen = List.copyOf(hierarchy.snapshots(zones));
@@ -136,7 +140,7 @@ public final class Endpoint {
     return pinned != null ? pinned : hierarchy.snapshots(zones);
   }
 
-  private @Nullable Message standardAnswer(Message query) {
+  private Message standardAnswer(Message query) {
     return Responder.answer(query, data(), isRecursive());
   }
 

@@ -1,8 +1,8 @@
 package io.github.zonecut.testkit;
 
+import io.github.zonecut.testkit.internal.Responder;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Message;
 
 /**
@@ -13,9 +13,9 @@ public final class ReceivedQuery {
   private final byte[] wire;
   private final Message message;
   private final boolean overTcp;
-  private final Supplier<@Nullable Message> standard;
+  private final Supplier<Message> standard;
 
-  ReceivedQuery(byte[] wire, Message message, boolean overTcp, Supplier<@Nullable Message> standard) {
+  ReceivedQuery(byte[] wire, Message message, boolean overTcp, Supplier<Message> standard) {
     this.wire = wire.clone();
     this.message = message;
     this.overTcp = overTcp;
@@ -39,10 +39,18 @@ public final class ReceivedQuery {
 
   /**
    * A fresh copy of the answer the endpoint would send without the script (from its zones, before
-   * transport limits), for scripts that tamper with a correct answer; empty if it would not
-   * answer.
+   * transport limits), for scripts that tamper with a correct answer.
    */
   public Optional<Message> standardAnswer() {
-    return Optional.ofNullable(standard.get());
+    return Optional.of(standard.get());
+  }
+
+  /**
+   * The octets the endpoint would send without the script, transport limits applied (TC=1 over
+   * UDP when too large): for scripts that handle some messages themselves (an UPDATE receiver
+   * under test, say) and answer the rest normally.
+   */
+  public byte[] standardAnswerWire() {
+    return Responder.render(standard.get(), message, overTcp);
   }
 }

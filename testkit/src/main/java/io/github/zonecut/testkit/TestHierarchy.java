@@ -56,7 +56,9 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  * (RFC 4035 §2.4), unless the child is unsigned or {@link ParentDs} says otherwise. Every
  * nameserver name is given an address record (127.0.0.1) in the deepest zone that contains it,
  * unless the author gave one. Zones with no parent in the hierarchy are its tops; their DS
- * records are the {@link #trustAnchors() trust anchors}.
+ * records are the {@link #trustAnchors() trust anchors}. DNSKEY records the author adds at an
+ * apex (another signer's key, RFC 8901) join the zone's own keys in its signed DNSKEY RRset; the
+ * CDS, CDNSKEY, CSYNC, DSYNC or KEY records a test needs are added as ordinary records.
  *
  * <p>{@link #close()} stops the two server threads and closes every socket before returning.
  */

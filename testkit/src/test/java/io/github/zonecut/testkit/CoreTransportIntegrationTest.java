@@ -5,18 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.zonecut.core.DnsResponse;
 import io.github.zonecut.core.DnsTransportException;
-import io.github.zonecut.core.NioDnsTransport;
 import io.github.zonecut.core.TransportProtocol;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.xbill.DNS.DNSSEC;
@@ -30,7 +25,7 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
-/** Every testkit fault, observed through zonecut core's own transport. */
+/** Every testkit fault, observed through zonecut core's own NET.transport(). */
 class CoreTransportIntegrationTest {
   @RegisterExtension
   static final TestHierarchyExtension HIERARCHY =
@@ -46,21 +41,8 @@ class CoreTransportIntegrationTest {
           });
 
   private static final Duration TIMEOUT = Duration.ofSeconds(3);
-  private static ExecutorService executor;
-  private static NioDnsTransport transport;
-
-  @BeforeAll
-  static void openTransport() throws Exception {
-    executor = Executors.newFixedThreadPool(2);
-    transport = NioDnsTransport.create(executor);
-  }
-
-  @AfterAll
-  static void closeTransport() throws Exception {
-    transport.close();
-    executor.shutdownNow();
-    assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-  }
+  @RegisterExtension
+  static final CoreTransportExtension NET = new CoreTransportExtension();
 
   @AfterEach
   void reset() {
@@ -84,7 +66,7 @@ class CoreTransportIntegrationTest {
 
   private static DnsResponse exchange(Endpoint e, String name, int type, TransportProtocol p, Duration timeout)
       throws Exception {
-    return transport.exchange(e.dnsEndpoint(), dnssecQuery(name, type), p, timeout)
+    return NET.transport().exchange(e.dnsEndpoint(), dnssecQuery(name, type), p, timeout)
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
@@ -133,7 +115,7 @@ class CoreTransportIntegrationTest {
   @Test
   void oversizedAnswerComesOverTcp() throws Exception {
     Message q = Dns.query("big.test.", Type.TXT); // no EDNS: 512-octet UDP limit
-    DnsResponse r = transport.exchange(ns("ns2.test.").dnsEndpoint(), q, TransportProtocol.UDP, TIMEOUT)
+    DnsResponse r = NET.transport().exchange(ns("ns2.test.").dnsEndpoint(), q, TransportProtocol.UDP, TIMEOUT)
         .toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(r.protocol()).isEqualTo(TransportProtocol.TCP);
     assertThat(r.message().getSection(Section.ANSWER)).hasSize(30);
@@ -199,7 +181,7 @@ class CoreTransportIntegrationTest {
 
   @Test
   void recursiveEndpointServesTheWholeTreeThroughTheTransport() throws Exception {
-    Message m = transport.exchange(HIERARCHY.get().recursive().dnsEndpoint(), dnssecQuery("child.test.", Type.DNSKEY),
+    Message m = NET.transport().exchange(HIERARCHY.get().recursive().dnsEndpoint(), dnssecQuery("child.test.", Type.DNSKEY),
             TransportProtocol.UDP, TIMEOUT).toCompletableFuture().get(30, TimeUnit.SECONDS).message();
     assertThat(m.getHeader().getFlag(Flags.RA)).isTrue();
     assertThat(m.getSection(Section.ANSWER)).extracting(org.xbill.DNS.Record::getType).contains(Type.DNSKEY, Type.RRSIG);

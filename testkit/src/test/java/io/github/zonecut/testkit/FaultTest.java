@@ -164,6 +164,20 @@ class FaultTest {
   }
 
   @Test
+  void wrongDsOnOneParentNameserverOnly() throws Exception {
+    TestZone child = h().zone("child.test.");
+    child.setParentDs(ParentDs.WRONG);
+    h().nameserver("ns2.test.").freeze();
+    child.setParentDs(ParentDs.CORRECT);
+    Record good = send(ns1(), "child.test.", Type.DS).getSection(Section.ANSWER).get(0);
+    Record bad = send(Dns.dnssecResolver(h().nameserver("ns2.test.")), "child.test.", Type.DS)
+        .getSection(Section.ANSWER).get(0);
+    assertThat(good).isEqualTo(child.ds().get(0));
+    assertThat(bad).isNotEqualTo(good);
+    assertThat(((org.xbill.DNS.DSRecord) bad).getFootprint()).isEqualTo(child.ds().get(0).getFootprint());
+  }
+
+  @Test
   void topZoneHasNoParentDs() {
     assertThatThrownBy(() -> h().zone("test.").setParentDs(ParentDs.WRONG))
         .isInstanceOf(IllegalStateException.class)
@@ -186,6 +200,24 @@ class FaultTest {
     assertThat(seen.get().overTcp()).isFalse();
     assertThat(seen.get().message().getQuestion().getName()).isEqualTo(Dns.name("www.test."));
     assertThat(new Message(seen.get().wire()).getHeader().getID()).isEqualTo(m.getHeader().getID());
+  }
+
+  @Test
+  void scriptCanHandleUpdatesAndAnswerQueriesNormally() throws Exception {
+    h().nameserver("ns1.test.").setFault(Fault.script(q -> {
+      if (q.message().getHeader().getOpcode() != org.xbill.DNS.Opcode.UPDATE) {
+        return Optional.of(q.standardAnswerWire());
+      }
+      Message refused = new Message(q.message().getHeader().getID());
+      refused.getHeader().setFlag(Flags.QR);
+      refused.getHeader().setOpcode(org.xbill.DNS.Opcode.UPDATE);
+      refused.getHeader().setRcode(Rcode.REFUSED);
+      return Optional.of(refused.toWire());
+    }));
+    assertThat(send(ns1(), "test.", Type.SOA).getSection(Section.ANSWER)).isNotEmpty();
+    SimpleResolver tcp = ns1();
+    tcp.setTCP(true);
+    assertThat(tcp.send(new org.xbill.DNS.Update(Dns.name("test."))).getRcode()).isEqualTo(Rcode.REFUSED);
   }
 
   @Test

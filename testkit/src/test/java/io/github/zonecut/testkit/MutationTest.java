@@ -86,6 +86,20 @@ class MutationTest {
   }
 
   @Test
+  void foreignDnskeyJoinsTheSignedKeySet() throws Exception {
+    try (TestHierarchy h = start(Dns.CLOCK)) {
+      TestZone child = h.zone("child.test.");
+      // another signer's ZSK (RFC 8901 model 2): published, not used by us to sign
+      child.add("@ DNSKEY 256 3 13 " + org.xbill.DNS.utils.base64.toString(
+          h.zone("test.").dnskeys().get(0).getKey()));
+      assertThat(child.rrset("@", Type.DNSKEY).orElseThrow().size()).isEqualTo(3);
+      Message keys = validated(h, "child.test.", Type.DNSKEY);
+      assertThat(keys.getHeader().getFlag(Flags.AD)).isTrue();
+      assertThat(validated(h, "www.child.test.", Type.A).getHeader().getFlag(Flags.AD)).isTrue();
+    }
+  }
+
+  @Test
   void failedEditChangesNothing() throws Exception {
     try (TestHierarchy h = start(Dns.CLOCK)) {
       TestZone child = h.zone("child.test.");

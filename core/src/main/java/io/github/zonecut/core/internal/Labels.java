@@ -1,5 +1,9 @@
 package io.github.zonecut.core.internal;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
 /**
  * The provider labels of HSYNC and HSYNCPARAM: one DNS label, not a name. zonecut accepts
  * letters, digits, hyphen and underscore, 1–63 octets, so a label can never be mistaken for a
@@ -9,7 +13,7 @@ public final class Labels {
   private Labels() {}
 
   /** The problem with {@code label}, or null when it is a valid provider label. */
-  public static @org.jspecify.annotations.Nullable String problem(byte[] label) {
+  public static @Nullable String problem(byte[] label) {
     if (label.length < 1 || label.length > 63) {
       return "label length " + label.length + " outside 1..63";
     }
@@ -24,18 +28,18 @@ public final class Labels {
   }
 
   /** {@link #problem(byte[])} for a Java string (which must be ASCII to be valid). */
-  public static @org.jspecify.annotations.Nullable String problem(String label) {
+  public static @Nullable String problem(String label) {
     for (int i = 0; i < label.length(); i++) {
       if (label.charAt(i) > 0x7E) {
         return "non-ASCII character in label \"" + label + "\"";
       }
     }
-    return problem(label.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    return problem(label.getBytes(StandardCharsets.US_ASCII));
   }
 
   /** Checks a label given to a constructor. */
   public static String check(String field, String label) {
-    String p = problem(java.util.Objects.requireNonNull(label, field));
+    String p = problem(Objects.requireNonNull(label, field));
     if (p != null) {
       throw new IllegalArgumentException(field + ": " + p);
     }

@@ -1,6 +1,7 @@
 package io.github.zonecut.core.internal;
 
 import io.github.zonecut.core.MalformedDataException;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -59,7 +60,7 @@ public final class TypeBitmaps {
       int w = t >>> 8;
       if (w != window) {
         flush(window, bits, used, out);
-        java.util.Arrays.fill(bits, (byte) 0);
+        Arrays.fill(bits, (byte) 0);
         window = w;
         used = 0;
       }

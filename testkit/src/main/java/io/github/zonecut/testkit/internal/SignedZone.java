@@ -102,11 +102,13 @@ public final class SignedZone {
     }
     NavigableMap<Name, RRset> nsecs = new TreeMap<>();
     if (keys != null) {
-      RRset dnskeys = new RRset(keys.ksk());
+      // keys the author published (another signer's ZSK, RFC 8901 §2.1; a pre-published key)
+      // join ours in the one DNSKEY RRset
+      RRset dnskeys = apex.computeIfAbsent(Type.DNSKEY, t -> new RRset());
+      dnskeys.addRR(keys.ksk());
       if (!keys.isCsk()) {
         dnskeys.addRR(keys.zsk());
       }
-      apex.put(Type.DNSKEY, dnskeys);
       long negativeTtl = ((SOARecord) apex.get(Type.SOA).first()).getMinimum();
       List<Map.Entry<Name, Map<Integer, RRset>>> chain = new ArrayList<>();
       for (Map.Entry<Name, Map<Integer, RRset>> e : nodes.entrySet()) {

@@ -25,7 +25,7 @@ import org.xbill.DNS.TextParseException;
  * dnsjava's hooks), canonical ordering consistent with RFC 4034 §6.3, and arbitrary RDATA either
  * parsing or raising {@link MalformedDataException} and nothing else.
  */
-class RecordProperties {
+class RecordPropertiesTest {
   private static final Name OWNER = Name.fromConstantString("_dsync.example.");
   private static final Codepoints CP = Codepoints.DEFAULT;
 

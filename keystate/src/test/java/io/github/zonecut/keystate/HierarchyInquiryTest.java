@@ -1,0 +1,142 @@
+package io.github.zonecut.keystate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.zonecut.core.Codepoints.KeyStateTable;
+import io.github.zonecut.core.DnsEndpoint;
+import io.github.zonecut.core.NioDnsTransport;
+import io.github.zonecut.sig0.Sig0Algorithm;
+import io.github.zonecut.sig0.Sig0KeyPair;
+import io.github.zonecut.sig0.Sig0PublicKey;
+import io.github.zonecut.testkit.Fault;
+import io.github.zonecut.testkit.TestHierarchy;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Name;
+
+/**
+ * Mutual authentication on the in-process hierarchy: the receiver's KEY is published at the DSYNC
+ * target in the signed parent, the child finds it SECURE, and the responder runs behind a
+ * hostile-peer hook on a real loopback TCP endpoint.
+ */
+class HierarchyInquiryTest {
+  static final Name CHILD = Name.fromConstantString("child.parent.test.");
+  static final Name TARGET = Name.fromConstantString("updater.parent.test.");
+  static final Name UNSIGNED_TARGET = Name.fromConstantString("updater.plain.test.");
+
+  static ExecutorService executor;
+  static NioDnsTransport transport;
+  static TestHierarchy h;
+  static Sig0KeyPair receiver;
+  static Sig0KeyPair child;
+  static KeyLookup validated;
+  static TrustRegistry registry;
+
+  @BeforeAll
+  static void start() throws Exception {
+    executor = Executors.newFixedThreadPool(2);
+    transport = NioDnsTransport.create(executor);
+    receiver = Sig0KeyPair.generate(TARGET, Sig0Algorithm.ED25519, Sig0PublicKey.FLAGS_HOST);
+    child = Sig0KeyPair.generate(CHILD, Sig0Algorithm.ED25519, Sig0PublicKey.FLAGS_HOST);
+    Sig0KeyPair plainReceiver = Sig0KeyPair.generate(UNSIGNED_TARGET, Sig0Algorithm.ED25519,
+        Sig0PublicKey.FLAGS_HOST);
+    h = TestHierarchy.builder()
+        .zone("test.")
+        .zone("parent.test.", z -> z.records(receiver.publicKey().toKeyRecord(300)))
+        .zone("plain.test.", z -> z.unsigned()
+            .records(plainReceiver.publicKey().toKeyRecord(300)))
+        .zone("receiver.test.", z -> z.nameservers("ns.receiver.test."))
+        .start();
+    validated = KeyLookup.validating(h.newValidatingResolver(), executor);
+    registry = new TrustRegistry(new InMemoryTrustStore(), RegistryPolicy.of(
+        VerificationPolicy.of(BootstrapMethod.AT_APEX)), Clock.systemUTC());
+    KeyStateResponder responder = KeyStateResponder.builder(registry, receiver).build();
+    h.nameserver("ns.receiver.test.").setFault(Fault.script(
+        q -> responder.respond(q.wire(), InetAddress.getLoopbackAddress())));
+  }
+
+  @AfterAll
+  static void stop() {
+    h.close();
+    transport.close();
+    executor.shutdownNow();
+  }
+
+  KeyStateInquiryClient client() {
+    return KeyStateInquiryClient.builder(transport, d -> CompletableFuture.completedFuture(null))
+        .maxTries(2).build();
+  }
+
+  DnsEndpoint responderEndpoint() {
+    return DnsEndpoint.of(h.nameserver("ns.receiver.test.").address());
+  }
+
+  @Test
+  void theChildLearnsTheStateFromASignedAnswerOverTcp() throws Exception {
+    List<Sig0PublicKey> keys = KeyStateInquiryClient.receiverKeys(validated, TARGET)
+        .toCompletableFuture().get();
+    assertThat(keys).containsExactly(receiver.publicKey());
+    KeyIdentity id = KeyIdentity.of(child.publicKey().toKeyRecord(300));
+    registry.upload(new UploadEvidence(CHILD, List.of(child.publicKey().toKeyRecord(300)), true,
+        id, Instant.now()), "child");
+    InquiryResult r = client().inquire(child, new KeyStateInquiryClient.Target(TARGET,
+        List.of(responderEndpoint()), keys)).toCompletableFuture().get();
+    assertThat(r).isInstanceOf(InquiryResult.Answered.class);
+    assertThat(((InquiryResult.Answered) r).code(KeyStateTable.DRAFT_03))
+        .contains(KeyStateCode.BOOTSTRAP_AUTO);
+    assertThat(h.nameserver("ns.receiver.test.").queryCount()).isPositive();
+  }
+
+  @Test
+  void aReceiverKeyInAnUnsignedZoneAuthenticatesNothing() throws Exception {
+    assertThat(KeyStateInquiryClient.receiverKeys(validated, UNSIGNED_TARGET)
+        .toCompletableFuture().get()).isEmpty();
+    InquiryResult r = client().inquire(child, new KeyStateInquiryClient.Target(UNSIGNED_TARGET,
+        List.of(responderEndpoint()), List.of())).toCompletableFuture().get();
+    assertThat(r).isEqualTo(new InquiryResult.NoReceiverKey(UNSIGNED_TARGET));
+  }
+
+  @Test
+  void aForgingPeerIsRejected() throws Exception {
+    Sig0KeyPair forger = Sig0KeyPair.generate(TARGET, Sig0Algorithm.ED25519,
+        Sig0PublicKey.FLAGS_HOST);
+    KeyStateResponder impostor = KeyStateResponder.builder(registry, forger).build();
+    var ep = h.nameserver("ns.receiver.test.");
+    ep.setFault(Fault.script(q -> impostor.respond(q.wire(), InetAddress.getLoopbackAddress())));
+    try {
+      InquiryResult r = client().inquire(child, new KeyStateInquiryClient.Target(TARGET,
+          List.of(responderEndpoint()), List.of(receiver.publicKey()))).toCompletableFuture()
+          .get();
+      assertThat(r).isInstanceOf(InquiryResult.Rejected.class);
+    } finally {
+      KeyStateResponder honest = KeyStateResponder.builder(registry, receiver).build();
+      ep.setFault(Fault.script(q -> honest.respond(q.wire(), InetAddress.getLoopbackAddress())));
+    }
+  }
+
+  @Test
+  void aSilentReceiverIsUnreachable() throws Exception {
+    var ep = h.nameserver("ns.receiver.test.");
+    var before = ep.fault();
+    ep.setFault(Fault.script(q -> Optional.empty()));
+    try {
+      InquiryResult r = KeyStateInquiryClient.builder(transport,
+              d -> CompletableFuture.completedFuture(null))
+          .maxTries(1).build()
+          .inquire(child, new KeyStateInquiryClient.Target(TARGET, List.of(responderEndpoint()),
+              List.of(receiver.publicKey()))).toCompletableFuture().get();
+      assertThat(r).isInstanceOf(InquiryResult.Unreachable.class);
+    } finally {
+      ep.setFault(before.orElseThrow());
+    }
+  }
+}
