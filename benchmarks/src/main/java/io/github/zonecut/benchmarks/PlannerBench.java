@@ -143,17 +143,17 @@ public class PlannerBench {
       views.add(new SignerSnapshot(k.id(), EnumSet.allOf(Capability.class),
           List.of(OwnedKey.of(k.ksk(), KeyRole.KSK), OwnedKey.of(k.zsk(), KeyRole.ZSK)), k.ns(),
           new Observed<>(true, Duration.ZERO, LONG_AGO),
-          Observed.of(dnskey, 3600, LONG_AGO),
+          Observed.of(Set.copyOf(dnskey), 3600, LONG_AGO),
           new Observed<>(Signing.of(Set.of(k.zsk()), Set.of(k.ksk())), Duration.ofHours(1), LONG_AGO),
           Observed.of(cds ? allDsFor(all) : Set.of(), 3600, LONG_AGO),
           Observed.of(cds ? cdnskey : Set.of(), 3600, LONG_AGO),
-          Observed.of(ns, 3600, LONG_AGO),
+          Observed.of(Set.copyOf(ns), 3600, LONG_AGO),
           Observed.of(ph == 6 || ph == 7, 3600, LONG_AGO),
           Duration.ofHours(1)));
     }
     ParentServerView parent = new ParentServerView("a.gtld-servers.net",
         Observed.of(ph >= 3 ? allDs : memberDs, 86400, LONG_AGO),
-        Observed.of(ph >= 7 ? allNs : memberNs, 172800, LONG_AGO));
+        Observed.of(Set.copyOf(ph >= 7 ? allNs : memberNs), 172800, LONG_AGO));
     return new ZoneSnapshot(ZONE, views, ParentSnapshot.of(parent), Duration.ofSeconds(30));
   }
 

@@ -27,6 +27,7 @@ final class TinyUpdateServer implements AutoCloseable {
   private final Thread thread;
   final List<Record> records = new ArrayList<>();
   volatile int updates;
+  volatile boolean refusing;
 
   TinyUpdateServer(Name zone, TSIG tsig) throws IOException {
     this.zone = zone;
@@ -79,6 +80,15 @@ final class TinyUpdateServer implements AutoCloseable {
 
   private synchronized byte[] handle(byte[] wire) throws IOException {
     Message q = new Message(wire);
+    if (refusing) {
+      Message no = new Message(q.getHeader().getID());
+      no.getHeader().setFlag(Flags.QR);
+      no.getHeader().setRcode(Rcode.REFUSED);
+      if (q.getQuestion() != null) {
+        no.addRecord(q.getQuestion(), Section.QUESTION);
+      }
+      return no.toWire(65535);
+    }
     Message r = new Message(q.getHeader().getID());
     r.getHeader().setFlag(Flags.QR);
     r.getHeader().setOpcode(q.getHeader().getOpcode());
@@ -87,7 +97,8 @@ final class TinyUpdateServer implements AutoCloseable {
       r.addRecord(question, Section.QUESTION);
       r.getHeader().setFlag(Flags.AA);
       for (Record rr : records) {
-        if (rr.getName().equals(question.getName()) && rr.getType() == question.getType()) {
+        if (rr.getName().equals(question.getName()) && (rr.getType() == question.getType()
+            || (rr instanceof org.xbill.DNS.RRSIGRecord sig && sig.getTypeCovered() == question.getType()))) {
           r.addRecord(rr, Section.ANSWER);
         }
       }
