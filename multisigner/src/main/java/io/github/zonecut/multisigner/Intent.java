@@ -53,11 +53,17 @@ public record Intent(
       java.util.Collection<io.github.zonecut.core.HsyncRecord> hsync,
       io.github.zonecut.core.@org.jspecify.annotations.Nullable HsyncParamRecord param) {
     Set<SignerId> group = new java.util.TreeSet<>();
-    java.util.List<String> signers = param == null ? java.util.List.of() : param.getSigners();
+    // provider labels are DNS labels: compared case-insensitively (SignerId folds case)
+    Set<SignerId> signers = new java.util.HashSet<>();
+    if (param != null) {
+      for (String label : param.getSigners()) {
+        signers.add(SignerId.of(label));
+      }
+    }
     for (io.github.zonecut.core.HsyncRecord h : hsync) {
-      String label = h.getLabel();
-      if (h.getState().isOn() && (signers.isEmpty() || signers.contains(label))) {
-        group.add(SignerId.of(label));
+      SignerId id = SignerId.of(h.getLabel());
+      if (h.getState().isOn() && (signers.isEmpty() || signers.contains(id))) {
+        group.add(id);
       }
     }
     if (group.isEmpty()) {
