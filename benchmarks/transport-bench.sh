@@ -57,9 +57,18 @@ echo "www.bench.example. A" > "$D/q.txt"
 
 echo "== knotd on 127.0.0.1:$PORT, ${DUR}s per run, $(nproc) cores (shared: runs alternate"
 echo "   dnsperf / zonecut so each zonecut figure is compared with the dnsperf runs around it)"
-dnsperf_qps() {
-  dnsperf -s 127.0.0.1 -p "$PORT" -d "$D/q.txt" -l "$DUR" -c 4 -q 1000 2>&1 \
-    | awk '/Queries per second:/ {print $4}'
+# one dnsperf run; prints "qps=Q cpuUsPerQuery=C" (CPU = dnsperf's user+sys time)
+dnsperf_run() {
+  local TIMEFORMAT='%U %S'
+  { time dnsperf -s 127.0.0.1 -p "$PORT" -d "$D/q.txt" -l "$DUR" -c 4 -q 1000 >"$D/dp.out" 2>&1; } 2>"$D/dp.time"
+  python3 - "$D/dp.out" "$D/dp.time" <<'PYEOF'
+import re, sys
+out = open(sys.argv[1]).read()
+u, s = map(float, open(sys.argv[2]).read().split()[-2:])
+qps = float(re.search(r"Queries per second:\s+([0-9.]+)", out).group(1))
+done = int(re.search(r"Queries completed:\s+([0-9]+)", out).group(1))
+print("qps=%.0f cpuUsPerQuery=%.1f" % (qps, (u + s) * 1e6 / max(done, 1)))
+PYEOF
 }
 run() {
   java -Xmx512m -cp "$JAR" io.github.zonecut.benchmarks.TransportBench "$@" 2>/dev/null | grep '^zonecut'
@@ -67,13 +76,23 @@ run() {
 qps_of() { echo "$1" | sed -E 's/.*qps=([0-9.]+).*/\1/'; }
 ratio() { python3 -c "import sys; print('%.2f' % (2 * float(sys.argv[1]) / (float(sys.argv[2]) + float(sys.argv[3]))))" "$@"; }
 
-P1=$(dnsperf_qps); echo "dnsperf -q 1000 qps=$P1"
-R1=$(run --server "127.0.0.1:$PORT" --names "$D/q.txt" --inflight 1000 --seconds "$DUR"); echo "$R1"
-P2=$(dnsperf_qps); echo "dnsperf -q 1000 qps=$P2"
-R2=$(run --server "127.0.0.1:$PORT" --names "$D/q.txt" --inflight 10000 --seconds "$DUR"); echo "$R2"
-P3=$(dnsperf_qps); echo "dnsperf -q 1000 qps=$P3"
-L1=$(run --inflight 1000 --seconds "$DUR" | sed 's/^zonecut/zonecut(echo-responder)/'); echo "$L1"
-L2=$(run --inflight 10000 --seconds "$DUR" | sed 's/^zonecut/zonecut(echo-responder)/'); echo "$L2"
-echo "ratio vs dnsperf (knotd, mean of the neighbouring dnsperf runs):" \
-  "inflight=1000 $(ratio "$(qps_of "$R1")" "$P1" "$P2")x," \
-  "inflight=10000 $(ratio "$(qps_of "$R2")" "$P2" "$P3")x"
+# --executor-threads 0: answers completed on the transport's selector thread (a direct
+# executor); 2: on a 2-thread pool, paying a thread hand-off per batch of answers
+K="--server 127.0.0.1:$PORT --names $D/q.txt --seconds $DUR"
+P1=$(dnsperf_run); echo "dnsperf -q 1000 $P1"
+D1=$(run $K --inflight 1000 --executor-threads 0 | sed 's/^zonecut/zonecut(direct)/'); echo "$D1"
+P2=$(dnsperf_run); echo "dnsperf -q 1000 $P2"
+D2=$(run $K --inflight 10000 --executor-threads 0 | sed 's/^zonecut/zonecut(direct)/'); echo "$D2"
+P3=$(dnsperf_run); echo "dnsperf -q 1000 $P3"
+T1=$(run $K --inflight 1000 --executor-threads 2 | sed 's/^zonecut/zonecut(pool2)/'); echo "$T1"
+P4=$(dnsperf_run); echo "dnsperf -q 1000 $P4"
+T2=$(run $K --inflight 10000 --executor-threads 2 | sed 's/^zonecut/zonecut(pool2)/'); echo "$T2"
+P5=$(dnsperf_run); echo "dnsperf -q 1000 $P5"
+E1=$(run --inflight 1000 --seconds "$DUR" --executor-threads 0 | sed 's/^zonecut/zonecut(direct,echo-responder)/'); echo "$E1"
+E2=$(run --inflight 10000 --seconds "$DUR" --executor-threads 0 | sed 's/^zonecut/zonecut(direct,echo-responder)/'); echo "$E2"
+q() { qps_of "$1"; }
+echo "ratio vs dnsperf (knotd; mean of the dnsperf runs before and after each):"
+echo "  direct: inflight=1000 $(ratio "$(q "$D1")" "$(q "$P1")" "$(q "$P2")")x," \
+  "inflight=10000 $(ratio "$(q "$D2")" "$(q "$P2")" "$(q "$P3")")x"
+echo "  pool2:  inflight=1000 $(ratio "$(q "$T1")" "$(q "$P3")" "$(q "$P4")")x," \
+  "inflight=10000 $(ratio "$(q "$T2")" "$(q "$P4")" "$(q "$P5")")x"

@@ -37,7 +37,7 @@ import org.xbill.DNS.Type;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.github.zonecut.benchmarks.TransportBench \
  *     [--server 127.0.0.1:PORT] [--names q.txt] [--inflight 1000] [--seconds 10]
- *     [--warmup 2] [--sockets 16] [--executor-threads 2] [--timeout-ms 2000]
+ *     [--warmup 2] [--sockets 16] [--executor-threads 2|0] [--timeout-ms 2000]
  * </pre>
  *
  * <p>Without {@code --server} it starts an in-process echo responder on loopback. {@code
@@ -47,14 +47,25 @@ public final class TransportBench {
   private TransportBench() {}
 
   /** The measured figures of one run. */
-  record Result(int inflight, double qps, long timeouts, long errors, long heapPeakBytes,
-      int threads, int fds) {
+  record Result(int inflight, double qps, double cpuMicrosPerQuery, long timeouts, long errors,
+      long heapPeakBytes, int threads, int fds) {
     @Override
     public String toString() {
       return String.format(Locale.ROOT,
-          "zonecut inflight=%d qps=%.0f timeouts=%d errors=%d heapPeakMB=%.1f threads=%d fds=%d",
-          inflight, qps, timeouts, errors, heapPeakBytes / 1048576.0, threads, fds);
+          "zonecut inflight=%d qps=%.0f cpuUsPerQuery=%.1f timeouts=%d errors=%d heapPeakMB=%.1f"
+              + " threads=%d fds=%d",
+          inflight, qps, cpuMicrosPerQuery, timeouts, errors, heapPeakBytes / 1048576.0, threads,
+          fds);
     }
+  }
+
+  /** CPU time of this process (all threads, user and system), in nanoseconds; -1 if unknown. */
+  static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    if (os instanceof com.sun.management.OperatingSystemMXBean) {
+      return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+    }
+    return -1;
   }
 
   public static void main(String[] args) throws Exception {
@@ -115,7 +126,9 @@ public final class TransportBench {
 
   static Result run(DnsEndpoint server, List<DnsRequest> requests, int inflight, int warmup,
       int seconds, int sockets, int executorThreads, Duration timeout) throws Exception {
-    ExecutorService executor = Executors.newFixedThreadPool(executorThreads);
+    // 0 threads: a direct executor, so answers are handled on the transport's selector thread
+    ExecutorService executor = executorThreads == 0
+        ? new DirectExecutorService() : Executors.newFixedThreadPool(executorThreads);
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     try (NioDnsTransport transport = NioDnsTransport.builder(executor).udpSockets(sockets)
         .build()) {
@@ -128,6 +141,7 @@ public final class TransportBench {
       long startTimeouts = loop.timeouts.get();
       long startErrors = loop.errors.get();
       long t0 = System.nanoTime();
+      long cpu0 = processCpuNanos();
       long heapPeak = 0;
       for (int i = 0; i < seconds * 10; i++) {
         Thread.sleep(100);
@@ -135,10 +149,13 @@ public final class TransportBench {
       }
       long done = loop.completed.get() - start;
       double elapsed = (System.nanoTime() - t0) / 1e9;
+      long cpu = processCpuNanos() - cpu0;
       int threads = Thread.getAllStackTraces().size();
       String[] fds = new File("/proc/self/fd").list();
       loop.stopped = true;
-      return new Result(inflight, done / elapsed, loop.timeouts.get() - startTimeouts,
+      // the in-process echo responder's CPU is included when no --server is given
+      return new Result(inflight, done / elapsed, done == 0 ? 0 : cpu / 1000.0 / done,
+          loop.timeouts.get() - startTimeouts,
           loop.errors.get() - startErrors, heapPeak, threads, fds == null ? -1 : fds.length);
     } finally {
       executor.shutdownNow();
@@ -189,4 +206,40 @@ public final class TransportBench {
     }
   }
 
+
+  /** Runs each task on the calling thread (for {@code --executor-threads 0}). */
+  private static final class DirectExecutorService extends java.util.concurrent.AbstractExecutorService {
+    private volatile boolean shutdown;
+
+    @Override
+    public void execute(Runnable command) {
+      command.run();
+    }
+
+    @Override
+    public void shutdown() {
+      shutdown = true;
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+      shutdown = true;
+      return List.of();
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return shutdown;
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return shutdown;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+      return true;
+    }
+  }
 }

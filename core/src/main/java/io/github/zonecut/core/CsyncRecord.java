@@ -4,7 +4,6 @@ import io.github.zonecut.core.internal.TextReader;
 import io.github.zonecut.core.internal.TypeBitmaps;
 import io.github.zonecut.core.internal.WireReader;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.xbill.DNS.Compression;
@@ -37,7 +36,8 @@ public final class CsyncRecord extends ZonecutRecord {
 
   private long serial;
   private int flags;
-  private SortedSet<Integer> types = Collections.emptySortedSet();
+  /** The validated type bit map octets; {@link #getTypes()} decodes them. */
+  private byte[] bitmap = new byte[0];
 
   /** For dnsjava's type registry. */
   CsyncRecord(Codepoints codepoints) {
@@ -71,7 +71,7 @@ public final class CsyncRecord extends ZonecutRecord {
     for (Integer t : types) {
       copy.add(checkU16("CSYNC type", t));
     }
-    this.types = Collections.unmodifiableSortedSet(copy);
+    this.bitmap = TypeBitmaps.encode(copy);
   }
 
   /**
@@ -135,7 +135,7 @@ public final class CsyncRecord extends ZonecutRecord {
 
   /** The RR types to synchronise, ascending; unmodifiable. */
   public SortedSet<Integer> getTypes() {
-    return types;
+    return TypeBitmaps.decode(bitmap);
   }
 
   @Override
@@ -147,7 +147,7 @@ public final class CsyncRecord extends ZonecutRecord {
   void readRdata(WireReader in) throws MalformedDataException {
     serial = in.u32("serial");
     flags = in.u16("flags");
-    types = TypeBitmaps.read(in, "type bit map");
+    bitmap = TypeBitmaps.read(in, "type bit map");
   }
 
   @Override
@@ -158,21 +158,21 @@ public final class CsyncRecord extends ZonecutRecord {
     while (in.hasNext()) {
       set.add(in.type("type"));
     }
-    types = Collections.unmodifiableSortedSet(set);
+    bitmap = TypeBitmaps.encode(set);
   }
 
   @Override
   protected void rrToWire(DNSOutput out, Compression c, boolean canonical) {
     out.writeU32(serial);
     out.writeU16(flags);
-    TypeBitmaps.write(types, out);
+    out.writeByteArray(bitmap);
   }
 
   @Override
   protected String rrToString() {
     StringBuilder sb = new StringBuilder();
     sb.append(serial).append(' ').append(flags);
-    for (int t : types) {
+    for (int t : getTypes()) {
       sb.append(' ').append(Type.string(t));
     }
     return sb.toString();

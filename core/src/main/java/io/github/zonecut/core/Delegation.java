@@ -1,5 +1,6 @@
 package io.github.zonecut.core;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +14,14 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
 
 /**
  * A delegation as the parent holds it: the child's name, its NS RRset, glue addresses for the
@@ -128,6 +136,73 @@ public record Delegation(
    */
   public DelegationDelta diff(Delegation desired) {
     return DelegationDelta.between(this, desired);
+  }
+
+  /**
+   * The delegation as dnsjava records, in a stable order: the NS RRset, the DS RRset, then the
+   * A and AAAA glue RRsets host by host; all of class IN.
+   */
+  public List<Record> toRecords() {
+    List<Record> out = new ArrayList<>();
+    for (Name ns : nameservers) {
+      out.add(new NSRecord(child, DClass.IN, nsTtl, ns));
+    }
+    for (DsData d : ds) {
+      out.add(d.toRecord(child, dsTtl));
+    }
+    for (Map.Entry<Name, Set<InetAddress>> e : glue.entrySet()) {
+      for (InetAddress a : e.getValue()) {
+        out.add(a instanceof Inet4Address ? new ARecord(e.getKey(), DClass.IN, glueTtl, a)
+            : new AAAARecord(e.getKey(), DClass.IN, glueTtl, a));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The delegation of {@code child} described by {@code records}, e.g. the authority and
+   * additional sections of a parent's referral, or the output of {@link #toRecords()}.
+   *
+   * <p>Takes the NS and DS records owned by {@code child} and the A/AAAA records of its
+   * in-bailiwick name servers; everything else is not delegation data and is ignored, including
+   * addresses of out-of-bailiwick hosts (sibling glue is not this child's glue). Each TTL is the
+   * smallest in its RRset (RFC 2181 §5.2 requires them equal), or {@link #DEFAULT_TTL} for an
+   * absent RRset.
+   *
+   * @throws IllegalArgumentException if there is no NS record for {@code child}
+   */
+  public static Delegation fromRecords(Name child, Collection<? extends Record> records) {
+    Names.requireAbsolute("child", child);
+    Set<Name> ns = new TreeSet<>();
+    for (Record r : records) {
+      if (r instanceof NSRecord && r.getName().equals(child)) {
+        ns.add(((NSRecord) r).getTarget());
+      }
+    }
+    Builder b = builder(child);
+    long nsTtl = -1;
+    long dsTtl = -1;
+    long glueTtl = -1;
+    for (Record r : records) {
+      if (r instanceof NSRecord && r.getName().equals(child)) {
+        b.nameservers(((NSRecord) r).getTarget());
+        nsTtl = minTtl(nsTtl, r.getTTL());
+      } else if (r instanceof DSRecord && r.getType() == Type.DS && r.getName().equals(child)) {
+        b.ds(DsData.of((DSRecord) r));
+        dsTtl = minTtl(dsTtl, r.getTTL());
+      } else if ((r instanceof ARecord || r instanceof AAAARecord) && ns.contains(r.getName())
+          && Names.isInBailiwick(r.getName(), child)) {
+        b.glue(r.getName(), r instanceof ARecord ? ((ARecord) r).getAddress()
+            : ((AAAARecord) r).getAddress());
+        glueTtl = minTtl(glueTtl, r.getTTL());
+      }
+    }
+    return b.nsTtl(nsTtl < 0 ? DEFAULT_TTL : nsTtl).dsTtl(dsTtl < 0 ? DEFAULT_TTL : dsTtl)
+        .glueTtl(glueTtl < 0 ? DEFAULT_TTL : glueTtl).build();
+  }
+
+  private static long minTtl(long current, long ttl) {
+    return current < 0 ? ttl : Math.min(current, ttl);
   }
 
   /** Builds a {@link Delegation}; validation happens in {@link #build()}. */

@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.Message;
@@ -38,6 +37,8 @@ import org.xbill.DNS.Message;
  * <p><b>Threads.</b> {@link Builder#selectorThreads(int)} daemon threads do all socket I/O and
  * deadline handling; every stage returned by {@link #exchange} is completed on the {@link
  * Executor} given to {@link #builder(Executor)} (never on {@code ForkJoinPool.commonPool()}).
+ * Answers that arrive in the same selector round on one socket are completed in one executor
+ * task, so a busy transport does not pay a thread hand-off per answer.
  * Deadlines are kept in a timing wheel with 10 ms ticks, so a timeout fires at most about one
  * tick late.
  *
@@ -49,10 +50,8 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
   private static final AtomicInteger TRANSPORT_SEQ = new AtomicInteger();
 
   private final NioEngine engine;
-  private final Executor executor;
 
   private NioDnsTransport(Builder b) throws IOException {
-    this.executor = b.executor;
     ThreadFactory tf = b.threadFactory;
     if (tf == null) {
       int seq = TRANSPORT_SEQ.incrementAndGet();
@@ -64,14 +63,16 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
       };
     }
     this.engine = new NioEngine(b.selectorThreads, b.udpSockets, b.receiveBufferBytes,
-        b.sendBufferBytes, b.maxTcpConnections, b.maxInFlight, tf);
+        b.sendBufferBytes, b.maxTcpConnections, b.maxInFlight, tf, b.executor);
   }
 
   /**
    * A builder; answers and failures are delivered on {@code executor}.
    *
    * @param executor runs the completion of every returned stage (and whatever the caller chains
-   *     on it without an explicit executor)
+   *     on it without an explicit executor). A direct executor ({@code Runnable::run}) runs them
+   *     on the selector thread: the fastest choice, for callbacks that never block; anything
+   *     that blocks there stalls every exchange of that thread.
    */
   public static Builder builder(Executor executor) {
     return new Builder(executor);
@@ -144,25 +145,16 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
     }
 
     @Override
-    public void answered(byte[] wire, Message message, InetSocketAddress from, boolean tcp) {
+    public Runnable answered(byte[] wire, Message message, InetSocketAddress from, boolean tcp) {
       // the engine allocated wire for this answer alone; no second copy
       DnsResponse r = DnsResponse.adopt(wire, message, DnsEndpoint.of(from),
           tcp ? TransportProtocol.TCP : TransportProtocol.UDP);
-      deliver(() -> future.complete(r));
+      return () -> future.complete(r);
     }
 
     @Override
-    public void failed(DnsTransportException failure) {
-      deliver(() -> future.completeExceptionally(failure));
-    }
-
-    private void deliver(Runnable completion) {
-      try {
-        executor.execute(completion);
-      } catch (RejectedExecutionException e) {
-        // the host's executor is shut down; completing here beats a stage that never completes
-        completion.run();
-      }
+    public Runnable failed(DnsTransportException failure) {
+      return () -> future.completeExceptionally(failure);
     }
 
     @Override

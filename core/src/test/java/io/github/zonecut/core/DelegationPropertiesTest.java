@@ -112,4 +112,19 @@ class DelegationPropertiesTest {
           .hasMessageContaining("out-of-bailiwick");
     }
   }
+
+  @Property(tries = 200)
+  void recordsRoundTrip(@ForAll("delegations") Delegation d) {
+    Delegation back = Delegation.fromRecords(CHILD, d.toRecords());
+    assertThat(back.nameservers()).isEqualTo(d.nameservers());
+    assertThat(back.glue()).isEqualTo(d.glue());
+    assertThat(back.ds()).isEqualTo(d.ds());
+    assertThat(back.nsTtl()).isEqualTo(d.nsTtl());
+    if (!d.ds().isEmpty()) {
+      assertThat(back.dsTtl()).isEqualTo(d.dsTtl());
+    }
+    if (!d.glue().isEmpty()) {
+      assertThat(back.glueTtl()).isEqualTo(d.glueTtl());
+    }
+  }
 }

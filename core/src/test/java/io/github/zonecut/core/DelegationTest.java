@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TXTRecord;
 
 class DelegationTest {
   private static final Name CHILD = n("child.example.");
@@ -132,5 +139,43 @@ class DelegationTest {
     assertThatThrownBy(() -> new DsData(1, 8, 2, new byte[0])).hasMessageContaining("empty");
     assertThatThrownBy(() -> new DsData(1, 8, 2, new byte[20])).hasMessageContaining("32-octet");
     assertThatThrownBy(() -> new DsData(1, 8, 4, new byte[32])).hasMessageContaining("48-octet");
+  }
+
+  @Test
+  void fromReferralIgnoresSiblingGlueAndOtherData() throws Exception {
+    Name sibling = n("ns.sibling.example.");
+    List<Record> referral = List.of(
+        new NSRecord(CHILD, DClass.IN, 172800, n("ns1.child.example.")),
+        new NSRecord(CHILD, DClass.IN, 86400, sibling),
+        new NSRecord(n("other.example."), DClass.IN, 86400, n("ns.other.example.")),
+        new ARecord(n("ns1.child.example."), DClass.IN, 3600, ip("192.0.2.1")),
+        new AAAARecord(n("ns1.child.example."), DClass.IN, 7200, ip("2001:db8::1")),
+        new ARecord(sibling, DClass.IN, 3600, ip("192.0.2.9")),
+        DS1.toRecord(CHILD, 600),
+        new TXTRecord(CHILD, DClass.IN, 1, "not delegation data"));
+    Delegation d = Delegation.fromRecords(CHILD, referral);
+    assertThat(d.nameservers()).containsExactly(n("ns1.child.example."), sibling);
+    assertThat(d.glue()).containsOnlyKeys(n("ns1.child.example."));
+    assertThat(d.ds()).containsExactly(DS1);
+    assertThat(d.nsTtl()).isEqualTo(86400);
+    assertThat(d.glueTtl()).isEqualTo(3600);
+    assertThat(d.dsTtl()).isEqualTo(600);
+    assertThatThrownBy(() -> Delegation.fromRecords(CHILD, List.of()))
+        .hasMessageContaining("no name server");
+  }
+
+  @Test
+  void toRecordsInStableOrder() throws Exception {
+    Delegation d = Delegation.builder(CHILD)
+        .glue(n("ns1.child.example."), ip("2001:db8::1"), ip("192.0.2.1"))
+        .nameservers(n("a.other.net."))
+        .ds(DS1).build();
+    assertThat(d.toRecords()).extracting(r -> r.getType() + " " + r.getName() + " "
+        + r.rdataToString()).containsExactly(
+            "2 child.example. ns1.child.example.",
+            "2 child.example. a.other.net.",
+            "43 child.example. " + DS1.toRecord(CHILD, 1).rdataToString(),
+            "1 ns1.child.example. 192.0.2.1",
+            "28 ns1.child.example. 2001:db8:0:0:0:0:0:1");
   }
 }

@@ -47,7 +47,7 @@ import org.xbill.DNS.Update;
  *       {@code new.parent.test.} (signed, no DS in the parent: insecure; KEY {@link #sig0New()}),
  *       {@code bogus.parent.test.} (wrong DS in the parent: bogus),
  *       {@code operator.test.} (signed; {@code _sig0key.{child}._signal.ns1.operator.test. KEY} for
- *       both children); the child zones accept DDNS with {@link #tsig()}</td></tr>
+ *       both children); {@code child} and {@code new} accept DDNS with {@link #tsig()}</td></tr>
  *   <tr><td>{@link #resolver()} (5353)</td><td>Unbound</td>
  *       <td>validating, trust anchor {@link #trustAnchor()}, one stub-zone per zone</td></tr>
  * </table>
@@ -72,6 +72,8 @@ public final class Testnet implements AutoCloseable {
   private static final String SCRIPT = "testnet.sh";
   private static final String CONTROL_SOCKET = "net/res/unbound.ctl";
   private static final int MAX_SOCKET_PATH = 100;
+  /** The JVM that started a testnet directory; its servers are left alone while it lives. */
+  private static final String OWNER_PID = "owner.pid";
   private static final String[] PID_FILES = {
     "tld/named.pid", "child/named.pid", "parent/knot.pid", "res/unbound.pid"
   };
@@ -115,6 +117,7 @@ public final class Testnet implements AutoCloseable {
         Peers.deleteTree(dir);
         dir = Files.createTempDirectory("zonecut-testnet-");
       }
+      Files.writeString(dir.resolve(OWNER_PID), Long.toString(ProcessHandle.current().pid()));
       Path script = dir.resolve(SCRIPT);
       try (InputStream in = Testnet.class.getResourceAsStream(SCRIPT)) {
         if (in == null) {
@@ -367,11 +370,16 @@ public final class Testnet implements AutoCloseable {
 
   /**
    * Stops servers of an earlier run whose JVM was killed before it could stop them (by their PID
-   * files), and removes earlier runs' directories: only the last run's is kept for inspection.
+   * files), and removes earlier runs' directories: only the last run's is kept for inspection. A
+   * directory whose owning JVM still runs (a concurrent build in the same tree) is left alone.
    */
-  private static void stopLeftovers(Path workDir) {
+  static void stopLeftovers(Path workDir) {
     try (Stream<Path> dirs = Files.list(workDir)) {
       dirs.filter(d -> d.getFileName().toString().startsWith("testnet-"))
+          .filter(d -> Peers.readPid(d.resolve(OWNER_PID))
+              .flatMap(ProcessHandle::of)
+              .filter(ProcessHandle::isAlive)
+              .isEmpty())
           .forEach(d -> {
             stopByPidFiles(d.resolve("net"));
             Peers.deleteTree(d);

@@ -82,6 +82,24 @@ class ValidatedLookupInteropTest {
         });
   }
 
+  /**
+   * What a parent-side CDS scan (RFC 7344 §4) reads: Knot publishes CDS for {@code parent.test.}
+   * (cds-cdnskey-publish: always), validated, and it matches the DS that {@code test.} holds.
+   */
+  @Test
+  void cdsOfParentIsSecureAndMatchesTheDsInTheTld(Testnet net) throws Exception {
+    List<String> dsInTld = TestnetResolutionTest.answers(
+            Testnet.query(net.tld(), "parent.test.", Type.DS, false), Type.DS).stream()
+        .map(Record::rdataToString).toList();
+
+    assertThat(lookup("parent.test.", Type.CDS))
+        .isInstanceOfSatisfying(LookupResult.Answer.class, a -> {
+          assertThat(a.verdict()).isEqualTo(Verdict.SECURE);
+          assertThat(a.rrset().rrs()).extracting(Record::rdataToString)
+              .containsExactlyInAnyOrderElementsOf(dsInTld);
+        });
+  }
+
   @Test
   void missingNameIsASecureNxdomain() throws Exception {
     assertThat(lookup("nothing-here.parent.test.", Type.KEY))

@@ -20,11 +20,15 @@ public interface Sig0KeyLookup {
   /** A lookup over a fixed set of keys. */
   static Sig0KeyLookup of(Sig0PublicKey... keys) {
     List<Sig0PublicKey> all = List.of(keys);
-    return (signer, algorithm, keyTag) ->
-        all.stream()
-            .filter(k -> k.owner().equals(signer)
-                && k.algorithm().equals(algorithm)
-                && k.keyTag() == keyTag)
-            .toList();
+    return (signer, algorithm, keyTag) -> {
+      // A loop, not a stream: this runs once per verified message.
+      List<Sig0PublicKey> out = new java.util.ArrayList<>(1);
+      for (Sig0PublicKey k : all) {
+        if (k.algorithm().equals(algorithm) && k.keyTag() == keyTag && k.owner().equals(signer)) {
+          out.add(k);
+        }
+      }
+      return out;
+    };
   }
 }

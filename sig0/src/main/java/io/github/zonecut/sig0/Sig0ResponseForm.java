@@ -8,7 +8,7 @@ package io.github.zonecut.sig0;
 public enum Sig0ResponseForm {
   /**
    * RFC 2931 §3.1 literally: signed data = SIG RDATA ‖ the full query as sent (including its own
-   * SIG(0)) ‖ the response without its SIG(0). BIND verifies responses this way.
+   * SIG(0)) ‖ the response without its SIG(0).
    */
   WITH_QUERY,
   /**

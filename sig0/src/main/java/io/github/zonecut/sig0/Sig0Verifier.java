@@ -118,7 +118,8 @@ public final class Sig0Verifier {
       return new Sig0Outcome.UnknownKey(signer, alg, scan.keyTag, "algorithm " + alg + " is not supported");
     }
     List<Sig0PublicKey> candidates = keys.find(signer, alg, scan.keyTag);
-    byte @Nullable [] jcaSig = Sig0Crypto.toJcaSignature(scan.algorithm, scan.signature(wire));
+    byte[] signature = scan.signature(wire);
+    byte @Nullable [] jcaSig = Sig0Crypto.toJcaSignature(scan.algorithm, signature);
     String failure = "no key with this owner, algorithm and key tag";
     boolean anyKey = false;
     for (Sig0PublicKey key : candidates) {
@@ -134,7 +135,7 @@ public final class Sig0Verifier {
       anyKey = true;
       if (jcaSig != null && verifies(pk, alg.number(), scan, wire, query, jcaSig)) {
         if (replayGuard != null
-            && !replayGuard.firstSeen(scan.signerWire, scan.signature(wire), expiration + skew, now)) {
+            && !replayGuard.firstSeen(scan.signerWire, signature, expiration + skew, now)) {
           return new Sig0Outcome.Replayed(key);
         }
         return new Sig0Outcome.Verified(

@@ -6,6 +6,7 @@ import io.github.zonecut.testkit.internal.Responder;
 import io.github.zonecut.testkit.internal.SignedZone;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -37,12 +38,15 @@ import org.xbill.DNS.SimpleResolver;
  */
 public final class Endpoint {
   private static final Logger LOG = LoggerFactory.getLogger(Endpoint.class);
+  /** How many queries {@link #recentQueries()} keeps. */
+  public static final int RECENT_QUERIES = 256;
 
   private final @Nullable Name nameserver;
   private final Set<Name> zones;
   private final TestHierarchy hierarchy;
   private final DnsServer server;
   private final AtomicLong queries = new AtomicLong();
+  private final ArrayDeque<Message> recent = new ArrayDeque<>();
   private volatile @Nullable Fault fault;
   private volatile @Nullable List<SignedZone> frozen;
   private @Nullable InetSocketAddress address;
@@ -95,6 +99,25 @@ public final class Endpoint {
   /** How many queries this endpoint has received (including ones a fault dropped). */
   public long queryCount() {
     return queries.get();
+  }
+
+  /**
+   * The last {@value #RECENT_QUERIES} queries this endpoint parsed, oldest first (copies): for
+   * tests that check what a client asked, and in which order.
+   */
+  public List<Message> recentQueries() {
+    synchronized (recent) {
+      List<Message> out = new ArrayList<>(recent.size());
+      recent.forEach(m -> out.add(m.clone()));
+      return out;
+    }
+  }
+
+  /** Forgets the {@link #recentQueries() recent queries}. */
+  public void clearRecentQueries() {
+    synchronized (recent) {
+      recent.clear();
+    }
   }
 
   /** Adopts {@code fault} for every query from now on, replacing any previous one. */
@@ -153,6 +176,12 @@ public final class Endpoint {
     } catch (IOException e) {
       formErr(wire).ifPresent(reply);
       return;
+    }
+    synchronized (recent) {
+      if (recent.size() == RECENT_QUERIES) {
+        recent.removeFirst();
+      }
+      recent.addLast(query.clone());
     }
     if (f instanceof Fault.Silence || query.getHeader().getFlag(org.xbill.DNS.Flags.QR)) {
       return; // a response is never answered: no reflection loops

@@ -30,8 +30,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class TestHierarchyExtension
     implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
   private final Consumer<TestHierarchy.Builder> config;
-  private @Nullable TestHierarchy hierarchy;
-  private boolean perClass;
+  private volatile @Nullable TestHierarchy hierarchy;
+  private volatile boolean perClass;
 
   private TestHierarchyExtension(Consumer<TestHierarchy.Builder> config) {
     this.config = config;

@@ -194,6 +194,20 @@ class AuthoritativeTest {
   }
 
   @Test
+  void recentQueryLogIsBounded() throws Exception {
+    Endpoint ns2 = hierarchy.nameserver("ns2.test.");
+    ns2.clearRecentQueries();
+    for (int i = 0; i < Endpoint.RECENT_QUERIES + 4; i++) {
+      Dns.udpExchange(Dns.query("q" + i + ".test.", Type.A).toWire(), ns2);
+    }
+    List<Message> log = ns2.recentQueries();
+    assertThat(log).hasSize(Endpoint.RECENT_QUERIES);
+    assertThat(log.get(0).getQuestion().getName()).isEqualTo(Dns.name("q4.test."));
+    assertThat(log.get(log.size() - 1).getQuestion().getName())
+        .isEqualTo(Dns.name("q" + (Endpoint.RECENT_QUERIES + 3) + ".test."));
+  }
+
+  @Test
   void recursiveEndpointSetsRaNotAa() throws Exception {
     Message m = send(Dns.dnssecResolver(hierarchy.recursive()), "www.child.test.", Type.A);
     assertThat(m.getHeader().getFlag(Flags.RA)).isTrue();

@@ -149,6 +149,22 @@ class ValidationTest {
     Message m = send(validator(), "www.wrongds.test.", Type.A);
     assertThat(m.getRcode()).as(m.toString()).isEqualTo(Rcode.SERVFAIL);
     assertThat(m.getSection(Section.ANSWER)).isEmpty();
+    // the validator explains itself: an RFC 8914 EDE and its reason TXT (class 65280)
+    assertThat(m.getOPT().getOptions(org.xbill.DNS.EDNSOption.Code.EDNS_EXTENDED_ERROR)).isNotEmpty();
+    assertThat(m.getSection(Section.ADDITIONAL))
+        .anyMatch(r -> r.getType() == Type.TXT && r.getDClass() == ValidatingResolver.VALIDATION_REASON_QCLASS);
+  }
+
+  @Test
+  void validatorWalksDownFromTheAnchorThroughTheRecursiveEndpoint() throws IOException {
+    Endpoint recursive = hierarchy.recursive();
+    recursive.clearRecentQueries();
+    send(validator(), "www.p256.test.", Type.A);
+    assertThat(recursive.recentQueries())
+        .extracting(m -> m.getQuestion().getName().toString() + "/" + Type.string(m.getQuestion().getType()))
+        .contains("www.p256.test./A", "test./DNSKEY", "p256.test./DS", "p256.test./DNSKEY");
+    assertThat(recursive.recentQueries())
+        .allSatisfy(m -> assertThat(m.getHeader().getFlag(Flags.CD)).isTrue());
   }
 
   @Test

@@ -47,6 +47,8 @@ final class EventLoop implements Runnable {
   private final Set<TcpConnection> connections = new HashSet<>();
   private final ArrayDeque<Exchange> tcpWaiting = new ArrayDeque<>();
   private final int maxTcp;
+  /** Completions gathered on the loop thread, handed to the executor in one task. */
+  private final ArrayList<Runnable> batch = new ArrayList<>();
   private @Nullable Thread thread;
   private volatile boolean shutdown;
   private volatile boolean terminated;
@@ -142,6 +144,7 @@ final class EventLoop implements Runnable {
         }
         processSelected();
         wheel.expire(System.nanoTime(), this::timeout);
+        flush();
       }
     } catch (IOException | RuntimeException e) {
       LOG.error("DNS transport event loop failed; failing its exchanges", e);
@@ -183,6 +186,8 @@ final class EventLoop implements Runnable {
         UdpSocket s = (UdpSocket) att;
         if (key.isReadable()) {
           readUdp(s);
+          // one hand-off per socket and round keeps the pool's threads busy in parallel
+          flush();
         }
         if (key.isValid() && key.isWritable()) {
           s.flush();
@@ -252,7 +257,7 @@ final class EventLoop implements Runnable {
       ex.udpSocket = null;
       ex.udpKey = null;
       if (claim(ex)) {
-        ex.callback.answered(data, message, src, false);
+        dispatch(ex.callback.answered(data, message, src, false));
       }
     }
   }
@@ -357,7 +362,7 @@ final class EventLoop implements Runnable {
         return;
       }
       if (claim(ex)) {
-        ex.callback.answered(data, message, ex.peer, true);
+        dispatch(ex.callback.answered(data, message, ex.peer, true));
       }
       return;
     }
@@ -409,6 +414,37 @@ final class EventLoop implements Runnable {
     return true;
   }
 
+  /** Runs {@code completion} on the host's executor: batched on the loop thread, else at once. */
+  void dispatch(Runnable completion) {
+    if (inLoop()) {
+      batch.add(completion);
+    } else {
+      engine.deliver(completion);
+    }
+  }
+
+  private void flush() {
+    int n = batch.size();
+    if (n == 0) {
+      return;
+    }
+    if (n == 1) {
+      engine.deliver(batch.get(0));
+    } else {
+      Runnable[] items = batch.toArray(new Runnable[0]);
+      engine.deliver(() -> {
+        for (Runnable r : items) {
+          try {
+            r.run();
+          } catch (RuntimeException e) {
+            LOG.warn("DNS exchange completion failed", e);
+          }
+        }
+      });
+    }
+    batch.clear();
+  }
+
   void failNetwork(Exchange ex, String message, @Nullable Throwable cause) {
     fail(ex, Reason.NETWORK, message, cause);
   }
@@ -419,10 +455,10 @@ final class EventLoop implements Runnable {
 
   void fail(Exchange ex, Reason reason, String message, @Nullable Throwable cause) {
     if (claim(ex)) {
-      ex.callback.failed(
+      dispatch(ex.callback.failed(
           cause == null
               ? new DnsTransportException(reason, message)
-              : new DnsTransportException(reason, message + ": " + cause, cause));
+              : new DnsTransportException(reason, message + ": " + cause, cause)));
     } else if (inLoop() && ex.tcp != null) {
       releaseTcp(ex.tcp);
     }
@@ -461,6 +497,7 @@ final class EventLoop implements Runnable {
       }
     }
     tasks.clear();
+    flush();
     closeQuietly();
   }
 

@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,7 @@ public final class NioEngine implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger nextLoop = new AtomicInteger();
   private final int maxInFlight;
+  private final Executor executor;
   private volatile boolean closed;
 
   /** Counters, exposed through the transport's statistics. */
@@ -83,9 +86,11 @@ public final class NioEngine implements AutoCloseable {
       int sendBuffer,
       int maxTcpConnections,
       int maxInFlight,
-      ThreadFactory threads)
+      ThreadFactory threads,
+      Executor executor)
       throws IOException {
     this.maxInFlight = maxInFlight;
+    this.executor = executor;
     int tcpPerLoop = Math.max(1, (maxTcpConnections + loopCount - 1) / loopCount);
     try {
       for (int i = 0; i < loopCount; i++) {
@@ -102,6 +107,18 @@ public final class NioEngine implements AutoCloseable {
     }
     for (EventLoop loop : loops) {
       loop.start(threads.newThread(loop));
+    }
+  }
+
+  /**
+   * Runs {@code completion} on the host's executor; if the executor refuses (it was shut down),
+   * runs it here, because a stage that never completes is worse.
+   */
+  void deliver(Runnable completion) {
+    try {
+      executor.execute(completion);
+    } catch (RejectedExecutionException e) {
+      completion.run();
     }
   }
 
@@ -135,13 +152,13 @@ public final class NioEngine implements AutoCloseable {
       long timeoutNanos,
       ExchangeCallback callback) {
     if (closed) {
-      callback.failed(new DnsTransportException(Reason.CLOSED, "transport closed"));
+      deliver(callback.failed(new DnsTransportException(Reason.CLOSED, "transport closed")));
       return;
     }
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
-      callback.failed(new DnsTransportException(Reason.OVERLOADED,
-          "more than " + maxInFlight + " exchanges in flight"));
+      deliver(callback.failed(new DnsTransportException(Reason.OVERLOADED,
+          "more than " + maxInFlight + " exchanges in flight")));
       return;
     }
     long deadline = System.nanoTime() + timeoutNanos;
@@ -158,9 +175,9 @@ public final class NioEngine implements AutoCloseable {
     Exchange ex = registerUdp(peer, wire, question, idAssignable, deadline, callback);
     if (ex == null) {
       inFlight.decrementAndGet();
-      callback.failed(new DnsTransportException(Reason.OVERLOADED,
+      deliver(callback.failed(new DnsTransportException(Reason.OVERLOADED,
           "message ID " + question.id() + " for this question and server is in flight on every"
-              + " socket"));
+              + " socket")));
       return;
     }
     ex.loop.schedule(ex);

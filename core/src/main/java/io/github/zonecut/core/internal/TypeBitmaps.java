@@ -10,49 +10,75 @@ import org.xbill.DNS.DNSOutput;
 /**
  * The NSEC-style type bit map (RFC 4034 §4.1.2) used by CSYNC (RFC 7477 §2.1.1). dnsjava's own
  * codec ({@code TypeBitmap}) is package-private, hence this one.
+ *
+ * <p>A record keeps its bit map as validated octets: the strict rules below leave exactly one
+ * encoding per set of types, so decoding and re-encoding would only cost time.
  */
 public final class TypeBitmaps {
   private TypeBitmaps() {}
 
   /**
-   * Decodes the bit map that fills the rest of {@code in}. Strict per RFC 4034 §4.1.2: window
-   * blocks in increasing order, each 1–32 octets long, with no trailing zero octets (a block
-   * whose last octet is zero is either padded or empty, and both MUST NOT be sent).
+   * Reads the bit map that fills the rest of {@code in}, checking it strictly per RFC 4034
+   * §4.1.2: window blocks in increasing order, each 1–32 octets long, with no trailing zero
+   * octets (a block whose last octet is zero is either padded or empty, and both MUST NOT be
+   * sent).
+   *
+   * @return the bit map octets
    */
-  public static SortedSet<Integer> read(WireReader in, String field)
-      throws MalformedDataException {
-    TreeSet<Integer> types = new TreeSet<>();
+  public static byte[] read(WireReader in, String field) throws MalformedDataException {
+    int start = in.offset();
+    byte[] map = in.bytes(field, in.remaining());
     int lastWindow = -1;
-    while (in.remaining() > 0) {
-      int at = in.offset();
-      int window = in.u8(field + " window");
+    int i = 0;
+    while (i < map.length) {
+      int window = map[i] & 0xFF;
       if (window <= lastWindow) {
-        throw in.error(field, at, "window " + window + " not after window " + lastWindow);
+        throw in.error(field, start + i, "window " + window + " not after window " + lastWindow);
       }
       lastWindow = window;
-      int lenAt = in.offset();
-      int len = in.u8(field + " bitmap length");
+      if (i + 1 >= map.length) {
+        throw in.error(field + " bitmap length", start + i + 1, "truncated: needs 1 octet(s), "
+            + "0 left");
+      }
+      int len = map[i + 1] & 0xFF;
       if (len < 1 || len > 32) {
-        throw in.error(field, lenAt, "bitmap length " + len + " outside 1..32");
+        throw in.error(field, start + i + 1, "bitmap length " + len + " outside 1..32");
       }
-      byte[] bits = in.bytes(field + " bitmap", len);
-      if (bits[len - 1] == 0) {
-        throw in.error(field, lenAt + len, "trailing zero octet in window " + window);
+      if (i + 2 + len > map.length) {
+        throw in.error(field + " bitmap", start + i + 2, "truncated: needs " + len
+            + " octet(s), " + (map.length - i - 2) + " left");
       }
-      for (int i = 0; i < len; i++) {
-        int octet = bits[i] & 0xFF;
+      if (map[i + 1 + len] == 0) {
+        throw in.error(field, start + i + 1 + len, "trailing zero octet in window " + window);
+      }
+      i += 2 + len;
+    }
+    return map;
+  }
+
+  /** The types present in a bit map that {@link #read} or {@link #encode} produced. */
+  public static SortedSet<Integer> decode(byte[] map) {
+    TreeSet<Integer> types = new TreeSet<>();
+    int i = 0;
+    while (i + 1 < map.length) {
+      int window = map[i] & 0xFF;
+      int len = map[i + 1] & 0xFF;
+      for (int k = 0; k < len && i + 2 + k < map.length; k++) {
+        int octet = map[i + 2 + k] & 0xFF;
         for (int b = 0; b < 8; b++) {
           if ((octet & (0x80 >>> b)) != 0) {
-            types.add((window << 8) | (i << 3) | b);
+            types.add((window << 8) | (k << 3) | b);
           }
         }
       }
+      i += 2 + len;
     }
     return Collections.unmodifiableSortedSet(types);
   }
 
-  /** Writes the bit map for {@code types} (each 0–65535), the shortest legal encoding. */
-  public static void write(SortedSet<Integer> types, DNSOutput out) {
+  /** The shortest legal bit map for {@code types} (each 0–65535). */
+  public static byte[] encode(SortedSet<Integer> types) {
+    DNSOutput out = new DNSOutput();
     byte[] bits = new byte[32];
     int window = -1;
     int used = 0;
@@ -69,6 +95,7 @@ public final class TypeBitmaps {
       used = Math.max(used, i + 1);
     }
     flush(window, bits, used, out);
+    return out.toByteArray();
   }
 
   private static void flush(int window, byte[] bits, int used, DNSOutput out) {

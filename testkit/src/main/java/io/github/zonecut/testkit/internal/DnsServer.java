@@ -15,6 +15,9 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -45,18 +48,37 @@ public final class DnsServer implements AutoCloseable {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
-  private static final int MAX_TCP_CONNECTIONS = 64;
   private static final int MAX_FRAME = 65535;
 
   private final Selector selector;
   private final Thread thread;
   private final ScheduledExecutorService scheduler;
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final int maxTcpConnections;
+  private final long idleNanos;
+  private final Set<TcpConnection> connections = new LinkedHashSet<>();
   private volatile boolean running = true;
-  private int tcpConnections;
+  private long lastSweep = System.nanoTime();
 
-  /** Opens the selector and starts the two daemon threads. */
+  /** A server keeping at most 64 TCP connections, each closed after 30 s without traffic. */
   public DnsServer() {
+    this(64, Duration.ofSeconds(30));
+  }
+
+  /**
+   * Opens the selector and starts the I/O thread (the delay thread starts on first use).
+   *
+   * @param maxTcpConnections connections kept open at once; at the limit a new connection evicts
+   *     the least recently active one
+   * @param idleTimeout a TCP connection without traffic this long is closed (RFC 7766 §6.2.3)
+   */
+  public DnsServer(int maxTcpConnections, Duration idleTimeout) {
+    if (maxTcpConnections < 1 || idleTimeout.isNegative() || idleTimeout.isZero()) {
+      throw new IllegalArgumentException(
+          "need at least one TCP connection and a positive idle timeout: " + maxTcpConnections + ", " + idleTimeout);
+    }
+    this.maxTcpConnections = maxTcpConnections;
+    this.idleNanos = idleTimeout.toNanos();
     try {
       selector = Selector.open();
     } catch (IOException e) {
@@ -163,6 +185,7 @@ public final class DnsServer implements AutoCloseable {
       for (Runnable task; (task = tasks.poll()) != null; ) {
         task.run();
       }
+      sweepIdle();
       Iterator<SelectionKey> it = selector.selectedKeys().iterator();
       while (it.hasNext()) {
         SelectionKey key = it.next();
@@ -191,6 +214,19 @@ public final class DnsServer implements AutoCloseable {
             ((TcpConnection) attachment).close();
           }
         }
+      }
+    }
+  }
+
+  private void sweepIdle() {
+    long now = System.nanoTime();
+    if (now - lastSweep < TimeUnit.MILLISECONDS.toNanos(200)) {
+      return;
+    }
+    lastSweep = now;
+    for (TcpConnection c : List.copyOf(connections)) {
+      if (now - c.lastActive > idleNanos) {
+        c.close();
       }
     }
   }
@@ -249,14 +285,14 @@ public final class DnsServer implements AutoCloseable {
 
     void accept() throws IOException {
       for (SocketChannel c; (c = channel.accept()) != null; ) {
-        if (tcpConnections >= MAX_TCP_CONNECTIONS) {
-          c.close();
-          continue;
+        if (connections.size() >= maxTcpConnections) {
+          // the set keeps activity order: its first member is the least recently active
+          connections.iterator().next().close();
         }
-        tcpConnections++;
         c.configureBlocking(false);
         TcpConnection conn = new TcpConnection(c, handler);
         conn.key = c.register(selector, SelectionKey.OP_READ, conn);
+        connections.add(conn);
       }
     }
   }
@@ -268,6 +304,7 @@ public final class DnsServer implements AutoCloseable {
     private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
     private @Nullable SelectionKey key;
     private boolean closed;
+    private long lastActive = System.nanoTime();
 
     TcpConnection(SocketChannel channel, Handler handler) {
       this.channel = channel;
@@ -280,6 +317,7 @@ public final class DnsServer implements AutoCloseable {
         close();
         return;
       }
+      touch();
       in.flip();
       while (in.remaining() >= 2) {
         int length = Short.toUnsignedInt(in.getShort(in.position()));
@@ -308,7 +346,16 @@ public final class DnsServer implements AutoCloseable {
       }
     }
 
+    private void touch() {
+      lastActive = System.nanoTime();
+      connections.remove(this); // re-inserted last: LinkedHashSet order is activity order
+      connections.add(this);
+    }
+
     void flush() throws IOException {
+      if (!out.isEmpty()) {
+        touch();
+      }
       while (!out.isEmpty()) {
         ByteBuffer head = out.peek();
         channel.write(head);
@@ -327,7 +374,7 @@ public final class DnsServer implements AutoCloseable {
         return;
       }
       closed = true;
-      tcpConnections--;
+      connections.remove(this);
       try {
         channel.close();
       } catch (IOException e) {

@@ -1,0 +1,483 @@
+package io.github.zonecut.examples;
+
+import io.github.zonecut.core.Codepoints;
+import io.github.zonecut.core.DiscoveryResult;
+import io.github.zonecut.core.DnsEndpoint;
+import io.github.zonecut.core.DnsRequest;
+import io.github.zonecut.core.DnsResponse;
+import io.github.zonecut.core.DsyncDiscovery;
+import io.github.zonecut.core.DsyncRecord;
+import io.github.zonecut.core.DsyncScheme;
+import io.github.zonecut.core.EndpointOverrides;
+import io.github.zonecut.core.LookupResult;
+import io.github.zonecut.core.NioDnsTransport;
+import io.github.zonecut.core.TransportProtocol;
+import io.github.zonecut.core.ValidatingLookup;
+import io.github.zonecut.core.Verdict;
+import io.github.zonecut.core.ZonecutException;
+import io.github.zonecut.core.ZonecutTypes;
+import io.github.zonecut.keystate.BootstrapMethod;
+import io.github.zonecut.keystate.Delayer;
+import io.github.zonecut.keystate.InMemoryTrustStore;
+import io.github.zonecut.keystate.InquiryResult;
+import io.github.zonecut.keystate.KeyStateCode;
+import io.github.zonecut.keystate.KeyStateInquiryClient;
+import io.github.zonecut.keystate.RegistryPolicy;
+import io.github.zonecut.keystate.TrustRegistry;
+import io.github.zonecut.keystate.VerificationPolicy;
+import io.github.zonecut.multisigner.Plan;
+import io.github.zonecut.multisigner.PlannedStep;
+import io.github.zonecut.sig0.Sig0Algorithm;
+import io.github.zonecut.sig0.Sig0Config;
+import io.github.zonecut.sig0.Sig0KeyLookup;
+import io.github.zonecut.sig0.Sig0KeyPair;
+import io.github.zonecut.sig0.Sig0Outcome;
+import io.github.zonecut.sig0.Sig0PublicKey;
+import io.github.zonecut.sig0.Sig0Signer;
+import io.github.zonecut.sig0.Sig0Verifier;
+import io.github.zonecut.testkit.Endpoint;
+import io.github.zonecut.testkit.Fault;
+import io.github.zonecut.testkit.ParentDs;
+import io.github.zonecut.testkit.SigningAlgorithm;
+import io.github.zonecut.testkit.TestHierarchy;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.KEYRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Update;
+
+/**
+ * The zonecut demo: a narrated walk through the protocols that cross the zone cut, run entirely
+ * in-process on 127.0.0.1 against a testkit hierarchy (no network, no DNS software needed).
+ *
+ * <ol>
+ *   <li>A signed hierarchy {@code test.} → {@code parent.test.} → {@code child.parent.test.}; the
+ *       parent publishes DSYNC records at {@code _dsync.parent.test.} (RFC 9859 §3).
+ *   <li>The child discovers its NOTIFY(CDS) and UPDATE endpoints (RFC 9859 §4.1) with DNSSEC
+ *       required at every step.
+ *   <li>It generates an Ed25519 SIG(0) key and builds the self-signed key-bootstrap UPDATE
+ *       (draft-ietf-dnsop-delegation-mgmt-via-ddns §9); the bytes verify, a replay and a flipped
+ *       byte do not (RFC 2931).
+ *   <li>It sends the UPDATE to the discovered endpoint over TCP; the parent verifies it and records
+ *       the key; a KeyState inquiry (draft-berra-dnsop-keystate) reports automatic bootstrap.
+ *   <li>A second DNSSEC signer joins the zone's one-signer group: the multi-signer planner's first
+ *       steps (draft-ietf-dnsop-dnssec-automation §5.3).
+ *   <li>Safety: with a broken DS for the parent, discovery refuses the BOGUS answers.
+ * </ol>
+ *
+ * <p>Run it with {@code java -jar examples/target/zonecut-demo.jar}; it exits 0 when every step
+ * behaved as expected.
+ */
+public final class Demo {
+  static final Name PARENT = Name.fromConstantString("parent.test.");
+  static final Name CHILD = Name.fromConstantString("child.parent.test.");
+  static final Name RECEIVER = Name.fromConstantString("ddns.parent.test.");
+  /** The port the DSYNC records name; the testkit endpoint's real port is mapped in by override. */
+  private static final int DSYNC_PORT = 53;
+  /** Generous: a loaded CI machine may be slow, and nothing here waits unless something is wrong. */
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Codepoints CODEPOINTS = Codepoints.DEFAULT;
+
+  private final PrintStream out;
+  private final Consumer<TestHierarchy> sabotage;
+  private int section;
+
+  private Demo(PrintStream out, Consumer<TestHierarchy> sabotage) {
+    this.out = out;
+    this.sabotage = sabotage;
+  }
+
+  /** Runs the demo on standard output and exits with its status (0 on success). */
+  public static void main(String[] args) {
+    // UTF-8 whatever the locale: the narration cites sections (§), and a container's POSIX
+    // locale would print them as '?'
+    PrintStream out =
+        new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    int status = run(out);
+    out.flush();
+    // the exit also ends any JDK-internal helper thread a library left behind
+    System.exit(status);
+  }
+
+  /**
+   * Runs the demo, narrating on {@code out}.
+   *
+   * @return 0 when every step behaved as expected, 1 when one did not (the reason is printed)
+   */
+  public static int run(PrintStream out) {
+    return run(out, dns -> { });
+  }
+
+  /** As {@link #run(PrintStream)}, with {@code sabotage} applied to the hierarchy once started. */
+  static int run(PrintStream out, Consumer<TestHierarchy> sabotage) {
+    long started = System.nanoTime();
+    try {
+      new Demo(out, sabotage).walkThrough();
+      out.printf("%nDemo complete in %d ms: every step behaved as specified.%n",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+      return 0;
+    } catch (DemoFailure e) {
+      out.printf("%nDEMO FAILED: %s%n", e.getMessage());
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      out.printf("%nDEMO FAILED: interrupted%n");
+      return 1;
+    } catch (Exception | LinkageError e) {
+      out.printf("%nDEMO FAILED: unexpected %s%n", e);
+      e.printStackTrace(out);
+      return 1;
+    }
+  }
+
+  private void walkThrough() throws Exception {
+    ZonecutTypes.register();
+    out.println("zonecut demo: the child <-> parent protocols across a zone cut, in-process on"
+        + " 127.0.0.1");
+    // The parent's UPDATE receiver key exists before the zone is signed: its KEY is published at
+    // the DSYNC target name (ddns §9.3), where the child finds it SECURE.
+    Sig0KeyPair receiverKey =
+        Sig0KeyPair.generate(RECEIVER, Sig0Algorithm.ED25519, Sig0PublicKey.FLAGS_HOST);
+    ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "zonecut-demo");
+      t.setDaemon(true);
+      return t;
+    });
+    try (TestHierarchy dns = startHierarchy(receiverKey);
+        NioDnsTransport transport = NioDnsTransport.create(executor)) {
+      Clock clock = dns.clock();
+      Sig0Config sig0 = Sig0Config.builder().clock(clock).build();
+      TrustRegistry registry = new TrustRegistry(new InMemoryTrustStore(),
+          RegistryPolicy.of(VerificationPolicy.of(BootstrapMethod.AT_APEX, BootstrapMethod.MANUAL)),
+          clock);
+      ParentReceiver parent =
+          new ParentReceiver(PARENT, List.of(CHILD), registry, receiverKey, sig0, CODEPOINTS);
+      Endpoint receiverEndpoint = dns.nameserver(RECEIVER.toString());
+      receiverEndpoint.setFault(Fault.script(parent::respond));
+      sabotage.accept(dns);
+
+      // every glue and DSYNC address in the hierarchy is 127.0.0.1: send 127.0.0.1 traffic to
+      // the receiver's endpoint (its real ephemeral port)
+      EndpointOverrides overrides = EndpointOverrides.builder()
+          .address(InetAddress.getLoopbackAddress(), receiverEndpoint.dnsEndpoint())
+          .build();
+      ValidatingLookup lookup = validatingLookup(dns, transport, executor);
+
+      DiscoveryResult.Found update = discover(lookup, overrides);
+      Sig0KeyPair childKey = bootstrapUpdate(sig0);
+      Sig0PublicKey receiverPublic = receiverKeyFromDns(lookup);
+      sendBootstrap(transport, sig0, childKey, update, receiverPublic, parent);
+      keyState(transport, executor, sig0, childKey, update, receiverPublic, parent);
+      multiSigner();
+      bogusParent(dns, transport, executor, overrides);
+    } finally {
+      executor.shutdownNow();
+    }
+  }
+
+  // ------------------------------------------------------------------ 1. the hierarchy
+
+  private TestHierarchy startHierarchy(Sig0KeyPair receiverKey) throws Exception {
+    section("An in-process signed DNS hierarchy (zonecut-testkit)");
+    Name dsyncOwner = Name.fromConstantString("_dsync.parent.test.");
+    // RFC 9859 §3: one parent-wide RRset serves every delegation of parent.test.
+    List<Record> dsync = List.of(
+        DsyncRecord.of(dsyncOwner, 300, Type.CDS, DsyncScheme.NOTIFY, DSYNC_PORT, RECEIVER),
+        DsyncRecord.of(dsyncOwner, 300, Type.ANY, DsyncScheme.update(CODEPOINTS), DSYNC_PORT,
+            RECEIVER));
+    List<Record> parentRecords = new ArrayList<>(dsync);
+    parentRecords.add(receiverKey.publicKey().toKeyRecord(300));
+    TestHierarchy dns = TestHierarchy.builder()
+        .zone("test.") // the private trust anchor
+        .zone("parent.test.", z -> z
+            .nameservers("ns1.parent.test.", RECEIVER.toString())
+            .records(parentRecords.toArray(new Record[0])))
+        .zone("child.parent.test.", z -> z.algorithm(SigningAlgorithm.ED25519))
+        .start();
+    say("zones       test. (trust anchor) -> parent.test. -> child.parent.test. (all signed)");
+    for (Record r : dsync) {
+      say("published   %s", r.toString().replace('\t', ' '));
+    }
+    say("receiver    %s (A 127.0.0.1) answers at %s", RECEIVER,
+        dns.nameserver(RECEIVER.toString()).dnsEndpoint());
+    say("resolver    recursive endpoint %s, trust anchor %s", dns.recursive().dnsEndpoint(),
+        dns.trustAnchorsText().strip().replaceAll("\\s+", " "));
+    return dns;
+  }
+
+  private static ValidatingLookup validatingLookup(TestHierarchy dns, NioDnsTransport transport,
+      ExecutorService executor) throws ZonecutException {
+    return ValidatingLookup.builder(transport, dns.recursive().dnsEndpoint(), executor)
+        .trustAnchors(dns.trustAnchors())
+        .clock(dns.clock())
+        .timeout(Duration.ofSeconds(5))
+        .build();
+  }
+
+  // ------------------------------------------------------------------ 2. discovery
+
+  private DiscoveryResult.Found discover(ValidatingLookup lookup, EndpointOverrides overrides)
+      throws Exception {
+    section("DSYNC endpoint discovery (RFC 9859 §4.1), policy REQUIRE_SECURE");
+    DsyncDiscovery discovery = DsyncDiscovery.builder(lookup)
+        .codepoints(CODEPOINTS)
+        .policy(DsyncDiscovery.Policy.REQUIRE_SECURE)
+        .overrides(overrides)
+        .build();
+    found("NOTIFY(CDS)", await(discovery.discoverNotify(CHILD, Type.CDS)));
+    return found("UPDATE", await(discovery.discoverUpdate(CHILD)));
+  }
+
+  private DiscoveryResult.Found found(String what, DiscoveryResult result) {
+    say("%s endpoint of %s:", what, CHILD);
+    printSteps(result);
+    if (result instanceof DiscoveryResult.Found f) {
+      say("  => FOUND %s  ->  %s", f.record().rdataToString(), f.endpoints());
+      return f;
+    }
+    if (result instanceof DiscoveryResult.Refused r) {
+      throw new DemoFailure("discovery of the " + what + " endpoint was refused: " + r.reason()
+          + ": " + r.detail());
+    }
+    throw new DemoFailure("discovery of the " + what + " endpoint found no DSYNC target");
+  }
+
+  private void printSteps(DiscoveryResult result) {
+    int i = 1;
+    for (DiscoveryResult.Step s : result.steps()) {
+      say("  %d. %-34s %-30s %s", i++, s.name() + "/" + Type.string(s.result().type()),
+          describe(s.result()), s.verdict().map(Verdict::toString).orElse("-"));
+    }
+  }
+
+  private static String describe(LookupResult r) {
+    if (r instanceof LookupResult.Answer a) {
+      List<Record> rrs = a.rrset().rrs();
+      if (rrs.size() == 1 && rrs.get(0) instanceof ARecord address) {
+        return address.getAddress().getHostAddress();
+      }
+      return rrs.size() + " " + Type.string(a.type()) + " record" + (rrs.size() == 1 ? "" : "s");
+    }
+    if (r instanceof LookupResult.NxDomain n) {
+      return "NXDOMAIN" + (n.soa() == null ? "" : " (SOA " + n.soa().getName() + ")");
+    }
+    if (r instanceof LookupResult.NoData n) {
+      return "NODATA" + (n.soa() == null ? "" : " (SOA " + n.soa().getName() + ")");
+    }
+    if (r instanceof LookupResult.Bogus b) {
+      return "BOGUS";
+    }
+    return r.getClass().getSimpleName();
+  }
+
+  // ------------------------------------------------------------------ 3. SIG(0)
+
+  private Sig0KeyPair bootstrapUpdate(Sig0Config sig0) throws Exception {
+    section("SIG(0) key bootstrap UPDATE (RFC 2931, RFC 3007; ddns §9)");
+    Sig0KeyPair childKey =
+        Sig0KeyPair.generate(CHILD, Sig0Algorithm.ED25519, Sig0PublicKey.FLAGS_HOST);
+    say("child key   %s KEY %s", CHILD, childKey.publicKey().rdataText());
+    say("            algorithm %s, key tag %d", childKey.publicKey().algorithm(),
+        childKey.publicKey().keyTag());
+    byte[] wire = Sig0Signer.create(sig0).sign(bootstrapMessage(childKey), childKey);
+    say("UPDATE      zone %s: DEL %s ANY KEY; ADD %s KEY (self-signed), %d octets", PARENT, CHILD,
+        CHILD, wire.length);
+
+    Sig0Verifier verifier = Sig0Verifier.builder(Sig0KeyLookup.of(childKey.publicKey()))
+        .config(sig0).build();
+    Sig0Outcome first = verifier.verify(wire);
+    say("verify      the bytes as signed           -> %s", outcome(first));
+    expect(first instanceof Sig0Outcome.Verified, "the signed UPDATE did not verify: " + first);
+
+    Sig0Outcome again = verifier.verify(wire);
+    say("verify      the same bytes a second time  -> %s", outcome(again));
+    expect(again instanceof Sig0Outcome.Replayed, "a replayed UPDATE was not caught: " + again);
+
+    byte[] tampered = wire.clone();
+    tampered[1] ^= 0x01; // the message ID is covered too (RFC 2931 §3.1: the header is signed)
+    Sig0Outcome flipped = verifier.verify(tampered);
+    say("verify      one bit of octet 1 flipped    -> %s", outcome(flipped));
+    expect(flipped instanceof Sig0Outcome.BadSignature && flipped.rcode() == Sig0Outcome.BADSIG,
+        "a tampered UPDATE was not BADSIG: " + flipped);
+    return childKey;
+  }
+
+  /** DEL child ANY KEY + ADD child KEY, zone = the parent (ddns §9.1). */
+  static Message bootstrapMessage(Sig0KeyPair childKey) {
+    Update update = new Update(PARENT);
+    update.delete(CHILD, Type.KEY);
+    update.add(childKey.publicKey().toKeyRecord(3600));
+    return update;
+  }
+
+  private static String outcome(Sig0Outcome o) {
+    String rcode = o.rcode() == Sig0Outcome.BADSIG ? "BADSIG"
+        : o.rcode() == Sig0Outcome.BADKEY ? "BADKEY"
+        : o.rcode() == Sig0Outcome.BADTIME ? "BADTIME"
+        : Rcode.string(o.rcode());
+    if (o instanceof Sig0Outcome.Verified v) {
+      return "Verified by key tag " + v.key().keyTag() + " (" + rcode + ")";
+    }
+    return o.getClass().getSimpleName() + " (" + rcode + ")";
+  }
+
+  // ------------------------------------------------------------------ 4. UPDATE and KeyState
+
+  private Sig0PublicKey receiverKeyFromDns(ValidatingLookup lookup) throws Exception {
+    LookupResult r = await(lookup.lookup(RECEIVER, Type.KEY));
+    if (r instanceof LookupResult.Answer a && a.verdict() == Verdict.SECURE) {
+      for (Record rr : a.rrset().rrs()) {
+        if (rr instanceof KEYRecord k) {
+          return Sig0PublicKey.fromKeyRecord(k);
+        }
+      }
+    }
+    throw new DemoFailure("the receiver's KEY at " + RECEIVER + " is not SECURE: " + r);
+  }
+
+  private void sendBootstrap(NioDnsTransport transport, Sig0Config sig0, Sig0KeyPair childKey,
+      DiscoveryResult.Found update, Sig0PublicKey receiverPublic, ParentReceiver parent)
+      throws Exception {
+    section("The UPDATE, sent over TCP to the discovered endpoint");
+    say("parent key  %s KEY, key tag %d, found SECURE in the DNS", RECEIVER,
+        receiverPublic.keyTag());
+    byte[] wire = Sig0Signer.create(sig0).sign(bootstrapMessage(childKey), childKey);
+    DnsEndpoint to = update.endpoints().get(0);
+    DnsResponse response = await(
+        transport.exchange(to, DnsRequest.ofWire(wire), TransportProtocol.TCP, WAIT));
+    for (String line : parent.drainJournal()) {
+      say("parent      %s", line);
+    }
+    Sig0Outcome signed = Sig0Verifier.builder(Sig0KeyLookup.of(receiverPublic)).config(sig0)
+        .build().verifyResponse(response.wire(), wire);
+    int rcode = response.message().getRcode();
+    say("child       answer %s from %s over %s, SIG(0) -> %s", Rcode.string(rcode),
+        response.from(), response.protocol(), outcome(signed));
+    expect(signed instanceof Sig0Outcome.Verified, "the parent's answer is not signed by its key: "
+        + signed);
+    expect(rcode == Rcode.NOERROR, "the parent answered " + Rcode.string(rcode));
+  }
+
+  private void keyState(NioDnsTransport transport, ExecutorService executor, Sig0Config sig0,
+      Sig0KeyPair childKey, DiscoveryResult.Found update, Sig0PublicKey receiverPublic,
+      ParentReceiver parent) throws Exception {
+    section("KeyState inquiry (draft-berra-dnsop-keystate-03)");
+    KeyStateInquiryClient client = KeyStateInquiryClient.builder(transport, Delayer.using(executor))
+        .codepoints(CODEPOINTS)
+        .verifierConfig(sig0)
+        .signer(Sig0Signer.create(sig0))
+        .build();
+    InquiryResult result = await(client.inquire(childKey, new KeyStateInquiryClient.Target(
+        RECEIVER, update.endpoints(), List.of(receiverPublic))));
+    for (String line : parent.drainJournal()) {
+      say("parent      %s", line);
+    }
+    if (!(result instanceof InquiryResult.Answered answered)) {
+      throw new DemoFailure("the KeyState inquiry was not answered: " + result);
+    }
+    KeyStateCode code = answered.code(CODEPOINTS.keyStateTable()).orElse(null);
+    say("child       signed answer from %s: key %d is %s \"%s\"", answered.from(),
+        answered.option().keyId(), code, answered.option().extraText());
+    expect(code == KeyStateCode.BOOTSTRAP_AUTO,
+        "expected KEY_BOOTSTRAP_AUTO for the uploaded key, got " + code);
+  }
+
+  // ------------------------------------------------------------------ 5. multi-signer
+
+  private void multiSigner() {
+    section("Multi-signer: a second signer joins (draft-ietf-dnsop-dnssec-automation §5.3)");
+    say("group       {alpha} signs %s (KSK + ZSK, ECDSA P-256); bravo is to join", CHILD);
+    MultiSignerJoin.Outcome join = MultiSignerJoin.run(CHILD);
+    if (!(join.first() instanceof Plan.Act act)) {
+      throw new DemoFailure("the planner did not start the join: " + join.first());
+    }
+    say("first plan  %d step(s), each safe in the observed state:", act.steps().size());
+    for (PlannedStep s : act.steps()) {
+      say("  %-14s %s", s.draftStep(), MultiSignerJoin.describe(s.step()));
+      say("  %-14s why: %s", "", s.reason());
+    }
+    say("executed in a simulated world (signers act at once, the parent an hour after a signal):");
+    for (String line : join.log()) {
+      say("  %s", line);
+    }
+    say("result      %s", MultiSignerJoin.summary(join));
+    expect(join.succeeded(), "the join did not complete glitch-free: " + MultiSignerJoin.summary(join));
+  }
+
+  // ------------------------------------------------------------------ 6. safety
+
+  private void bogusParent(TestHierarchy dns, NioDnsTransport transport, ExecutorService executor,
+      EndpointOverrides overrides) throws Exception {
+    section("Safety: the parent's DS no longer matches its key");
+    dns.zone("parent.test.").setParentDs(ParentDs.WRONG);
+    say("test.       now publishes a DS for parent.test. that matches no DNSKEY");
+    // a fresh lookup: nothing validated earlier is cached
+    DsyncDiscovery discovery = DsyncDiscovery.builder(validatingLookup(dns, transport, executor))
+        .codepoints(CODEPOINTS)
+        .overrides(overrides)
+        .build();
+    DiscoveryResult result = await(discovery.discoverUpdate(CHILD));
+    printSteps(result);
+    if (!(result instanceof DiscoveryResult.Refused refused)
+        || refused.reason() != DiscoveryResult.Reason.BOGUS) {
+      throw new DemoFailure("discovery under a broken DS was not refused as BOGUS: " + result);
+    }
+    say("  => REFUSED %s: no endpoint is trusted (RFC 4035 §5.5)", refused.reason());
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private void section(String title) {
+    out.printf("%n[%d] %s%n", ++section, title);
+  }
+
+  private void say(String format, Object... args) {
+    out.println("    " + String.format(format, args));
+  }
+
+  private static void expect(boolean condition, String failure) {
+    if (!condition) {
+      throw new DemoFailure(failure);
+    }
+  }
+
+  private static <T> T await(CompletionStage<T> stage) throws Exception {
+    try {
+      return stage.toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new DemoFailure("no result within " + WAIT.toSeconds() + " s");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new DemoFailure("failed: " + cause);
+    }
+  }
+
+  /** A step did not behave as the demo expects; the message says which. */
+  static final class DemoFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    DemoFailure(String message) {
+      super(message);
+    }
+  }
+}
