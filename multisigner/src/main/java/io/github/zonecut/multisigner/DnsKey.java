@@ -28,6 +28,7 @@ public final class DnsKey implements Comparable<DnsKey> {
   // single-entry memo of the last DS digest computed for this key (owner, digest type); the
   // planner computes the same few digests on every plan, and a benign race only recomputes
   private volatile @Nullable DsMemo dsMemo;
+  private volatile @Nullable String text;
 
   private DnsKey(int flags, int algorithm, byte[] publicKey) {
     if (flags < 0 || flags > 0xFFFF) {
@@ -145,7 +146,12 @@ public final class DnsKey implements Comparable<DnsKey> {
   /** Short form {@code 257/13/12345} (flags/algorithm/key tag) followed by a key fingerprint. */
   @Override
   public String toString() {
-    String hex = HexFormat.of().formatHex(publicKey, 0, Math.min(4, publicKey.length));
-    return flags + "/" + algorithm + "/" + keyTag + "~" + hex;
+    String t = text;
+    if (t == null) {
+      String hex = HexFormat.of().formatHex(publicKey, 0, Math.min(4, publicKey.length));
+      t = flags + "/" + algorithm + "/" + keyTag + "~" + hex;
+      text = t;
+    }
+    return t;
   }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Name;
 
@@ -30,7 +31,7 @@ final class PlanRun {
 
   private record Owner(SignerSnapshot signer, KeyRole role) {}
 
-  private record Candidate(Instant at, WaitKind kind, String reason) {}
+  private record Candidate(Instant at, WaitKind kind, Supplier<String> reason) {}
 
   private final ZoneSnapshot s;
   private final Intent intent;
@@ -42,6 +43,9 @@ final class PlanRun {
   private final List<SignerSnapshot> target = new ArrayList<>();
   private final List<SignerSnapshot> leaving = new ArrayList<>();
   private final List<SignerSnapshot> answering = new ArrayList<>();
+  // signers whose DNSKEY RRsets may still be cached: the answering ones, and stopped leavers
+  // until their RRsets expired (the last observed RRset stands for what caches hold)
+  private final List<SignerSnapshot> cached = new ArrayList<>();
   private final Map<DnsKey, Owner> owners = new HashMap<>();
   private final Set<DnsKey> retiring = new HashSet<>();
   private final Set<DnsKey> byAlgorithmRoll = new HashSet<>();
@@ -239,7 +243,12 @@ final class PlanRun {
     Instant lastDnskey = Instant.MIN;
     Duration maxNsTtl = Duration.ZERO;
     Instant lastNs = Instant.MIN;
-    for (SignerSnapshot v : answering) {
+    for (SignerSnapshot v : s.signers()) {
+      if (v.isAnswering() || now.isBefore(expiry(v))) {
+        cached.add(v);
+      }
+    }
+    for (SignerSnapshot v : cached) {
       maxDnskeyTtl = max(maxDnskeyTtl, v.dnskey().ttl());
       lastDnskey = max(lastDnskey, v.dnskey().since());
       maxNsTtl = max(maxNsTtl, v.ns().ttl());
@@ -408,7 +417,7 @@ final class PlanRun {
           why = "every signer has published " + key + " for DNSKEY-Wait-Time; sign with it";
         } else if (publishedEverywhere(key) && !pendingAdditions) {
           waitFor(dnskeyWaitEnd, WaitKind.DNSKEY_WAIT,
-              "new key " + key + " must be in every cached DNSKEY RRset before it signs (§5.5 step 3)");
+              () -> "new key " + key + " must be in every cached DNSKEY RRset before it signs (§5.5 step 3)");
         }
       }
       if (zoneKeys.isEmpty()) {
@@ -438,7 +447,7 @@ final class PlanRun {
   }
 
   private boolean publishedEverywhere(DnsKey key) {
-    for (SignerSnapshot v : answering) {
+    for (SignerSnapshot v : cached) {
       if (!v.dnskey().value().contains(key)) {
         return false;
       }
@@ -533,10 +542,10 @@ final class PlanRun {
   }
 
   private void nsAndCsync() throws Refuse {
-    Set<Name> n = new TreeSet<>();
+    Set<Name> n = new LinkedHashSet<>();
     List<SignerSnapshot> nsTargets = new ArrayList<>();
     boolean allAdmitted = true;
-    Set<Name> targetNames = new TreeSet<>();
+    Set<Name> targetNames = new HashSet<>();
     for (SignerSnapshot t : target) {
       targetNames.addAll(t.ownNs());
       if (admitted(t)) {
@@ -579,7 +588,7 @@ final class PlanRun {
     if (!leaveAllowed && allAdmitted && hasPresentLeaver()) {
       if (parentNs != null && parentNs.value().containsAll(targetNames)) {
         waitFor(nsWaitEnd, WaitKind.NS_WAIT,
-            "the group's NS RRset must propagate before a signer leaves (zonecut: join ends with NS-Wait-Time)");
+            () -> "the group's NS RRset must propagate before a signer leaves (zonecut: join ends with NS-Wait-Time)");
       }
     }
     boolean nsSynced = true;
@@ -591,7 +600,7 @@ final class PlanRun {
               "the zone owner manages NS (HSYNCPARAM nsmgmt=owner): set the apex NS RRset to " + n);
         } else {
           add(new Step.SetNs(t.id(), n), List.of(),
-              "serve the group's NS RRset " + n, nsRef(t));
+              "serve the group's NS RRset (" + n.size() + " names)", nsRef(t));
         }
       }
     }
@@ -637,7 +646,18 @@ final class PlanRun {
     return false;
   }
 
+  private final Map<SignerId, Boolean> admittedMemo = new HashMap<>();
+
   private boolean admitted(SignerSnapshot t) {
+    Boolean memo = admittedMemo.get(t.id());
+    if (memo == null) {
+      memo = computeAdmitted(t);
+      admittedMemo.put(t.id(), memo);
+    }
+    return memo;
+  }
+
+  private boolean computeAdmitted(SignerSnapshot t) {
     for (Name name : t.ownNs()) {
       if (presentElsewhere(name, t)) {
         return true;
@@ -684,7 +704,7 @@ final class PlanRun {
     Instant ready = max(dsWaitEnd, dnskeyWaitEnd);
     if (now.isBefore(ready)) {
       waitFor(ready, dsWaitEnd.isAfter(dnskeyWaitEnd) ? WaitKind.DS_WAIT : WaitKind.DNSKEY_WAIT,
-          "§5.3 step 8: wait max(DS-Wait-Time, DNSKEY-Wait-Time) before " + j.id()
+          () -> "§5.3 step 8: wait max(DS-Wait-Time, DNSKEY-Wait-Time) before " + j.id()
               + " is added to the NS RRset");
       return false;
     }
@@ -705,7 +725,7 @@ final class PlanRun {
       }
       if (now.isBefore(nsWaitEnd)) {
         waitFor(nsWaitEnd, WaitKind.NS_WAIT,
-            "§5.4 step 5: NS-Wait-Time before " + l.id() + " stops answering");
+            () -> "§5.4 step 5: NS-Wait-Time before " + l.id() + " stops answering");
         continue;
       }
       add(new Step.StopServing(l.id()),
@@ -757,12 +777,10 @@ final class PlanRun {
       if (owner.isAnswering()) {
         return false;
       }
-      // zonecut: after a signer stops, its DNSKEY RRset and RRSIGs stay in caches for their TTLs
-      Duration ttl = max(max(owner.dnskey().ttl(), owner.dataTtl()), owner.ns().ttl());
-      Instant gone = owner.answering().since().plus(scale(ttl)).plus(s.publicationLatency());
+      Instant gone = expiry(owner);
       if (now.isBefore(gone)) {
         waitFor(gone, WaitKind.SIGNATURE_WAIT,
-            "RRSIGs and DNSKEYs served by " + owner.id() + " must expire from caches");
+            () -> "RRSIGs and DNSKEYs served by " + owner.id() + " must expire from caches");
         return false;
       }
       return true;
@@ -780,6 +798,15 @@ final class PlanRun {
     return ok;
   }
 
+  /** When what a stopped signer served has left every cache (zonecut's signature wait). */
+  private Instant expiry(SignerSnapshot v) {
+    if (v.isAnswering()) {
+      return Instant.MAX;
+    }
+    Duration ttl = max(max(v.dnskey().ttl(), v.dataTtl()), v.ns().ttl());
+    return v.answering().since().plus(scale(ttl)).plus(s.publicationLatency());
+  }
+
   private boolean zoneSignaturesGone(SignerSnapshot owner, DnsKey k) {
     if (owner.signing().value().zoneKeys().contains(k)) {
       return false;
@@ -787,7 +814,7 @@ final class PlanRun {
     Instant end = sigWaitEnd(owner);
     if (now.isBefore(end)) {
       waitFor(end, WaitKind.SIGNATURE_WAIT,
-          "RRSIGs made with " + k + " must expire from caches before it leaves any DNSKEY RRset");
+          () -> "RRSIGs made with " + k + " must expire from caches before it leaves any DNSKEY RRset");
       return false;
     }
     return true;
@@ -819,7 +846,7 @@ final class PlanRun {
             .plus(scale(owner.dnskey().ttl())).plus(s.publicationLatency()));
     if (now.isBefore(end)) {
       waitFor(end, WaitKind.DS_WAIT,
-          "§5.6 step 6: DS-Wait-Time + DNSKEY-Wait-Time before " + k + " is removed");
+          () -> "§5.6 step 6: DS-Wait-Time + DNSKEY-Wait-Time before " + k + " is removed");
       return false;
     }
     return true;
@@ -870,7 +897,7 @@ final class PlanRun {
     }
     if (now.isBefore(end)) {
       waitFor(end, WaitKind.DS_WAIT,
-          "§5.7 steps 3 and 7: all data signed with algorithm " + a.to()
+          () -> "§5.7 steps 3 and 7: all data signed with algorithm " + a.to()
               + ", DS-Wait-Time + DNSKEY-Wait-Time before algorithm " + a.from() + " is removed");
       return false;
     }
@@ -907,7 +934,7 @@ final class PlanRun {
     }
     Candidate w = wait;
     if (w != null) {
-      return new Plan.WaitUntil(w.at(), w.kind(), w.reason());
+      return new Plan.WaitUntil(w.at(), w.kind(), w.reason().get());
     }
     if (await != null) {
       return await;
@@ -927,7 +954,7 @@ final class PlanRun {
     steps.add(new PlannedStep(step, pre, reason, ref));
   }
 
-  private void waitFor(Instant at, WaitKind kind, String reason) {
+  private void waitFor(Instant at, WaitKind kind, Supplier<String> reason) {
     if (!at.isAfter(now)) {
       return;
     }

@@ -65,9 +65,12 @@ import java.util.Objects;
  *       PlannerConfig#removeSignalsWhenDone()} is off. During a KSK/CSK rollover, CDS stay
  *       published between the two DS changes (§5.6 steps 4–9).
  *   <li><b>The leaving signer</b> receives new zone-signing keys of concurrent rollovers while it
- *       still answers, publishes the same CDS as the others (parents check consistency across the
- *       delegation), and is not cleaned up otherwise; its DS stays until its DNSKEY RRset and
- *       RRSIGs have expired from caches.
+ *       still answers, and serves the same CDS, NS RRset and CSYNC as the remaining signers until
+ *       it stops (a parent may demand consistent signals from every server of the delegation; the
+ *       draft says "remaining signers", MUSIC included the leaving one). It is not cleaned up
+ *       otherwise; its DS stays until its DNSKEY RRset and RRSIGs have expired from caches, and
+ *       until then its last DNSKEY RRset counts for DNSKEY-Wait-Time and for "published by every
+ *       signer" (the property tests found a rollover during a leave that broke without this).
  *   <li><b>Rollover during a join or leave</b>: rollovers run concurrently, under the same rules.
  *       A successor key is published on every signer, including a joining one, in the same
  *       DNSKEY synchronisation; its DS joins the same CDS change when it is ready, so one parent
@@ -81,6 +84,14 @@ import java.util.Objects;
  *       signers are removed.
  *   <li><b>Reachability.</b> A joining signer counts as a member once any of its NS names is
  *       served by the parent or by another signer.
+ *   <li><b>KSKs are not copied</b> to other signers (MUSIC copied every key); CSKs are, since they
+ *       sign zone data.
+ *   <li><b>Algorithm rollover double-signs</b> from the moment a signer publishes its new keys
+ *       (RFC 4035 §2.2), and every old-algorithm key of the whole group goes at once (§5.7 step 8)
+ *       after all signers sign with the new algorithm for the signature wait, the parent's DS
+ *       covers every new SEP key for DS-Wait-Time, and DNSKEY-Wait-Time has passed.
+ *   <li><b>Capabilities</b> of §4.3 are checked for every serving signer before anything starts;
+ *       the others (NS management, key management, stop serving) when a step needs them.
  * </ol>
  */
 public final class Planner {

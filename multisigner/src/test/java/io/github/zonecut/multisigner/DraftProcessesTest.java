@@ -135,4 +135,21 @@ class DraftProcessesTest {
     assertThat(algs).containsExactly(15);
     assertThat(w.parent.ds).allMatch(d -> d.algorithm() == 15);
   }
+
+  @Test
+  void aZskRolloverRequestedMidJoinCompletesBoth() {
+    SimWorld w = new SimWorld(7);
+    SimWorld.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
+    SimWorld.Sig b = w.addSigner("bravo", 13, false, 600, 600, 600);
+    w.formGroup(List.of(a));
+    Intent join = Intent.group(a.id, b.id);
+    SimWorld.Run first = w.drive(planner, join, 30, 2); // DNSKEY sync and CDS published
+    assertThat(first.last()).isNotInstanceOf(Plan.Refused.class);
+    var old = a.own.get(1).key();
+    SimWorld.Run rest = w.drive(planner, join.withRollovers(new Rollover.Zsk(a.id, old)), 30, 200);
+    assertDoneAndClean(w, rest);
+    // the joiner received alpha's new ZSK before it was admitted, and never the old one again
+    assertThat(b.dnskey).doesNotContain(old).contains(a.own.get(a.own.size() - 1).key());
+    assertThat(w.parent.ns).containsAll(b.ownNs);
+  }
 }

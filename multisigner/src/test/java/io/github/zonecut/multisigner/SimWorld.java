@@ -363,7 +363,12 @@ final class SimWorld {
     List<Plan> plans = new ArrayList<>();
     Set<String> refs = new LinkedHashSet<>();
     for (int round = 0; round < maxRounds; round++) {
-      Plan p = planner.plan(snapshot(), intent, policy, now);
+      ZoneSnapshot snap = snapshot();
+      Plan p = planner.plan(snap, intent, policy, now);
+      // restart safety: a fresh planner given the same snapshot plans the same
+      if (!Planner.create(planner.config()).plan(snap, intent, policy, now).equals(p)) {
+        throw new AssertionError("the same snapshot gave two different plans");
+      }
       plans.add(p);
       if (p instanceof Plan.Act a) {
         List<PlannedStep> steps = new ArrayList<>(a.steps());
@@ -374,6 +379,9 @@ final class SimWorld {
             advanceTo(now.plusSeconds((long) (rnd.nextDouble() * maxDelaySeconds)));
           }
           apply(ps.step());
+          if (!ps.postcondition().holds(snapshot(), now)) {
+            throw new AssertionError("post-condition does not hold after " + ps.step());
+          }
         }
       } else if (p instanceof Plan.WaitUntil w) {
         refs.add(w.reason());

@@ -1,44 +1,78 @@
 package io.github.zonecut.multisigner.internal;
 
-import java.util.ArrayList;
+import java.util.AbstractSet;
 import java.util.Collection;
-import java.util.Collections;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 
-/** Unmodifiable sets with a stable, sorted iteration order (so plans and diagrams are reproducible). */
+/**
+ * Unmodifiable sets that keep insertion order (so plans derived from the same snapshot iterate
+ * the same way) and are not copied again when passed on.
+ */
 public final class Sets {
   private Sets() {}
 
-  /** An unmodifiable copy of {@code items}, iterating in natural order; rejects null elements. */
-  public static <T extends Comparable<? super T>> Set<T> copy(Collection<? extends T> items) {
+  /** An unmodifiable copy of {@code items} in iteration order; rejects null elements. */
+  public static <T> Set<T> copy(Collection<? extends T> items) {
+    if (items instanceof Frozen<?>) {
+      @SuppressWarnings("unchecked")
+      Set<T> same = (Set<T>) items;
+      return same;
+    }
     if (items.isEmpty()) {
       return Set.of();
     }
-    TreeSet<T> sorted = new TreeSet<>();
-    for (T t : items) {
-      sorted.add(Objects.requireNonNull(t, "null element"));
-    }
-    return Collections.unmodifiableSet(new LinkedHashSet<>(sorted));
-  }
-
-  /** An unmodifiable copy of {@code items} keeping insertion order; rejects null elements. */
-  public static <T> Set<T> ordered(Collection<? extends T> items) {
-    if (items.isEmpty()) {
-      return Set.of();
-    }
-    LinkedHashSet<T> out = new LinkedHashSet<>();
+    LinkedHashSet<T> out = new LinkedHashSet<>(Math.max(4, items.size() * 2));
     for (T t : items) {
       out.add(Objects.requireNonNull(t, "null element"));
     }
-    return Collections.unmodifiableSet(out);
+    return new Frozen<>(out);
   }
 
-  /** An unmodifiable copy of {@code items}; rejects null elements. */
-  public static <T> List<T> list(Collection<? extends T> items) {
-    return List.copyOf(new ArrayList<>(items));
+  private static final class Frozen<T> extends AbstractSet<T> {
+    private final LinkedHashSet<T> items;
+    private int hash = -1;
+
+    Frozen(LinkedHashSet<T> items) {
+      this.items = items;
+    }
+
+    @Override
+    public Iterator<T> iterator() {
+      Iterator<T> it = items.iterator();
+      return new Iterator<T>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public T next() {
+          return it.next();
+        }
+      };
+    }
+
+    @Override
+    public int size() {
+      return items.size();
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      return items.contains(o);
+    }
+
+    @Override
+    public int hashCode() {
+      int h = hash;
+      if (h == -1) {
+        h = super.hashCode();
+        hash = h;
+      }
+      return h;
+    }
   }
 }

@@ -1,0 +1,172 @@
+package io.github.zonecut.multisigner.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.zonecut.core.DnsEndpoint;
+import io.github.zonecut.core.NioDnsTransport;
+import io.github.zonecut.multisigner.Capability;
+import io.github.zonecut.multisigner.DnsKey;
+import io.github.zonecut.multisigner.DsRecord;
+import io.github.zonecut.multisigner.KeyRole;
+import io.github.zonecut.multisigner.OwnedKey;
+import io.github.zonecut.multisigner.SignerId;
+import io.github.zonecut.multisigner.SignerSnapshot;
+import io.github.zonecut.multisigner.ZoneSnapshot;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.Type;
+
+class DnsObserverTest {
+  private static final Name ZONE = Name.fromConstantString("example.com.");
+  private static final SignerId ALPHA = SignerId.of("alpha");
+  private static final Name NS1 = Name.fromConstantString("ns1.alpha.net.");
+  private static final Instant T0 = Instant.parse("2026-03-01T00:00:00Z");
+
+  private final TSIG key = new TSIG(TSIG.HMAC_SHA256, "k.", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA==");
+  private ExecutorService pool;
+  private NioDnsTransport transport;
+  private TinyUpdateServer signer;
+  private TinyUpdateServer parent;
+  private DnsKey ksk;
+  private DnsKey zsk;
+
+  @BeforeEach
+  void start() throws Exception {
+    pool = Executors.newSingleThreadExecutor();
+    transport = NioDnsTransport.create(pool);
+    signer = new TinyUpdateServer(ZONE, key);
+    parent = new TinyUpdateServer(ZONE, key);
+    Random r = new Random(3);
+    byte[] a = new byte[64];
+    byte[] b = new byte[64];
+    r.nextBytes(a);
+    r.nextBytes(b);
+    ksk = DnsKey.of(KeyRole.KSK, 13, a);
+    zsk = DnsKey.of(KeyRole.ZSK, 13, b);
+    synchronized (signer) {
+      signer.records.add(new SOARecord(ZONE, DClass.IN, 3600, NS1, Name.fromConstantString("h.alpha.net."), 1, 3600, 600, 86400, 300));
+      signer.records.add(rrsig(Type.SOA, zsk));
+      signer.records.add(new DNSKEYRecord(ZONE, DClass.IN, 7200, ksk.flags(), 3, 13, ksk.publicKey()));
+      signer.records.add(new DNSKEYRecord(ZONE, DClass.IN, 7200, zsk.flags(), 3, 13, zsk.publicKey()));
+      signer.records.add(rrsig(Type.DNSKEY, ksk));
+      signer.records.add(new NSRecord(ZONE, DClass.IN, 3600, NS1));
+    }
+    DsRecord ds = DsRecord.of(ZONE, ksk, DsRecord.SHA256);
+    synchronized (parent) {
+      parent.records.add(new DSRecord(ZONE, DClass.IN, 86400, ds.keyTag(), 13, 2, ds.digest()));
+      parent.records.add(new NSRecord(ZONE, DClass.IN, 172800, NS1));
+    }
+  }
+
+  private static RRSIGRecord rrsig(int covered, DnsKey k) {
+    return new RRSIGRecord(ZONE, DClass.IN, 3600, covered, 13, 3600, T0.plusSeconds(86400 * 30),
+        T0.minusSeconds(3600), k.keyTag(), ZONE, new byte[64]);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    signer.close();
+    parent.close();
+    transport.close();
+    pool.shutdownNow();
+    pool.awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void buildsASnapshotAndTracksWhenValuesChange() throws Exception {
+    MutableClock clock = new MutableClock(T0);
+    DnsObserver observer = DnsObserver.create(transport, ZONE,
+        List.of(new DnsObserver.SignerConfig(ALPHA, List.of(DnsEndpoint.of("127.0.0.1", signer.port())),
+            EnumSet.allOf(Capability.class), Set.of(NS1), Duration.ofHours(1))),
+        List.of(DnsEndpoint.of("127.0.0.1", parent.port())),
+        KeyOrigins.fromTable(Map.of(ALPHA, List.of(OwnedKey.of(ksk, KeyRole.KSK), OwnedKey.of(zsk, KeyRole.ZSK)))),
+        Duration.ofSeconds(10), clock);
+    ZoneSnapshot first = observer.observe().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    SignerSnapshot a = first.signers().get(0);
+    assertThat(a.isAnswering()).isTrue();
+    assertThat(a.dnskey().value()).containsExactlyInAnyOrder(ksk, zsk);
+    assertThat(a.dnskey().ttl()).isEqualTo(Duration.ofSeconds(7200));
+    assertThat(a.signing().value().zoneKeys()).containsExactly(zsk);
+    assertThat(a.signing().value().dnskeyKeys()).containsExactly(ksk);
+    assertThat(a.ns().value()).containsExactly(NS1);
+    assertThat(a.cds().value()).isEmpty();
+    assertThat(a.csync().value()).isFalse();
+    assertThat(first.parent().agreedDs().value()).singleElement()
+        .satisfies(d -> assertThat(d.matches(ZONE, ksk)).isTrue());
+    assertThat(first.parent().agreedNs().value()).containsExactly(NS1);
+
+    // a CDS appears later: only the CDS observation changes
+    clock.now = T0.plusSeconds(600);
+    DsRecord cds = DsRecord.of(ZONE, ksk, DsRecord.SHA256);
+    synchronized (signer) {
+      signer.records.add(new org.xbill.DNS.CDSRecord(ZONE, DClass.IN, 3600, cds.keyTag(), 13, 2, cds.digest()));
+    }
+    ZoneSnapshot second = observer.observe().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    SignerSnapshot b = second.signers().get(0);
+    assertThat(b.cds().value()).containsExactly(cds);
+    assertThat(b.cds().since()).isEqualTo(T0.plusSeconds(600));
+    assertThat(b.dnskey().since()).isEqualTo(T0);
+
+    // the signer stops answering: it is observed as not answering, values stay as last seen
+    clock.now = T0.plusSeconds(1200);
+    signer.refusing = true;
+    SignerSnapshot c = observer.observe().toCompletableFuture().get(10, TimeUnit.SECONDS).signers().get(0);
+    assertThat(c.isAnswering()).isFalse();
+    assertThat(c.answering().since()).isEqualTo(T0.plusSeconds(1200));
+    assertThat(c.dnskey().value()).containsExactlyInAnyOrder(ksk, zsk);
+  }
+
+  @Test
+  void keyTagModuloAttributesServedKeys() {
+    var rule = new io.github.zonecut.multisigner.KeyOwnership.KeyTagModulo(2,
+        Map.of(ALPHA, ksk.keyTag() % 2, SignerId.of("bravo"), 1 - ksk.keyTag() % 2));
+    var own = KeyOrigins.byKeyTag(rule).ownKeys(ALPHA, Set.of(ksk, zsk),
+        io.github.zonecut.multisigner.Signing.of(Set.of(zsk), Set.of(ksk)));
+    assertThat(own).contains(OwnedKey.of(ksk, KeyRole.KSK));
+    assertThat(own.stream().anyMatch(k -> k.key().equals(zsk))).isEqualTo(zsk.keyTag() % 2 == ksk.keyTag() % 2);
+  }
+
+  static final class MutableClock extends Clock {
+    volatile Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
