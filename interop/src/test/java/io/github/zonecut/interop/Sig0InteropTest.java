@@ -108,9 +108,39 @@ class Sig0InteropTest {
       Sig0Verifier verifier = Sig0Verifier.builder(Sig0KeyLookup.of(pub)).build();
       assertThat(verifier.verify(peers.miekgSign(key, "parent.test.", RR)))
           .as("miekg/dns %s", algorithm).isInstanceOf(Sig0Outcome.Verified.class);
-      assertThat(verifier.verify(peers.netDnsSign(key, "parent.test.", RR)))
+      // The same key as zonecut writes it: a short ECDSA scalar from BIND (one key in 256) makes
+      // Net::DNS::SEC sign with another key; netDnsSignsWithAnotherKeyWhenBindsScalarIsShort.
+      assertThat(verifier.verify(peers.netDnsSign(peers.fullWidthCopy(key), "parent.test.", RR)))
           .as("Net::DNS::SEC %s", algorithm).isInstanceOf(Sig0Outcome.Verified.class);
     }
+  }
+
+  /**
+   * Peer bug, pinned: BIND 9.18 wrote this P-256 key's {@code PrivateKey} as 30 octets (the
+   * scalar has two leading zero octets); Net::DNS::SEC 1.20 pads it on the right, signs with that
+   * other key, and its own verifier, miekg/dns and zonecut all reject the signature. miekg/dns and
+   * zonecut read the field as an integer and sign correctly with the same file; zonecut's rewrite
+   * at full width lets Net::DNS::SEC sign correctly too. Fails when Net::DNS::SEC fixes its bug.
+   */
+  @Test
+  void netDnsSignsWithAnotherKeyWhenBindsScalarIsShort(Sig0Peers peers) throws Exception {
+    BindKeyFiles key = peers.resourceKey("Kchild.parent.test.+013+55549");
+    Sig0Verifier verifier =
+        Sig0Verifier.builder(Sig0KeyLookup.of(Sig0KeyFiles.readPublic(key.base()))).build();
+
+    byte[] netDns = peers.netDnsSign(key, "parent.test.", RR);
+    assertThat(verifier.verify(netDns)).isInstanceOf(Sig0Outcome.BadSignature.class);
+    assertThat(peers.netDnsVerify(key, netDns).verified()).as("Net::DNS::SEC's own verdict").isFalse();
+    assertThat(peers.miekgVerify(key, netDns).verified()).as("miekg/dns").isFalse();
+
+    assertThat(verifier.verify(peers.miekgSign(key, "parent.test.", RR)))
+        .isInstanceOf(Sig0Outcome.Verified.class);
+    byte[] ours = Sig0Signer.create().sign(update(false), Sig0KeyFiles.read(key.base()));
+    assertThat(peers.netDnsVerify(key, ours).verified()).isTrue();
+    assertThat(peers.miekgVerify(key, ours).verified()).isTrue();
+
+    assertThat(verifier.verify(peers.netDnsSign(peers.fullWidthCopy(key), "parent.test.", RR)))
+        .isInstanceOf(Sig0Outcome.Verified.class);
   }
 
   @Test

@@ -1,5 +1,9 @@
 package io.github.zonecut.interop;
 
+import io.github.zonecut.core.ZonecutException;
+import io.github.zonecut.sig0.PrivateKeyAccess;
+import io.github.zonecut.sig0.Sig0KeyFiles;
+import io.github.zonecut.sig0.Sig0KeyPair;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -215,6 +219,41 @@ public final class Sig0Peers implements AutoCloseable {
       if (!m.matches()) {
         throw new IllegalStateException("unexpected dnssec-keygen output: " + base);
       }
+      return new BindKeyFiles(keyDir.resolve(base));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A copy of {@code key} whose files zonecut wrote ({@link Sig0KeyFiles#write}): the same key,
+   * with an ECDSA {@code PrivateKey} field at full width. BIND 9.18 drops the scalar's leading
+   * zero octets (about one key in 256); Net::DNS::SEC 1.20 pads such a field on the right
+   * ({@code pack "a32"} in {@code Net::DNS::SEC::ECDSA::sign}) and signs with another key, so
+   * its signature verifies nowhere. Sign with this copy when Net::DNS::SEC must produce a valid
+   * signature; {@code Sig0InteropTest} pins the peer bug itself with a checked-in key.
+   */
+  public BindKeyFiles fullWidthCopy(BindKeyFiles key) {
+    try {
+      Sig0KeyPair pair = Sig0KeyFiles.read(key.base());
+      Path copyDir = Files.createTempDirectory(dir, "rewritten-");
+      return new BindKeyFiles(Sig0KeyFiles.write(copyDir, pair, PrivateKeyAccess.exposingPrivateKeys()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (ZonecutException e) {
+      throw new IllegalStateException("zonecut cannot rewrite " + key.base(), e);
+    }
+  }
+
+  /**
+   * A checked-in key pair (test resource {@code keys/BASE.key} and {@code .private} next to this
+   * class), copied into a fresh directory so that the peers can read it.
+   */
+  public BindKeyFiles resourceKey(String base) {
+    try {
+      Path keyDir = Files.createTempDirectory(dir, "resource-");
+      copyResource("keys/" + base + ".key", keyDir.resolve(base + ".key"));
+      copyResource("keys/" + base + ".private", keyDir.resolve(base + ".private"));
       return new BindKeyFiles(keyDir.resolve(base));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.Provider;
@@ -37,6 +38,13 @@ import org.xbill.DNS.TextParseException;
  * by {@code dnssec-keygen -T KEY}, private-key format v1.3) and PKCS#8 PEM. Reading checks that
  * the private key belongs to the public key. Private key files are written with mode 0600;
  * writing private material takes a {@link PrivateKeyAccess} token.
+ *
+ * <p>An ECDSA {@code PrivateKey} field is read as a big-endian integer of at most the field
+ * length, so the shorter form BIND 9.18 writes when the scalar has leading zero octets (about one
+ * key in 256) reads as BIND and miekg/dns read it. zonecut always writes the field at full width
+ * (32 or 48 octets, RFC 6605 §4 sizes), zero-padded on the left: Net::DNS::SEC 1.20 pads a
+ * shorter field on the right and then signs with a different key, so its signatures made from
+ * such a BIND file verify nowhere, not even with Net::DNS::SEC.
  */
 public final class Sig0KeyFiles {
   private Sig0KeyFiles() {}
@@ -141,6 +149,8 @@ public final class Sig0KeyFiles {
       } else {
         priv = KeyCodec.privateFromRaw(alg, base64Field(fields, "PrivateKey"), provider);
       }
+    } catch (InvalidKeyException e) {
+      throw new MalformedDataException("PrivateKey", -1, String.valueOf(e.getMessage()), e);
     } catch (GeneralSecurityException e) {
       throw new ZonecutException("cannot build the " + pub.algorithm() + " private key: " + e.getMessage(), e);
     }

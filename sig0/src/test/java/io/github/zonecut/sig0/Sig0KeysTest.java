@@ -23,16 +23,26 @@ class Sig0KeysTest {
     return Path.of(Objects.requireNonNull(Sig0KeysTest.class.getResource("/vectors/keys")).toURI());
   }
 
+  /** dnssec-keygen keys with leading zero octets (kept apart from the key store's directory). */
+  static Path edgeKeys() throws URISyntaxException {
+    return Path.of(Objects.requireNonNull(Sig0KeysTest.class.getResource("/vectors/edge-keys")).toURI());
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {
       "Kchild.parent.test.+015+49340", "Kchild.parent.test.+015+59079",
-      "Kchild.parent.test.+013+59419", "Kchild.parent.test.+008+08279"})
-  void readsDnssecKeygenFilesAndTheKeyTagMatchesTheFileName(String base) throws Exception {
-    Sig0KeyPair pair = Sig0KeyFiles.read(vectorKeys().resolve(base + ".private"));
+      "Kchild.parent.test.+013+59419", "Kchild.parent.test.+008+08279",
+      // edge-keys: +013+52114's public X starts with a zero octet; +013+55549's PrivateKey is
+      // 30 octets (BIND 9.18 drops the scalar's leading zero octets).
+      "edge:Kchild.parent.test.+013+52114", "edge:Kchild.parent.test.+013+55549"})
+  void readsDnssecKeygenFilesAndTheKeyTagMatchesTheFileName(String name) throws Exception {
+    String base = name.replaceFirst("^edge:", "");
+    Path dir = name.startsWith("edge:") ? edgeKeys() : vectorKeys();
+    Sig0KeyPair pair = Sig0KeyFiles.read(dir.resolve(base + ".private"));
     assertThat(pair.publicKey().bindBaseName()).isEqualTo(base);
     assertThat(pair.publicKey().owner()).isEqualTo(Name.fromString("child.parent.test."));
     assertThat(pair.publicKey().flags()).isEqualTo(Sig0PublicKey.FLAGS_HOST);
-    assertThat(Sig0KeyFiles.readPublic(vectorKeys().resolve(base))).isEqualTo(pair.publicKey());
+    assertThat(Sig0KeyFiles.readPublic(dir.resolve(base))).isEqualTo(pair.publicKey());
     // The pair signs what the captured peers' key verifies.
     byte[] wire = Sig0Signer.create(Sig0SignVerifyTest.CONFIG).sign(Sig0SignVerifyTest.update(), pair);
     assertThat(Sig0SignVerifyTest.verifier(pair).verify(wire)).isInstanceOf(Sig0Outcome.Verified.class);
@@ -90,6 +100,56 @@ class Sig0KeysTest {
     String p256Priv = Files.readString(keys.resolve("Kchild.parent.test.+013+59419.private"));
     assertThatThrownBy(() -> Sig0KeyFiles.parseKeyPair(pub, p256Priv, Sig0Config.defaultProvider()))
         .isInstanceOf(MalformedDataException.class).hasMessageContaining("algorithm 13");
+  }
+
+  @Test
+  void anEcdsaScalarWithLeadingZeroOctetsIsReadAsAnIntegerAndWrittenAtFullWidth(@TempDir Path dir)
+      throws Exception {
+    Path base = edgeKeys().resolve("Kchild.parent.test.+013+55549");
+    byte[] bindField = privateKeyField(Files.readString(Path.of(base + ".private")));
+    assertThat(bindField).hasSize(30);
+    Sig0KeyPair pair = Sig0KeyFiles.read(base);
+    // Written left-padded to 32 octets: Net::DNS::SEC 1.20 right-pads a short field (another key).
+    Path written = Sig0KeyFiles.write(dir, pair, ACCESS);
+    byte[] ours = privateKeyField(Files.readString(Path.of(written + ".private")));
+    byte[] expected = new byte[32];
+    System.arraycopy(bindField, 0, expected, 2, 30);
+    assertThat(ours).isEqualTo(expected);
+    assertThat(Sig0KeyFiles.read(written).publicKey()).isEqualTo(pair.publicKey());
+    // The right-padded reading is a different key: it does not belong to the public key.
+    String rightPadded = Files.readString(Path.of(base + ".private")).replaceFirst(
+        "PrivateKey: \\S+", "PrivateKey: " + java.util.Base64.getEncoder()
+            .encodeToString(java.util.Arrays.copyOf(bindField, 32)));
+    assertThatThrownBy(() -> Sig0KeyFiles.parseKeyPair(Files.readString(Path.of(base + ".key")),
+        rightPadded, Sig0Config.defaultProvider()))
+        .isInstanceOf(MalformedDataException.class).hasMessageContaining("does not belong");
+  }
+
+  @Test
+  void anEcdsaScalarWiderThanTheCurveOrZeroIsMalformed() throws Exception {
+    Path base = vectorKeys().resolve("Kchild.parent.test.+013+59419");
+    String pub = Files.readString(Path.of(base + ".key"));
+    String priv = Files.readString(Path.of(base + ".private"));
+    byte[] wide = new byte[33];
+    wide[0] = 1;
+    byte[] zeroPadded = new byte[33];
+    System.arraycopy(privateKeyField(priv), 0, zeroPadded, 1, 32);
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    for (byte[] bad : new byte[][] {wide, new byte[32]}) {
+      String text = priv.replaceFirst("PrivateKey: \\S+", "PrivateKey: " + b64.encodeToString(bad));
+      assertThatThrownBy(() -> Sig0KeyFiles.parseKeyPair(pub, text, Sig0Config.defaultProvider()))
+          .isInstanceOf(MalformedDataException.class)
+          .hasMessageContaining("PrivateKey").hasMessageContaining("at most 32 octets");
+    }
+    // A leading zero octet more than the field width is still the same integer.
+    String padded = priv.replaceFirst("PrivateKey: \\S+", "PrivateKey: " + b64.encodeToString(zeroPadded));
+    assertThat(Sig0KeyFiles.parseKeyPair(pub, padded, Sig0Config.defaultProvider()).publicKey())
+        .isEqualTo(Sig0KeyFiles.parsePublic(pub));
+  }
+
+  private static byte[] privateKeyField(String privateFile) {
+    return java.util.Base64.getDecoder().decode(privateFile.lines()
+        .filter(l -> l.startsWith("PrivateKey: ")).findFirst().orElseThrow().substring(12).trim());
   }
 
   @Test

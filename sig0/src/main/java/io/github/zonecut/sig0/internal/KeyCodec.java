@@ -31,15 +31,29 @@ public final class KeyCodec {
   private static final byte[] ED25519_PKCS8 = Sig0Crypto.hex("302e020100300506032b657004220420");
   private static final byte[] ED448_PKCS8 = Sig0Crypto.hex("3047020100300506032b6571043b0439");
 
-  /** An EC (13/14) or EdDSA (15/16) private key from its raw value (scalar or seed). */
+  /**
+   * An EC (13/14) or EdDSA (15/16) private key from its raw value (scalar or seed).
+   *
+   * <p>An ECDSA scalar is a big-endian unsigned integer and may be shorter than the field: BIND
+   * 9.18 writes it without its leading zero octets (about one key in 256 has a 31-octet
+   * {@code PrivateKey}). It is read as the integer it is, as BIND and miekg/dns read it; left
+   * aligning it instead (Net::DNS::SEC 1.20's {@code pack "a32"}) yields another key.
+   */
   public static PrivateKey privateFromRaw(int alg, byte[] raw, Provider provider)
       throws GeneralSecurityException {
     switch (alg) {
       case 13:
       case 14:
-        return KeyFactory.getInstance("EC", provider)
-            .generatePrivate(
-                new ECPrivateKeySpec(new BigInteger(1, raw), Sig0Crypto.curve(alg, provider)));
+        {
+          BigInteger d = new BigInteger(1, raw);
+          int n = Sig0Crypto.fieldLength(alg);
+          if (d.signum() == 0 || d.bitLength() > 8 * n) {
+            throw new InvalidKeyException(
+                "ECDSA private key must be a non-zero integer of at most " + n + " octets");
+          }
+          return KeyFactory.getInstance("EC", provider)
+              .generatePrivate(new ECPrivateKeySpec(d, Sig0Crypto.curve(alg, provider)));
+        }
       case 15:
       case 16:
         {

@@ -38,6 +38,35 @@ class Sig0CryptoTest {
   }
 
   @Test
+  void ecdsaLeadingZeroAndHighBitIntegersConvertExactlyBothWays() throws Exception {
+    // P-256: r = 00 80 00..00 01 (31 significant octets, high bit set: DER needs a 00 pad, so 32);
+    // s = ff 00..00 02 (high bit set: a 33-octet DER INTEGER).
+    byte[] raw256 = new byte[64];
+    raw256[1] = (byte) 0x80;
+    raw256[31] = 1;
+    raw256[32] = (byte) 0xff;
+    raw256[63] = 2;
+    byte[] der256 = Sig0Crypto.hex("3045"
+        + "0220" + "0080" + "00".repeat(29) + "01"
+        + "0221" + "00ff" + "00".repeat(30) + "02");
+    assertThat(Sig0Crypto.toJcaSignature(13, raw256)).isEqualTo(der256);
+    assertThat(Sig0Crypto.toDnsSignature(13, der256)).isEqualTo(raw256);
+    // P-384: r = 1 (47 leading zero octets, a 1-octet INTEGER); s = 7f..: 48 octets, no pad.
+    byte[] raw384 = new byte[96];
+    raw384[47] = 1;
+    Arrays.fill(raw384, 48, 96, (byte) 0x7f);
+    byte[] der384 = Sig0Crypto.hex("3035" + "020101" + "0230" + "7f".repeat(48));
+    assertThat(Sig0Crypto.toJcaSignature(14, raw384)).isEqualTo(der384);
+    assertThat(Sig0Crypto.toDnsSignature(14, der384)).isEqualTo(raw384);
+    // A provider's INTEGERs shorter than the field are left-padded to fixed width (RFC 6605 §4).
+    byte[] shortDer = Sig0Crypto.hex("3006" + "020101" + "020102");
+    byte[] expected = new byte[64];
+    expected[31] = 1;
+    expected[63] = 2;
+    assertThat(Sig0Crypto.toDnsSignature(13, shortDer)).isEqualTo(expected);
+  }
+
+  @Test
   void ecdsaSignatureOfTheWrongWidthHasNoDerForm() {
     assertThat(Sig0Crypto.toJcaSignature(13, new byte[63])).isNull();
     assertThat(Sig0Crypto.toJcaSignature(14, new byte[64])).isNull();
