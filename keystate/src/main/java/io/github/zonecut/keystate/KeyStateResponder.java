@@ -87,10 +87,11 @@ import org.xbill.DNS.Section;
  * with a code other than 2 still gets code 0 once its signature verifies, with no KEY-ID check,
  * as that answer states nothing about any key.
  *
- * <p>Refusals are signed like every other answer (they carry no key state, so when signing fails
- * they go out unsigned): the child can then tell an authentic refusal from a forgery and stop,
- * rather than retrying every receiver address. Their signing work is bounded by the same two
- * rate limits as an answer.
+ * <p>The refusal of a signed inquiry is signed like every other answer (it carries no key state,
+ * so when signing fails it goes out unsigned): the child can then tell an authentic refusal from
+ * a forgery and stop, rather than retrying every receiver address. That signing work is bounded
+ * by the same two rate limits as an answer. The refusal of an unsigned inquiry is not signed, so
+ * that a stranger's plain query makes the parent sign nothing.
  *
  * <p>{@link #respond(byte[], InetAddress)} never throws; a host's server loop hands it the
  * received bytes and sends back what it returns.
@@ -192,7 +193,7 @@ public final class KeyStateResponder {
     if (refusal != null) {
       LOG.debug("refusing inquiry for {} from {}: {}", child, source.getHostAddress(),
           refusal.why());
-      return refuse(q, wire, refusal.rcode(), child);
+      return refuse(q, wire, refusal, child);
     }
     KeyStateOption state;
     if (r instanceof KeyStateRequest.Malformed m) {
@@ -224,8 +225,17 @@ public final class KeyStateResponder {
         KeyStateOption.of(r.keyId(), KeyStateCode.TEMPORARY_FAILURE, table, ""), child);
   }
 
-  /** Why an inquiry gets no state. */
-  private record Refusal(int rcode, String why) {}
+  /**
+   * Why an inquiry gets no state.
+   *
+   * @param sign whether to sign the refusal: only for signed inquiries, so that a stranger's
+   *     unsigned query costs no signing work
+   */
+  private record Refusal(int rcode, String why, boolean sign) {
+    static Refusal signed(int rcode, String why) {
+      return new Refusal(rcode, why, true);
+    }
+  }
 
   /**
    * Null when the inquiry may be answered: signed by the child with the key it asks about, or
@@ -238,21 +248,21 @@ public final class KeyStateResponder {
     if (additional.length > 0 && additional[additional.length - 1] instanceof SIGRecord sig
         && !sig.getSigner().equals(child)) {
       // Only the child's own keys speak for it; no need to look up or verify anything.
-      return new Refusal(Rcode.REFUSED, "signed by " + sig.getSigner() + ", not by the child");
+      return Refusal.signed(Rcode.REFUSED, "signed by " + sig.getSigner() + ", not by the child");
     }
     Sig0Outcome outcome = verifier.verify(wire);
     if (outcome instanceof Sig0Outcome.Unsigned) {
-      return requireSigned ? new Refusal(Rcode.REFUSED, "unsigned inquiry") : null;
+      return requireSigned ? new Refusal(Rcode.REFUSED, "unsigned inquiry", false) : null;
     }
     if (!(outcome instanceof Sig0Outcome.Verified verified)) {
-      return new Refusal(outcome.rcode(), outcome.toString());
+      return Refusal.signed(outcome.rcode(), outcome.toString());
     }
     // The key's owner is the child: the verifier accepts a SIG(0) only as the last additional
     // record, the one whose signer was compared with the child above, and only with a key owned
     // by that signer.
     Sig0PublicKey key = verified.key();
     if (!(r instanceof KeyStateRequest.Malformed) && r.keyId() != key.keyTag()) {
-      return new Refusal(Rcode.REFUSED,
+      return Refusal.signed(Rcode.REFUSED,
           "asks about key " + r.keyId() + " but is signed by key " + key.keyTag());
     }
     return null;
@@ -285,12 +295,16 @@ public final class KeyStateResponder {
     }
   }
 
-  /** A refusal: no KeyState option, the RCODE split between header and OPT, signed if possible. */
-  private byte[] refuse(Message q, byte[] wire, int rcode, Name child) {
+  /** A refusal: no KeyState option, the RCODE split between header and OPT, signed if due. */
+  private byte[] refuse(Message q, byte[] wire, Refusal refusal, Name child) {
+    int rcode = refusal.rcode();
     Message a = reply(q, rcode & 0xF);
     // RFC 6891 §6.1.3: the upper eight bits of an extended RCODE are in the OPT record.
     a.addRecord(new OPTRecord(1232, rcode >>> 4, 0, 0), Section.ADDITIONAL);
     byte[] unsigned = a.toWire();
+    if (!refusal.sign()) {
+      return unsigned;
+    }
     try {
       return signer.signResponse(unsigned, wire, receiverKey, form);
     } catch (ZonecutException | RuntimeException e) {
@@ -381,10 +395,12 @@ public final class KeyStateResponder {
      * <p>Whether a child signs its inquiry is left open by the drafts (keystate-03; tdns can send
      * either). The default refuses because the answer is a statement the parent signs: answering
      * strangers lets anyone obtain signed statements about any child's keys, and enumerate the
-     * key tags the registry holds, at a signature's cost to the parent per query. The state of a
-     * public key is not secret, so a parent serving children that cannot sign their inquiries
-     * may turn this off; unsigned inquiries are then answered as before, and signed ones are
-     * still verified (a bad signature is refused either way).
+     * key tags the registry holds, at a signature's cost to the parent per query (the refusal is
+     * not signed, so it costs none). zonecut's {@link KeyStateInquiryClient} signs every inquiry
+     * with the key it asks about, and tdns's child signs with its active key by default. The
+     * state of a public key is not secret, so a parent serving children that cannot sign their
+     * inquiries may turn this off; unsigned inquiries are then answered as before, and signed
+     * ones are still verified (a bad signature is refused either way).
      */
     public Builder requireSignedInquiries(boolean require) {
       this.requireSigned = require;
