@@ -35,8 +35,15 @@ public sealed interface InquiryResult {
   }
 
   /**
-   * A signed answer without a KeyState option: the receiver does not speak KeyState (or could
-   * not sign; then the answer would not have verified).
+   * A signed answer without a KeyState option: the receiver does not speak KeyState, or refused
+   * to authenticate the inquiry (see {@link KeyStateResponder}): BADKEY (17) when it holds no key
+   * of this tag for the child, so the key is to be uploaded; BADSIG (16); BADTIME (18) for a
+   * clock outside the signature window or a replay; REFUSED (5) for an unsigned inquiry or one
+   * signed by another name or asking about another key than the one that signed. An answer the
+   * receiver could not sign would not have verified.
+   *
+   * @param rcode the answer's RCODE, extended RCODE bits from the OPT included
+   * @param from the receiver address that answered
    */
   record NoKeyState(int rcode, DnsEndpoint from) implements InquiryResult {
     /** Checks the fields. */

@@ -5,13 +5,21 @@ import io.github.zonecut.core.Codepoints.KeyStateTable;
 import io.github.zonecut.core.ZonecutException;
 import io.github.zonecut.core.ZonecutTypes;
 import io.github.zonecut.keystate.internal.RateLimiter;
+import io.github.zonecut.sig0.Sig0Algorithm;
+import io.github.zonecut.sig0.Sig0Config;
 import io.github.zonecut.sig0.Sig0KeyPair;
+import io.github.zonecut.sig0.Sig0Outcome;
+import io.github.zonecut.sig0.Sig0PublicKey;
+import io.github.zonecut.sig0.Sig0ReplayGuard;
 import io.github.zonecut.sig0.Sig0ResponseForm;
 import io.github.zonecut.sig0.Sig0Signer;
+import io.github.zonecut.sig0.Sig0Verifier;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -19,10 +27,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SIGRecord;
 import org.xbill.DNS.Section;
 
 /**
@@ -37,9 +47,51 @@ import org.xbill.DNS.Section;
  *   <li>-03: any request code other than 2 is answered with 0 (malformed), KEY-ID echoed.
  *   <li>A store failure is answered with 1 (temporary failure) in -03, SERVFAIL in -02.
  *   <li>Rate limits per child and per source address: an inquiry over the child's limit is
- *       answered REFUSED without the option (no signing work); one over the source's limit is
- *       dropped.
+ *       answered REFUSED without the option (no signing or verification work); one over the
+ *       source's limit is dropped.
  * </ul>
+ *
+ * <h2>Authenticating the inquiry (mutual authentication, ddns §9.3)</h2>
+ *
+ * <p>A signed inquiry is verified with a {@link Sig0Verifier} over the octets as received,
+ * against every key the registry holds for the child, whatever its {@link TrustState}: a child
+ * asks precisely about a key that is not trusted yet, and the state is the answer it needs. The
+ * verifier uses the builder's clock (±300 s skew by default) and a replay guard. The signature
+ * only proves possession of a key the registry already holds; it never changes a key's state.
+ *
+ * <p>An inquiry that fails authentication is answered without the KeyState option, so no state
+ * is disclosed, with the RCODE of the failure. Because an inquiry always carries an OPT record,
+ * the answer carries one too and the extended RCODEs travel in it (RFC 6891 §6.1.3; dnsjava's
+ * {@code Message.getRcode()} reads them back whole):
+ *
+ * <table>
+ *   <caption>Refusals</caption>
+ *   <tr><th>Inquiry</th><th>RCODE</th></tr>
+ *   <tr><td>signature does not verify with the child's key of that tag</td><td>BADSIG (16)</td></tr>
+ *   <tr><td>no key of that algorithm and tag held for the child; unsupported algorithm</td>
+ *       <td>BADKEY (17)</td></tr>
+ *   <tr><td>outside the signature's validity window</td><td>BADTIME (18)</td></tr>
+ *   <tr><td>a signature already accepted (replay; RFC 2931 §3.3)</td><td>BADTIME (18), so an
+ *       honest child re-signs and retries</td></tr>
+ *   <tr><td>SIG(0) not alone and last, or unreadable</td><td>FORMERR (1)</td></tr>
+ *   <tr><td>signer name other than the QNAME (compared label-wise)</td><td>REFUSED (5), before
+ *       any cryptographic work</td></tr>
+ *   <tr><td>KEY-ID other than the tag of the key that signed</td><td>REFUSED (5)</td></tr>
+ *   <tr><td>unsigned, when {@link Builder#requireSignedInquiries(boolean) signed inquiries are
+ *       required} (the default)</td><td>REFUSED (5)</td></tr>
+ * </table>
+ *
+ * <p>A KEY-ID mismatch is refused rather than answered with the -03 malformed code 0: the
+ * request is well-formed, the asker is just not entitled to it; REFUSED is DNS's answer for a
+ * request declined by policy (RFC 1035 §4.1.1) and works under both code tables. A -03 request
+ * with a code other than 2 still gets code 0 once its signature verifies, with no KEY-ID check,
+ * as that answer states nothing about any key.
+ *
+ * <p>The refusal of a signed inquiry is signed like every other answer (it carries no key state,
+ * so when signing fails it goes out unsigned): the child can then tell an authentic refusal from
+ * a forgery and stop, rather than retrying every receiver address. That signing work is bounded
+ * by the same two rate limits as an answer. The refusal of an unsigned inquiry is not signed, so
+ * that a stranger's plain query makes the parent sign nothing.
  *
  * <p>{@link #respond(byte[], InetAddress)} never throws; a host's server loop hands it the
  * received bytes and sends back what it returns.
@@ -54,6 +106,8 @@ public final class KeyStateResponder {
   private final Sig0ResponseForm form;
   private final RateLimiter perChild;
   private final RateLimiter perSource;
+  private final Sig0Verifier verifier;
+  private final boolean requireSigned;
 
   private KeyStateResponder(Builder b) {
     ZonecutTypes.register();
@@ -64,6 +118,12 @@ public final class KeyStateResponder {
     this.form = b.form;
     this.perChild = new RateLimiter(b.childBurst, b.childPeriod, 100_000, b.clock);
     this.perSource = new RateLimiter(b.sourceBurst, b.sourcePeriod, 100_000, b.clock);
+    TrustRegistry keys = b.registry;
+    Sig0Config config = b.verifierConfig != null ? b.verifierConfig
+        : Sig0Config.builder().clock(b.clock).build();
+    this.verifier = Sig0Verifier.builder((signer, alg, tag) -> heldKeys(keys, signer, alg, tag))
+        .config(config).replayGuard(b.replayGuard).build();
+    this.requireSigned = b.requireSigned;
   }
 
   /**
@@ -122,29 +182,140 @@ public final class KeyStateResponder {
     }
     KeyStateTable table = codepoints.keyStateTable();
     KeyStateRequest r = request.get();
+    Name child = question.getName();
+    @Nullable Refusal refusal;
+    try {
+      refusal = authenticate(wire, q, child, r);
+    } catch (StoreUnavailable e) {
+      LOG.warn("trust store failed verifying an inquiry for {}", child, e.getCause());
+      return storeFailure(q, wire, r, table, child);
+    }
+    if (refusal != null) {
+      LOG.debug("refusing inquiry for {} from {}: {}", child, source.getHostAddress(),
+          refusal.why());
+      return refuse(q, wire, refusal, child);
+    }
     KeyStateOption state;
-    int rcode = Rcode.NOERROR;
     if (r instanceof KeyStateRequest.Malformed m) {
-      LOG.debug("malformed KeyState request for {}: {}", question.getName(), m.problem());
+      LOG.debug("malformed KeyState request for {}: {}", child, m.problem());
       if (table == KeyStateTable.DRAFT_02) {
         return plain(q, Rcode.FORMERR);
       }
       state = m.answer();
     } else {
       try {
-        KeyStateCode code = registry.keyState(question.getName(), r.keyId());
+        KeyStateCode code = registry.keyState(child, r.keyId());
         state = KeyStateOption.of(r.keyId(), code, table, KeyStateCode.mnemonic(table,
             code.requireCode(table)));
       } catch (StoreException e) {
-        LOG.warn("trust store failed answering an inquiry for {}", question.getName(), e);
-        if (table == KeyStateTable.DRAFT_02) {
-          return plain(q, Rcode.SERVFAIL);
-        }
-        state = KeyStateOption.of(r.keyId(), KeyStateCode.TEMPORARY_FAILURE, table, "");
-        rcode = Rcode.NOERROR;
+        LOG.warn("trust store failed answering an inquiry for {}", child, e);
+        return storeFailure(q, wire, r, table, child);
       }
     }
-    Message a = reply(q, rcode);
+    return signedState(q, wire, state, child);
+  }
+
+  /** A store failure: 1 (temporary failure) in -03, SERVFAIL in -02 (which has no such code). */
+  private byte[] storeFailure(Message q, byte[] wire, KeyStateRequest r, KeyStateTable table,
+      Name child) {
+    if (table == KeyStateTable.DRAFT_02) {
+      return plain(q, Rcode.SERVFAIL);
+    }
+    return signedState(q, wire,
+        KeyStateOption.of(r.keyId(), KeyStateCode.TEMPORARY_FAILURE, table, ""), child);
+  }
+
+  /**
+   * Why an inquiry gets no state.
+   *
+   * @param sign whether to sign the refusal: only for signed inquiries, so that a stranger's
+   *     unsigned query costs no signing work
+   */
+  private record Refusal(int rcode, String why, boolean sign) {
+    static Refusal signed(int rcode, String why) {
+      return new Refusal(rcode, why, true);
+    }
+  }
+
+  /**
+   * Null when the inquiry may be answered: signed by the child with the key it asks about, or
+   * unsigned where that is allowed. See the class documentation for each refusal.
+   *
+   * @throws StoreUnavailable when the registry cannot be read for the child's keys
+   */
+  private @Nullable Refusal authenticate(byte[] wire, Message q, Name child, KeyStateRequest r) {
+    Record[] additional = q.getSectionArray(Section.ADDITIONAL);
+    if (additional.length > 0 && additional[additional.length - 1] instanceof SIGRecord sig
+        && !sig.getSigner().equals(child)) {
+      // Only the child's own keys speak for it; no need to look up or verify anything.
+      return Refusal.signed(Rcode.REFUSED, "signed by " + sig.getSigner() + ", not by the child");
+    }
+    Sig0Outcome outcome = verifier.verify(wire);
+    if (outcome instanceof Sig0Outcome.Unsigned) {
+      return requireSigned ? new Refusal(Rcode.REFUSED, "unsigned inquiry", false) : null;
+    }
+    if (!(outcome instanceof Sig0Outcome.Verified verified)) {
+      return Refusal.signed(outcome.rcode(), outcome.toString());
+    }
+    // The key's owner is the child: the verifier accepts a SIG(0) only as the last additional
+    // record, the one whose signer was compared with the child above, and only with a key owned
+    // by that signer.
+    Sig0PublicKey key = verified.key();
+    if (!(r instanceof KeyStateRequest.Malformed) && r.keyId() != key.keyTag()) {
+      return Refusal.signed(Rcode.REFUSED,
+          "asks about key " + r.keyId() + " but is signed by key " + key.keyTag());
+    }
+    return null;
+  }
+
+  /** The keys the registry holds for {@code signer} in any state, as SIG(0) keys. */
+  private static List<Sig0PublicKey> heldKeys(TrustRegistry registry, Name signer,
+      Sig0Algorithm alg, int tag) {
+    List<KeyEntry> entries;
+    try {
+      entries = registry.keysOf(signer);
+    } catch (StoreException e) {
+      throw new StoreUnavailable(e);
+    }
+    List<Sig0PublicKey> out = new ArrayList<>(1);
+    for (KeyEntry e : entries) {
+      if (e.id().algorithm() == alg.number() && e.keyTag() == tag) {
+        out.add(Sig0PublicKey.of(e.id().owner(), e.flags(), alg, e.id().publicKey()));
+      }
+    }
+    return out;
+  }
+
+  /** Carries a store failure out of the verifier's key lookup, which cannot throw checked. */
+  private static final class StoreUnavailable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StoreUnavailable(StoreException cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+
+  /** A refusal: no KeyState option, the RCODE split between header and OPT, signed if due. */
+  private byte[] refuse(Message q, byte[] wire, Refusal refusal, Name child) {
+    int rcode = refusal.rcode();
+    Message a = reply(q, rcode & 0xF);
+    // RFC 6891 §6.1.3: the upper eight bits of an extended RCODE are in the OPT record.
+    a.addRecord(new OPTRecord(1232, rcode >>> 4, 0, 0), Section.ADDITIONAL);
+    byte[] unsigned = a.toWire();
+    if (!refusal.sign()) {
+      return unsigned;
+    }
+    try {
+      return signer.signResponse(unsigned, wire, receiverKey, form);
+    } catch (ZonecutException | RuntimeException e) {
+      // A refusal states nothing about any key, so it may go out unsigned.
+      LOG.warn("cannot sign a KeyState refusal for {}; sending it unsigned", child, e);
+      return unsigned;
+    }
+  }
+
+  private byte[] signedState(Message q, byte[] wire, KeyStateOption state, Name child) {
+    Message a = reply(q, Rcode.NOERROR);
     a.addRecord(new OPTRecord(1232, 0, 0, 0, state.toEdnsOption(codepoints)),
         Section.ADDITIONAL);
     try {
@@ -152,8 +323,8 @@ public final class KeyStateResponder {
     } catch (ZonecutException | RuntimeException e) {
       // Fail closed: an unsigned key state must never be sent (ddns-02 §9.3).
       LOG.warn("cannot sign the KeyState answer for {}; sending it without the option",
-          question.getName(), e);
-      return plain(q, rcode);
+          child, e);
+      return plain(q, Rcode.NOERROR);
     }
   }
 
@@ -188,6 +359,9 @@ public final class KeyStateResponder {
     private Duration childPeriod = Duration.ofMinutes(1);
     private int sourceBurst = 60;
     private Duration sourcePeriod = Duration.ofMinutes(1);
+    private @Nullable Sig0Config verifierConfig;
+    private Sig0ReplayGuard replayGuard = Sig0ReplayGuard.create();
+    private boolean requireSigned = true;
 
     private Builder(TrustRegistry registry, Sig0KeyPair receiverKey) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -215,7 +389,46 @@ public final class KeyStateResponder {
       return this;
     }
 
-    /** The clock of the rate limits; default the system clock. */
+    /**
+     * Whether an unsigned inquiry is refused (REFUSED, no option); default {@code true}.
+     *
+     * <p>Whether a child signs its inquiry is left open by the drafts (keystate-03; tdns can send
+     * either). The default refuses because the answer is a statement the parent signs: answering
+     * strangers lets anyone obtain signed statements about any child's keys, and enumerate the
+     * key tags the registry holds, at a signature's cost to the parent per query (the refusal is
+     * not signed, so it costs none). zonecut's {@link KeyStateInquiryClient} signs every inquiry
+     * with the key it asks about, and tdns's child signs with its active key by default. The
+     * state of a public key is not secret, so a parent serving children that cannot sign their
+     * inquiries may turn this off; unsigned inquiries are then answered as before, and signed
+     * ones are still verified (a bad signature is refused either way).
+     */
+    public Builder requireSignedInquiries(boolean require) {
+      this.requireSigned = require;
+      return this;
+    }
+
+    /**
+     * Provider, clock and skew for verifying inquiries; by default {@link Sig0Config#defaults()}
+     * with this builder's {@link #clock(Clock) clock}.
+     */
+    public Builder verifierConfig(Sig0Config config) {
+      this.verifierConfig = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
+    /**
+     * The replay guard of inquiry signatures (default: a fresh one per responder); share one with
+     * the UPDATE receiver's verifier when the same child keys sign both.
+     */
+    public Builder replayGuard(Sig0ReplayGuard guard) {
+      this.replayGuard = Objects.requireNonNull(guard, "guard");
+      return this;
+    }
+
+    /**
+     * The clock of the rate limits and, unless {@link #verifierConfig} is set, of the inquiry
+     * signatures' validity window; default the system clock.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

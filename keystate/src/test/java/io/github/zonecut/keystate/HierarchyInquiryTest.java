@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
 
 /**
  * Mutual authentication on the in-process hierarchy: the receiver's KEY is published at the DSYNC
@@ -121,6 +122,17 @@ class HierarchyInquiryTest {
     InquiryResult r = client().inquire(child, new KeyStateInquiryClient.Target(UNSIGNED_TARGET,
         List.of(responderEndpoint()), List.of())).toCompletableFuture().get();
     assertThat(r).isEqualTo(new InquiryResult.NoReceiverKey(UNSIGNED_TARGET));
+  }
+
+  @Test
+  void anInquiryByAKeyTheRegistryDoesNotHoldGetsASignedBadKeyOverTheWire() throws Exception {
+    Sig0KeyPair stranger = Sig0KeyPair.generate(CHILD, Sig0Algorithm.ED25519,
+        Sig0PublicKey.FLAGS_HOST);
+    InquiryResult r = client().inquire(stranger, new KeyStateInquiryClient.Target(TARGET,
+        List.of(responderEndpoint()), List.of(receiver.publicKey()))).toCompletableFuture().get();
+    // BADKEY (17) reaches the child whole: its upper bits travel in the answer's OPT
+    assertThat(r).isEqualTo(new InquiryResult.NoKeyState(Rcode.BADKEY,
+        responderEndpoint()));
   }
 
   @Test

@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.UnaryOperator;
@@ -131,8 +130,9 @@ class KeyStateExchangeTest {
   @Test
   void theStateFollowsTheRegistry() throws Exception {
     DnsTransport t = via(responder(Codepoints.DEFAULT), UnaryOperator.identity());
-    assertThat(((Answered) inquire(t, List.of(A1))).code(KeyStateTable.DRAFT_03))
-        .contains(KeyStateCode.KEY_UNKNOWN);
+    assertThat(inquire(t, List.of(A1)))
+        .as("an inquiry signed by a key the registry does not hold: a signed BADKEY, no state")
+        .isEqualTo(new NoKeyState(Rcode.BADKEY, A1));
     upload();
     assertThat(((Answered) inquire(t, List.of(A1))).code(KeyStateTable.DRAFT_03))
         .contains(KeyStateCode.BOOTSTRAP_AUTO);
@@ -158,9 +158,11 @@ class KeyStateExchangeTest {
   void the02TableAsksWithQtypeAny() throws Exception {
     Codepoints v02 = Codepoints.builder().keyStateTable(KeyStateTable.DRAFT_02).build();
     DnsTransport t = via(responder(v02), UnaryOperator.identity());
+    upload();
     InquiryResult r = client(t, v02).inquire(childKey, new KeyStateInquiryClient.Target(
         RECEIVER, List.of(A1), List.of(receiverKey.publicKey()))).toCompletableFuture().get();
-    assertThat(((Answered) r).code(KeyStateTable.DRAFT_02)).contains(KeyStateCode.KEY_UNKNOWN);
+    assertThat(((Answered) r).code(KeyStateTable.DRAFT_02))
+        .contains(KeyStateCode.BOOTSTRAP_AUTO);
     assertThat(queries.get(0).getQuestion().getType()).isEqualTo(Type.ANY);
   }
 
@@ -182,10 +184,11 @@ class KeyStateExchangeTest {
         }
       }
     };
+    upload();
     InquiryResult r = inquire(t, List.of(A1, A2));
     assertThat(r).isInstanceOf(Answered.class);
     assertThat(((Answered) r).from()).isEqualTo(A2);
-    assertThat(((Answered) r).code(KeyStateTable.DRAFT_03)).contains(KeyStateCode.KEY_UNKNOWN);
+    assertThat(((Answered) r).code(KeyStateTable.DRAFT_03)).contains(KeyStateCode.BOOTSTRAP_AUTO);
     assertThat(asked).containsExactly(A1, A2);
   }
 
@@ -297,7 +300,11 @@ class KeyStateExchangeTest {
     assertThat(asked).isEmpty();
   }
 
-  // --- the responder on its own ---
+  // --- the responder on its own, with unsigned queries (KeyStateResponderAuthTest: signed) ---
+
+  KeyStateResponder.Builder lenient() {
+    return KeyStateResponder.builder(registry, receiverKey).requireSignedInquiries(false);
+  }
 
   byte[] query(int state, int keyData, int qtype) {
     Message q = Message.newQuery(Record.newRecord(CHILD, qtype, DClass.IN));
@@ -314,7 +321,7 @@ class KeyStateExchangeTest {
   @ValueSource(ints = {0, 1, 3, 11, 99})
   void a03ResponderAnswersOtherRequestCodesWithZeroSigned(int code) throws Exception {
     byte[] q = query(code, 0, Type.KEY);
-    byte[] a = responder(Codepoints.DEFAULT).respond(q, SOURCE).orElseThrow();
+    byte[] a = lenient().build().respond(q, SOURCE).orElseThrow();
     Message m = parse(a);
     assertThat(KeyStateOption.find(m, Codepoints.DEFAULT))
         .contains(new KeyStateOption(4242, 0, 0, ""));
@@ -328,7 +335,8 @@ class KeyStateExchangeTest {
   @Test
   void a02ResponderAnswersMalformedRequestsWithoutTheOption() throws Exception {
     Codepoints v02 = Codepoints.builder().keyStateTable(KeyStateTable.DRAFT_02).build();
-    Message m = parse(responder(v02).respond(query(99, 0, Type.ANY), SOURCE).orElseThrow());
+    Message m = parse(lenient().codepoints(v02).build().respond(query(99, 0, Type.ANY), SOURCE)
+        .orElseThrow());
     assertThat(m.getRcode()).isEqualTo(Rcode.FORMERR);
     assertThat(KeyStateOption.find(m, v02)).isEmpty();
   }
@@ -337,7 +345,7 @@ class KeyStateExchangeTest {
   void failsClosedWhenItCannotSign() throws Exception {
     Sig0Signer broken = Sig0Signer.create(Sig0Config.builder()
         .provider(java.security.Security.getProvider("SunRsaSign")).build());
-    KeyStateResponder r = KeyStateResponder.builder(registry, receiverKey).signer(broken).build();
+    KeyStateResponder r = lenient().signer(broken).build();
     Message m = parse(r.respond(query(2, 0, Type.KEY), SOURCE).orElseThrow());
     assertThat(KeyStateOption.find(m, Codepoints.DEFAULT)).isEmpty();
     assertThat(m.getSectionArray(Section.ADDITIONAL)).noneMatch(x -> x.getType() == Type.SIG);
@@ -345,33 +353,10 @@ class KeyStateExchangeTest {
 
   @Test
   void aStoreFailureIsTemporaryFailureSigned() throws Exception {
-    TrustRegistry broken = new TrustRegistry(new TrustStore() {
-      @Override
-      public Optional<KeyEntry> find(KeyIdentity id) throws StoreException {
-        throw new StoreException("disk on fire");
-      }
-
-      @Override
-      public List<KeyEntry> keysOf(Name owner) throws StoreException {
-        throw new StoreException("disk on fire");
-      }
-
-      @Override
-      public List<KeyEntry> inState(TrustState state) throws StoreException {
-        throw new StoreException("disk on fire");
-      }
-
-      @Override
-      public void apply(RegistryChange change) throws StoreException {
-        throw new StoreException("disk on fire");
-      }
-
-      @Override
-      public List<AuditEvent> history(Name owner) throws StoreException {
-        throw new StoreException("disk on fire");
-      }
-    }, registry.policy(), Clock.systemUTC());
-    byte[] a = KeyStateResponder.builder(broken, receiverKey).build()
+    TrustRegistry broken = new TrustRegistry(new KeyStateResponderAuthTest.FailingStore(),
+        registry.policy(), Clock.systemUTC());
+    byte[] a = KeyStateResponder.builder(broken, receiverKey).requireSignedInquiries(false)
+        .build()
         .respond(query(2, 0, Type.KEY), SOURCE).orElseThrow();
     assertThat(KeyStateOption.find(parse(a), Codepoints.DEFAULT))
         .contains(new KeyStateOption(4242, 1, 0, ""));
@@ -380,7 +365,7 @@ class KeyStateExchangeTest {
   @Test
   void rateLimitsPerChildAndPerSource() throws Exception {
     Clock fixed = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-    KeyStateResponder r = KeyStateResponder.builder(registry, receiverKey).clock(fixed)
+    KeyStateResponder r = lenient().clock(fixed)
         .childRateLimit(2, Duration.ofMinutes(1)).sourceRateLimit(3, Duration.ofMinutes(1))
         .build();
     byte[] q = query(2, 0, Type.KEY);

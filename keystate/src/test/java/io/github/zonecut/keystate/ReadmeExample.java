@@ -5,6 +5,7 @@ import io.github.zonecut.core.DnsLookup;
 import io.github.zonecut.core.DnsTransport;
 import io.github.zonecut.sig0.Sig0KeyPair;
 import io.github.zonecut.sig0.Sig0PublicKey;
+import io.github.zonecut.sig0.Sig0ReplayGuard;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Instant;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
 
 /** The README's keystate snippet, kept compiling (not run). */
 final class ReadmeExample {
@@ -41,6 +43,27 @@ final class ReadmeExample {
     Optional<byte[]> answer = responder.respond(received, source); // signed, or nothing
     // --- end ---
     if (outcome == null || entry == null || answer == null) {
+      throw new AssertionError();
+    }
+  }
+
+  static void mutualAuthentication(TrustRegistry registry, Sig0KeyPair receiverKey,
+      Sig0ReplayGuard updateReceiversGuard, Clock clock, byte[] received, InetAddress source,
+      InquiryResult result) {
+    // --- README: mutual authentication ---
+    KeyStateResponder responder = KeyStateResponder.builder(registry, receiverKey)
+        .requireSignedInquiries(true)        // the default: unsigned inquiries get REFUSED
+        .replayGuard(updateReceiversGuard)   // optional: one guard for UPDATEs and inquiries
+        .clock(clock)                        // rate limits and the SIG(0) validity window
+        .build();
+    Optional<byte[]> answer = responder.respond(received, source);
+
+    // child side: a signed refusal is a NoKeyState with the (extended) RCODE
+    if (result instanceof InquiryResult.NoKeyState n && n.rcode() == Rcode.BADKEY) {
+      // the parent holds no key with this tag for the child: upload it (self-signed UPDATE)
+    }
+    // --- end ---
+    if (answer == null) {
       throw new AssertionError();
     }
   }
