@@ -68,7 +68,8 @@ import org.xbill.DNS.Section;
  *   <caption>Refusals</caption>
  *   <tr><th>Inquiry</th><th>RCODE</th></tr>
  *   <tr><td>signature does not verify with the child's key of that tag</td><td>BADSIG (16)</td></tr>
- *   <tr><td>no key of that algorithm and tag held for the child; unsupported algorithm</td>
+ *   <tr><td>no key of that algorithm and tag held for the child, when the inquiry asks about
+ *       another key than the one that signed it; unsupported algorithm</td>
  *       <td>BADKEY (17)</td></tr>
  *   <tr><td>outside the signature's validity window</td><td>BADTIME (18)</td></tr>
  *   <tr><td>a signature already accepted (replay; RFC 2931 §3.3)</td><td>BADTIME (18), so an
@@ -80,6 +81,11 @@ import org.xbill.DNS.Section;
  *   <tr><td>unsigned, when {@link Builder#requireSignedInquiries(boolean) signed inquiries are
  *       required} (the default)</td><td>REFUSED (5)</td></tr>
  * </table>
+ *
+ * <p>An inquiry signed by the child's name with the very key it asks about, when the registry
+ * holds no such key, is not refused: it gets a signed KEY_UNKNOWN (code 5), the KeyState answer
+ * for exactly this case, which tells the child to (re-)bootstrap (ddns §9.7) and is what tdns
+ * children act on. It discloses nothing a BADKEY would not.
  *
  * <p>A KEY-ID mismatch is refused rather than answered with the -03 malformed code 0: the
  * request is well-formed, the asker is just not entitled to it; REFUSED is DNS's answer for a
@@ -190,6 +196,13 @@ public final class KeyStateResponder {
       LOG.warn("trust store failed verifying an inquiry for {}", child, e.getCause());
       return storeFailure(q, wire, r, table, child);
     }
+    if (refusal == UNKNOWN_KEY) {
+      // keystate §3.4 code 5: the inquiry is signed by the child's name with the very key it
+      // asks about, and no such key is held. KEY_UNKNOWN tells the child to (re-)bootstrap
+      // (ddns §9.7), as tdns children expect; it discloses no more than BADKEY would.
+      return signedState(q, wire, KeyStateOption.of(r.keyId(), KeyStateCode.KEY_UNKNOWN, table,
+          KeyStateCode.mnemonic(table, KeyStateCode.KEY_UNKNOWN.requireCode(table))), child);
+    }
     if (refusal != null) {
       LOG.debug("refusing inquiry for {} from {}: {}", child, source.getHostAddress(),
           refusal.why());
@@ -238,6 +251,13 @@ public final class KeyStateResponder {
   }
 
   /**
+   * Not a refusal: a signed inquiry about the very key that signed it, which the registry does
+   * not hold. Answered with a signed KEY_UNKNOWN (compared by identity).
+   */
+  private static final Refusal UNKNOWN_KEY =
+      new Refusal(Rcode.BADKEY, "inquiry signed by the key it asks about, not held", true);
+
+  /**
    * Null when the inquiry may be answered: signed by the child with the key it asks about, or
    * unsigned where that is allowed. See the class documentation for each refusal.
    *
@@ -253,6 +273,11 @@ public final class KeyStateResponder {
     Sig0Outcome outcome = verifier.verify(wire);
     if (outcome instanceof Sig0Outcome.Unsigned) {
       return requireSigned ? new Refusal(Rcode.REFUSED, "unsigned inquiry", false) : null;
+    }
+    if (outcome instanceof Sig0Outcome.UnknownKey unknown
+        && r instanceof KeyStateRequest.Inquiry
+        && r.keyId() == unknown.keyTag()) {
+      return UNKNOWN_KEY;
     }
     if (!(outcome instanceof Sig0Outcome.Verified verified)) {
       return Refusal.signed(outcome.rcode(), outcome.toString());

@@ -125,14 +125,15 @@ class HierarchyInquiryTest {
   }
 
   @Test
-  void anInquiryByAKeyTheRegistryDoesNotHoldGetsASignedBadKeyOverTheWire() throws Exception {
+  void anInquiryByAKeyTheRegistryDoesNotHoldGetsASignedKeyUnknownOverTheWire() throws Exception {
     Sig0KeyPair stranger = Sig0KeyPair.generate(CHILD, Sig0Algorithm.ED25519,
         Sig0PublicKey.FLAGS_HOST);
     InquiryResult r = client().inquire(stranger, new KeyStateInquiryClient.Target(TARGET,
         List.of(responderEndpoint()), List.of(receiver.publicKey()))).toCompletableFuture().get();
-    // BADKEY (17) reaches the child whole: its upper bits travel in the answer's OPT
-    assertThat(r).isEqualTo(new InquiryResult.NoKeyState(Rcode.BADKEY,
-        responderEndpoint()));
+    // keystate code 5: the child learns, from a signed answer, that it must (re-)bootstrap
+    assertThat(r).isInstanceOf(InquiryResult.Answered.class);
+    assertThat(((InquiryResult.Answered) r).code(KeyStateTable.DRAFT_03))
+        .contains(KeyStateCode.KEY_UNKNOWN);
   }
 
   @Test

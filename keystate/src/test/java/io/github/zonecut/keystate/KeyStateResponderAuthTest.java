@@ -149,9 +149,20 @@ class KeyStateResponderAuthTest {
   }
 
   @Test
-  void aKeyTheRegistryDoesNotHoldIsBadKeyInTheOpt() throws Exception {
+  void anInquiryAboutTheUnheldKeyThatSignedItGetsASignedKeyUnknown() throws Exception {
     upload(secondChildKey);
-    byte[] q = signedInquiry(childKey);
+    Message m = signedAnswer(builder().build(), signedInquiry(childKey));
+    assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(state(m).orElseThrow().code(KeyStateTable.DRAFT_03))
+        .contains(KeyStateCode.KEY_UNKNOWN);
+    assertThat(state(m).orElseThrow().keyId()).isEqualTo(childKey.publicKey().keyTag());
+  }
+
+  @Test
+  void anUnheldKeyAskingAboutAnotherKeyIsBadKeyInTheOpt() throws Exception {
+    upload(secondChildKey);
+    // signed by childKey (not held) but asking about the held secondChildKey: no state for it
+    byte[] q = signer.sign(inquiry(CHILD, secondChildKey.publicKey().keyTag(), 2), childKey);
     Message m = signedAnswer(builder().build(), q);
     assertRefused(m, Rcode.BADKEY);
     assertThat(m.getHeader().getRcode()).as("low four bits in the header").isEqualTo(17 & 0xF);
@@ -285,7 +296,8 @@ class KeyStateResponderAuthTest {
     Sig0Signer broken = Sig0Signer.create(Sig0Config.builder().clock(CLOCK)
         .provider(java.security.Security.getProvider("SunRsaSign")).build());
     KeyStateResponder r = builder().signer(broken).build();
-    Message m = parse(r.respond(signedInquiry(childKey), SOURCE).orElseThrow());
+    byte[] q = signer.sign(inquiry(CHILD, childKey.publicKey().keyTag() ^ 1, 2), childKey);
+    Message m = parse(r.respond(q, SOURCE).orElseThrow());
     assertRefused(m, Rcode.BADKEY);
     assertThat(m.getSectionArray(Section.ADDITIONAL)).noneMatch(x -> x.getType() == Type.SIG);
   }
