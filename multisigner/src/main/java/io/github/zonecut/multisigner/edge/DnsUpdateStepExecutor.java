@@ -19,6 +19,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.CDNSKEYRecord;
 import org.xbill.DNS.CDSRecord;
 import org.xbill.DNS.DClass;
@@ -46,6 +48,12 @@ import org.xbill.DNS.Update;
  * adding a present RR and deleting an absent one are no-ops). The response's TSIG is verified;
  * failures complete normally with a {@link StepResult}, never exceptionally. TSIG secrets stay in
  * the {@link TSIG} objects and never reach messages or logs.
+ *
+ * <p>Before sending, the RRsets a step touches are read from the signer over TCP; when they are
+ * already as wanted the result is {@link StepResult.AlreadyApplied} and nothing is sent.
+ * {@link StepResult.Applied} means the signer accepted the UPDATE, not that it kept the change:
+ * Knot 3.2, for one, answers NOERROR to a foreign DNSKEY and drops it (see the interop tests). The
+ * planner's loop — execute, observe again, plan again — is what proves a step done.
  */
 public final class DnsUpdateStepExecutor implements StepExecutor {
 
@@ -107,36 +115,48 @@ public final class DnsUpdateStepExecutor implements StepExecutor {
     try {
       if (step instanceof Step.AddDnskeys a) {
         Update u = new Update(zone);
+        Set<Record> keys = new HashSet<>();
         for (DnsKey k : a.keys()) {
+          keys.add(dnskey(zone, k));
           u.add(dnskey(zone, k));
         }
-        return send(target, u);
+        return unlessAlready(zone, target, u, Map.of(Type.DNSKEY, cur -> cur.containsAll(keys)));
       } else if (step instanceof Step.RemoveDnskeys r) {
         Update u = new Update(zone);
+        Set<Record> keys = new HashSet<>();
         for (DnsKey k : r.keys()) {
+          keys.add(dnskey(zone, k));
           u.delete(dnskey(zone, k));
         }
-        return send(target, u);
+        return unlessAlready(zone, target, u,
+            Map.of(Type.DNSKEY, cur -> cur.stream().noneMatch(keys::contains)));
       } else if (step instanceof Step.SetCds c) {
         Update u = new Update(zone);
         u.delete(zone, Type.CDS);
         u.delete(zone, Type.CDNSKEY);
+        Set<Record> cds = new HashSet<>();
+        Set<Record> cdnskey = new HashSet<>();
         for (DsRecord d : c.cds()) {
-          u.add(new CDSRecord(zone, DClass.IN, ttl, d.keyTag(), d.algorithm(), d.digestType(), d.digest()));
+          cds.add(new CDSRecord(zone, DClass.IN, ttl, d.keyTag(), d.algorithm(), d.digestType(), d.digest()));
         }
         for (DnsKey k : c.cdnskey()) {
-          u.add(new CDNSKEYRecord(zone, DClass.IN, ttl, k.flags(), 3, k.algorithm(), k.publicKey()));
+          cdnskey.add(new CDNSKEYRecord(zone, DClass.IN, ttl, k.flags(), 3, k.algorithm(), k.publicKey()));
         }
-        return send(target, u);
+        cds.forEach(u::add);
+        cdnskey.forEach(u::add);
+        return unlessAlready(zone, target, u,
+            Map.of(Type.CDS, cur -> cur.equals(cds), Type.CDNSKEY, cur -> cur.equals(cdnskey)));
       } else if (step instanceof Step.SetCsync c) {
         Update u = new Update(zone);
         u.delete(zone, Type.CSYNC);
+        Set<Record> csync = new HashSet<>();
         if (c.present()) {
           // RFC 7477 §2.1.1: immediate, no soaminimum (the serial is then ignored); NS, A, AAAA
-          u.add(new CsyncRecord(zone, DClass.IN, ttl, 0, CsyncRecord.FLAG_IMMEDIATE,
+          csync.add(new CsyncRecord(zone, DClass.IN, ttl, 0, CsyncRecord.FLAG_IMMEDIATE,
               List.of(Type.A, Type.NS, Type.AAAA)));
         }
-        return send(target, u);
+        csync.forEach(u::add);
+        return unlessAlready(zone, target, u, Map.of(Type.CSYNC, cur -> cur.equals(csync)));
       } else if (step instanceof Step.SetNs n) {
         return setNs(zone, target, n.ns());
       } else {
@@ -177,6 +197,45 @@ public final class DnsUpdateStepExecutor implements StepExecutor {
           return send(target, u);
         })
         .exceptionally(e -> new StepResult.Unreachable("reading the NS RRset: " + cause(e)));
+  }
+
+  /**
+   * Reads the RRsets the step touches from the signer first (TCP, TTLs ignored as dnsjava's
+   * {@code Record.equals} does) and reports {@link StepResult.AlreadyApplied} when every one is
+   * already as wanted, so a repeated step sends nothing. When the read fails or is refused, the
+   * UPDATE is sent anyway: the read only serves idempotence reporting, and the UPDATE itself is
+   * idempotent (RFC 2136 §3.4.2: adding a present RR or deleting an absent one is a no-op).
+   */
+  private CompletionStage<StepResult> unlessAlready(Name zone, Target target, Update update,
+      Map<Integer, Predicate<Set<Record>>> done) {
+    CompletionStage<Boolean> all = CompletableFuture.completedFuture(true);
+    for (Map.Entry<Integer, Predicate<Set<Record>>> e : done.entrySet()) {
+      CompletionStage<Boolean> one = read(zone, target, e.getKey())
+          .thenApply(cur -> cur != null && e.getValue().test(cur));
+      all = all.thenCombine(one, (x, y) -> x && y);
+    }
+    return all.thenCompose(already -> already
+        ? done(new StepResult.AlreadyApplied())
+        : send(target, update));
+  }
+
+  /** The zone's RRset of {@code type} at the signer's primary, or null when it cannot be read. */
+  private CompletionStage<@Nullable Set<Record>> read(Name zone, Target target, int type) {
+    Message query = Message.newQuery(Record.newRecord(zone, type, DClass.IN));
+    return transport.exchange(target.primary(), query, TransportProtocol.TCP, timeout)
+        .<@Nullable Set<Record>>thenApply(resp -> {
+          if (resp.message().getRcode() != Rcode.NOERROR) {
+            return null;
+          }
+          Set<Record> current = new HashSet<>();
+          for (Record r : resp.message().getSection(Section.ANSWER)) {
+            if (r.getType() == type && r.getName().equals(zone)) {
+              current.add(r);
+            }
+          }
+          return current;
+        })
+        .exceptionally(e -> null);
   }
 
   private CompletionStage<StepResult> send(Target target, Update update) {

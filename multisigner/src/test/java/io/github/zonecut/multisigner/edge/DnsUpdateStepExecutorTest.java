@@ -66,13 +66,18 @@ class DnsUpdateStepExecutorTest {
     DnsKey zsk = DnsKey.of(KeyRole.ZSK, 13, new byte[64]);
     DnsKey ksk = DnsKey.of(KeyRole.KSK, 13, new byte[] {1, 2, 3});
     assertThat(run(new Step.AddDnskeys(ALPHA, Set.of(zsk, ksk)))).isInstanceOf(StepResult.Applied.class);
-    assertThat(run(new Step.AddDnskeys(ALPHA, Set.of(zsk, ksk)))).isInstanceOf(StepResult.Applied.class);
+    int afterAdd = server.updates;
+    // repeated: the RRset is read first and nothing is sent
+    assertThat(run(new Step.AddDnskeys(ALPHA, Set.of(zsk, ksk)))).isInstanceOf(StepResult.AlreadyApplied.class);
+    assertThat(server.updates).isEqualTo(afterAdd);
     assertThat(server.rrset(Type.DNSKEY)).hasSize(2).allMatch(r -> r.getTTL() == 300);
     assertThat(run(new Step.RemoveDnskeys(ALPHA, Set.of(zsk)))).isInstanceOf(StepResult.Applied.class);
+    assertThat(run(new Step.RemoveDnskeys(ALPHA, Set.of(zsk)))).isInstanceOf(StepResult.AlreadyApplied.class);
     assertThat(server.rrset(Type.DNSKEY)).hasSize(1);
 
     DsRecord ds = DsRecord.of(ZONE, ksk, DsRecord.SHA256);
-    run(new Step.SetCds(ALPHA, Set.of(ds), Set.of(ksk)));
+    assertThat(run(new Step.SetCds(ALPHA, Set.of(ds), Set.of(ksk)))).isInstanceOf(StepResult.Applied.class);
+    assertThat(run(new Step.SetCds(ALPHA, Set.of(ds), Set.of(ksk)))).isInstanceOf(StepResult.AlreadyApplied.class);
     assertThat(server.rrset(Type.CDS)).singleElement()
         .satisfies(r -> assertThat(((CDSRecord) r).getDigest()).isEqualTo(ds.digest()));
     assertThat(server.rrset(Type.CDNSKEY)).hasSize(1);
@@ -80,8 +85,8 @@ class DnsUpdateStepExecutorTest {
     assertThat(server.rrset(Type.CDS)).isEmpty();
     assertThat(server.rrset(Type.CDNSKEY)).isEmpty();
 
-    run(new Step.SetCsync(ALPHA, true));
-    run(new Step.SetCsync(ALPHA, true));
+    assertThat(run(new Step.SetCsync(ALPHA, true))).isInstanceOf(StepResult.Applied.class);
+    assertThat(run(new Step.SetCsync(ALPHA, true))).isInstanceOf(StepResult.AlreadyApplied.class);
     assertThat(server.rrset(Type.CSYNC)).hasSize(1);
     run(new Step.SetCsync(ALPHA, false));
     assertThat(server.rrset(Type.CSYNC)).isEmpty();
