@@ -52,6 +52,9 @@ public final class Simulation {
   /** The virtual clock's start: fixed, so every run prints the same timeline. */
   public static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
+  // The model is package-private and mutable on purpose: the package's tests stage states the
+  // planner would never produce (a DS pulled early, a premature NS change) to prove the
+  // GlitchChecker catches them. The public surface is the builder, run() and the read-only views.
   final Name zone;
 
   final Random rnd;

@@ -36,6 +36,13 @@ class SimulationTest {
     // the world now matches the intent: the parent delegates to both signers
     ZoneSnapshot end = sim.snapshot();
     assertThat(end.zone()).isEqualTo(ZONE);
+    assertThat(end.parent().agreedNs().value()).containsAll(end.signer(ALPHA).ownNs())
+        .containsAll(end.signer(BRAVO).ownNs());
+    // RFC 8901 model 2: each signer serves the others' zone-signing keys, not their KSKs
+    for (OwnedKey k : end.signer(ALPHA).ownKeys()) {
+      assertThat(end.signer(BRAVO).dnskey().value().contains(k.key()))
+          .as(k.toString()).isEqualTo(k.role().signsZone());
+    }
     assertThat(r.rounds()).extracting(Simulation.Round::at).isSorted();
   }
 
@@ -65,8 +72,10 @@ class SimulationTest {
     assertThat(r.last()).isInstanceOf(Plan.AwaitChange.class);
     assertThat(r.why()).startsWith("the parent has nothing pending")
         .endsWith(((Plan.AwaitChange) r.last()).reason());
-    // what was executed so far is still safe
+    // what was executed so far is still safe, and the parent still delegates to alpha alone
     assertThat(r.report().glitchFree()).isTrue();
+    ZoneSnapshot now = sim.snapshot();
+    assertThat(now.parent().agreedNs().value()).isEqualTo(now.signer(ALPHA).ownNs());
   }
 
   @Test
