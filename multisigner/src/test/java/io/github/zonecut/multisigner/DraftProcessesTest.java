@@ -15,27 +15,27 @@ class DraftProcessesTest {
 
   private final Planner planner = Planner.create();
 
-  private static String trace(SimWorld.Run run) {
+  private static String trace(Simulation.Result run) {
     return run.plans().stream().map(Object::toString).collect(Collectors.joining("\n"));
   }
 
-  private static void assertDoneAndClean(SimWorld w, SimWorld.Run run) {
+  private static void assertDoneAndClean(Simulation w, Simulation.Result run) {
     assertThat(run.last()).as(trace(run)).isInstanceOf(Plan.Done.class);
     GlitchReport report = GlitchChecker.check(w.timeline);
     assertThat(report.glitchFree()).as(report + "\n" + trace(run)).isTrue();
   }
 
-  private static boolean mentions(SimWorld.Run run, String ref) {
+  private static boolean mentions(Simulation.Result run, String ref) {
     return run.draftSteps().stream().anyMatch(r -> r.contains(ref));
   }
 
   @Test
   void joinFollowsSection53() {
-    SimWorld w = new SimWorld(1);
-    SimWorld.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
-    SimWorld.Sig b = w.addSigner("bravo", 13, false, 7200, 600, 86400);
+    Simulation w = new Simulation(1);
+    Simulation.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
+    Simulation.Sig b = w.addSigner("bravo", 13, false, 7200, 600, 86400);
     w.formGroup(List.of(a));
-    SimWorld.Run run = w.drive(planner, Intent.group(a.id, b.id), 60, 200);
+    Simulation.Result run = w.drive(planner, Intent.group(a.id, b.id), 60, 200);
     assertDoneAndClean(w, run);
     for (String step : List.of("§5.3 step 3", "§5.3 steps 4-5", "§5.3 step 7", "§5.3 step 8",
         "§5.3 steps 9-10", "§5.3 step 11", "§5.3 step 13")) {
@@ -49,11 +49,11 @@ class DraftProcessesTest {
 
   @Test
   void leaveFollowsSection54() {
-    SimWorld w = new SimWorld(2);
-    SimWorld.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
-    SimWorld.Sig b = w.addSigner("bravo", 13, true, 600, 7200, 1800);
+    Simulation w = new Simulation(2);
+    Simulation.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
+    Simulation.Sig b = w.addSigner("bravo", 13, true, 600, 7200, 1800);
     w.formGroup(List.of(a, b));
-    SimWorld.Run run = w.drive(planner, Intent.group(a.id), 60, 200);
+    Simulation.Result run = w.drive(planner, Intent.group(a.id), 60, 200);
     assertDoneAndClean(w, run);
     for (String step : List.of("§5.4 step 1", "§5.4 step 2", "§5.4 step 4", "§5.4 step 5",
         "§5.4 step 6", "§5.4 steps 7-8", "§5.4 step 9", "§5.4 step 11")) {
@@ -67,12 +67,12 @@ class DraftProcessesTest {
 
   @Test
   void zskRolloverFollowsSection55() {
-    SimWorld w = new SimWorld(3);
-    SimWorld.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
-    SimWorld.Sig b = w.addSigner("bravo", 13, false, 600, 7200, 1800);
+    Simulation w = new Simulation(3);
+    Simulation.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
+    Simulation.Sig b = w.addSigner("bravo", 13, false, 600, 7200, 1800);
     w.formGroup(List.of(a, b));
     var old = a.own.get(1).key();
-    SimWorld.Run run = w.drive(planner,
+    Simulation.Result run = w.drive(planner,
         Intent.group(a.id, b.id).withRollovers(new Rollover.Zsk(a.id, old)), 60, 200);
     assertDoneAndClean(w, run);
     for (String step : List.of("§5.5 step 1", "§5.5 step 2", "§5.5 step 3", "§5.5 step 4",
@@ -85,12 +85,12 @@ class DraftProcessesTest {
 
   @Test
   void kskRolloverFollowsSection56() {
-    SimWorld w = new SimWorld(4);
-    SimWorld.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
-    SimWorld.Sig b = w.addSigner("bravo", 13, false, 600, 7200, 1800);
+    Simulation w = new Simulation(4);
+    Simulation.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
+    Simulation.Sig b = w.addSigner("bravo", 13, false, 600, 7200, 1800);
     w.formGroup(List.of(a, b));
     var old = a.own.get(0).key();
-    SimWorld.Run run = w.drive(planner,
+    Simulation.Result run = w.drive(planner,
         Intent.group(a.id, b.id).withRollovers(new Rollover.Sep(a.id, old)), 60, 200);
     assertDoneAndClean(w, run);
     for (String step : List.of("§5.6 step 1", "§5.6 step 3", "§5.6 step 4", "§5.6 step 6",
@@ -98,17 +98,17 @@ class DraftProcessesTest {
       assertThat(mentions(run, step)).as(step + " in " + run.draftSteps()).isTrue();
     }
     assertThat(b.dnskey).noneMatch(k -> k.isSep() && a.own.stream().anyMatch(o -> o.key().equals(k)));
-    assertThat(w.parent.ds).hasSize(2).noneMatch(d -> d.matches(SimWorld.ZONE, old));
+    assertThat(w.parent.ds).hasSize(2).noneMatch(d -> d.matches(Simulation.ZONE, old));
   }
 
   @Test
   void cskRolloverFollowsSection56() {
-    SimWorld w = new SimWorld(5);
-    SimWorld.Sig a = w.addSigner("alpha", 13, true, 3600, 3600, 3600);
-    SimWorld.Sig b = w.addSigner("bravo", 13, false, 600, 7200, 1800);
+    Simulation w = new Simulation(5);
+    Simulation.Sig a = w.addSigner("alpha", 13, true, 3600, 3600, 3600);
+    Simulation.Sig b = w.addSigner("bravo", 13, false, 600, 7200, 1800);
     w.formGroup(List.of(a, b));
     var old = a.own.get(0).key();
-    SimWorld.Run run = w.drive(planner,
+    Simulation.Result run = w.drive(planner,
         Intent.group(a.id, b.id).withRollovers(new Rollover.Sep(a.id, old)), 60, 200);
     assertDoneAndClean(w, run);
     for (String step : List.of("§5.6 step 1", "§5.6 step 2", "§5.6 step 3", "§5.6 step 4",
@@ -120,11 +120,11 @@ class DraftProcessesTest {
 
   @Test
   void algorithmRolloverFollowsSection57() {
-    SimWorld w = new SimWorld(6);
-    SimWorld.Sig a = w.addSigner("alpha", 13, true, 3600, 3600, 3600);
-    SimWorld.Sig b = w.addSigner("bravo", 13, false, 600, 7200, 1800);
+    Simulation w = new Simulation(6);
+    Simulation.Sig a = w.addSigner("alpha", 13, true, 3600, 3600, 3600);
+    Simulation.Sig b = w.addSigner("bravo", 13, false, 600, 7200, 1800);
     w.formGroup(List.of(a, b));
-    SimWorld.Run run = w.drive(planner,
+    Simulation.Result run = w.drive(planner,
         Intent.group(a.id, b.id).withRollovers(new Rollover.Algorithm(13, 15)), 60, 300);
     assertDoneAndClean(w, run);
     for (String step : List.of("§5.7 step 1", "§5.7 step 2", "§5.7 step 4", "§5.7 step 5",
@@ -138,15 +138,15 @@ class DraftProcessesTest {
 
   @Test
   void aZskRolloverRequestedMidJoinCompletesBoth() {
-    SimWorld w = new SimWorld(7);
-    SimWorld.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
-    SimWorld.Sig b = w.addSigner("bravo", 13, false, 600, 600, 600);
+    Simulation w = new Simulation(7);
+    Simulation.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
+    Simulation.Sig b = w.addSigner("bravo", 13, false, 600, 600, 600);
     w.formGroup(List.of(a));
     Intent join = Intent.group(a.id, b.id);
-    SimWorld.Run first = w.drive(planner, join, 30, 2); // DNSKEY sync and CDS published
+    Simulation.Result first = w.drive(planner, join, 30, 2); // DNSKEY sync and CDS published
     assertThat(first.last()).isNotInstanceOf(Plan.Refused.class);
     var old = a.own.get(1).key();
-    SimWorld.Run rest = w.drive(planner, join.withRollovers(new Rollover.Zsk(a.id, old)), 30, 200);
+    Simulation.Result rest = w.drive(planner, join.withRollovers(new Rollover.Zsk(a.id, old)), 30, 200);
     assertDoneAndClean(w, rest);
     // the joiner received alpha's new ZSK before it was admitted, and never the old one again
     assertThat(b.dnskey).doesNotContain(old).contains(a.own.get(a.own.size() - 1).key());

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 /** The oracle itself: it passes correct sequences and catches the classic wrong orders. */
 class GlitchCheckerTest {
 
-  private static SimWorld twoSigners(long seed) {
-    SimWorld w = new SimWorld(seed);
-    SimWorld.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
-    SimWorld.Sig b = w.addSigner("bravo", 13, false, 3600, 3600, 3600);
+  private static Simulation twoSigners(long seed) {
+    Simulation w = new Simulation(seed);
+    Simulation.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
+    Simulation.Sig b = w.addSigner("bravo", 13, false, 3600, 3600, 3600);
     w.formGroup(List.of(a, b));
     w.record();
     return w;
@@ -22,7 +22,7 @@ class GlitchCheckerTest {
 
   @Test
   void aStableGroupIsClean() {
-    SimWorld w = twoSigners(1);
+    Simulation w = twoSigners(1);
     w.advanceTo(w.now.plus(Duration.ofDays(1)));
     w.record();
     GlitchReport r = GlitchChecker.check(w.timeline);
@@ -32,19 +32,19 @@ class GlitchCheckerTest {
 
   @Test
   void removingAZskBeforeItsSignaturesExpireIsCaught() {
-    SimWorld w = twoSigners(2);
-    SimWorld.Sig a = w.signers.get(SignerId.of("alpha"));
+    Simulation w = twoSigners(2);
+    Simulation.Sig a = w.signers.get(SignerId.of("alpha"));
     DnsKey ksk = a.own.get(0).key();
     DnsKey old = a.own.get(1).key();
     DnsKey fresh = w.newKey(a.id, KeyRole.ZSK, 13);
     a.own.add(OwnedKey.of(fresh, KeyRole.ZSK));
-    for (SimWorld.Sig s : w.signers.values()) {
+    for (Simulation.Sig s : w.signers.values()) {
       w.apply(new Step.AddDnskeys(s.id, Set.of(fresh)));
     }
     w.advanceTo(w.now.plus(Duration.ofDays(1)));
     w.apply(new Step.SetSigning(a.id, Signing.of(Set.of(fresh), Set.of(ksk))));
     // wrong: the old ZSK leaves the DNSKEY RRsets while RRSIGs made with it are still cached
-    for (SimWorld.Sig s : w.signers.values()) {
+    for (Simulation.Sig s : w.signers.values()) {
       w.apply(new Step.RemoveDnskeys(s.id, Set.of(old)));
     }
     w.advanceTo(w.now.plus(Duration.ofDays(1)));
@@ -56,12 +56,12 @@ class GlitchCheckerTest {
 
   @Test
   void signingWithAZskBeforeItPropagatedIsCaught() {
-    SimWorld w = twoSigners(3);
-    SimWorld.Sig a = w.signers.get(SignerId.of("alpha"));
+    Simulation w = twoSigners(3);
+    Simulation.Sig a = w.signers.get(SignerId.of("alpha"));
     DnsKey ksk = a.own.get(0).key();
     DnsKey fresh = w.newKey(a.id, KeyRole.ZSK, 13);
     a.own.add(OwnedKey.of(fresh, KeyRole.ZSK));
-    for (SimWorld.Sig s : w.signers.values()) {
+    for (Simulation.Sig s : w.signers.values()) {
       w.apply(new Step.AddDnskeys(s.id, Set.of(fresh)));
     }
     w.advanceTo(w.now.plusSeconds(10)); // wrong: no DNSKEY-Wait-Time
@@ -73,8 +73,8 @@ class GlitchCheckerTest {
 
   @Test
   void droppingTheOldKskBeforeTheNewDsPropagatedIsCaught() {
-    SimWorld w = twoSigners(4);
-    SimWorld.Sig a = w.signers.get(SignerId.of("alpha"));
+    Simulation w = twoSigners(4);
+    Simulation.Sig a = w.signers.get(SignerId.of("alpha"));
     DnsKey oldKsk = a.own.get(0).key();
     DnsKey zsk = a.own.get(1).key();
     DnsKey newKsk = w.newKey(a.id, KeyRole.KSK, 13);
@@ -83,7 +83,7 @@ class GlitchCheckerTest {
     w.apply(new Step.SetSigning(a.id, Signing.of(Set.of(zsk), Set.of(oldKsk, newKsk))));
     w.advanceTo(w.now.plus(Duration.ofDays(1)));
     // the parent publishes the new DS set; wrong: the old KSK goes at once, no DS-Wait-Time
-    w.parent.ds.add(DsRecord.of(SimWorld.ZONE, newKsk, DsRecord.SHA256));
+    w.parent.ds.add(DsRecord.of(Simulation.ZONE, newKsk, DsRecord.SHA256));
     w.parent.dsSince = w.now;
     w.record();
     w.advanceTo(w.now.plusSeconds(60));
@@ -98,9 +98,9 @@ class GlitchCheckerTest {
 
   @Test
   void addingAJoinersNsBeforeItsDsIsCaught() {
-    SimWorld w = new SimWorld(5);
-    SimWorld.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
-    SimWorld.Sig b = w.addSigner("bravo", 13, false, 3600, 3600, 3600);
+    Simulation w = new Simulation(5);
+    Simulation.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
+    Simulation.Sig b = w.addSigner("bravo", 13, false, 3600, 3600, 3600);
     w.formGroup(List.of(a));
     w.record();
     w.apply(new Step.AddDnskeys(a.id, Set.of(b.own.get(1).key())));
@@ -118,7 +118,7 @@ class GlitchCheckerTest {
 
   @Test
   void anEmptyDsRrsetIsReportedAsInsecure() {
-    SimWorld w = twoSigners(6);
+    Simulation w = twoSigners(6);
     w.parent.ds.clear();
     w.parent.dsSince = w.now;
     w.record();
@@ -131,7 +131,7 @@ class GlitchCheckerTest {
   void rejectsBadTimelines() {
     assertThatThrownBy(() -> GlitchChecker.check(List.of()))
         .isInstanceOf(IllegalArgumentException.class);
-    SimWorld w = twoSigners(7);
+    Simulation w = twoSigners(7);
     TimedState first = w.timeline.get(0);
     TimedState earlier = new TimedState(first.at().minusSeconds(1), first.state());
     assertThatThrownBy(() -> GlitchChecker.check(List.of(first, earlier)))

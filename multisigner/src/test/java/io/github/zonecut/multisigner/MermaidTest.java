@@ -9,11 +9,11 @@ class MermaidTest {
 
   @Test
   void rendersAJoinFromStartToDone() {
-    SimWorld w = new SimWorld(1);
-    SimWorld.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
-    SimWorld.Sig b = w.addSigner("bravo", 13, true, 3600, 3600, 3600);
+    Simulation w = new Simulation(1);
+    Simulation.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
+    Simulation.Sig b = w.addSigner("bravo", 13, true, 3600, 3600, 3600);
     w.formGroup(List.of(a));
-    SimWorld.Run run = w.drive(Planner.create(), Intent.group(a.id, b.id), 0, 100);
+    Simulation.Result run = w.drive(Planner.create(), Intent.group(a.id, b.id), 0, 100);
     String history = Mermaid.history(run.plans());
     assertThat(history).startsWith("flowchart TD\n")
         .contains("<b>alpha</b>: add DNSKEY [257/13/")

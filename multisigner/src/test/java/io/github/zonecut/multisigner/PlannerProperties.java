@@ -61,23 +61,23 @@ class PlannerProperties {
   @Property(tries = 120)
   void executingThePlanIsGlitchFreeTerminatesAndReachesTheIntent(
       @ForAll("worlds") World spec, @ForAll Scenario scenario, @ForAll @IntRange(min = 1, max = 12) int interleaveAfter) {
-    SimWorld w = new SimWorld(spec.seed());
+    Simulation w = new Simulation(spec.seed());
     w.policy = parentPolicy(spec.parentPolicy());
     w.parentDelayMaxSeconds = spec.parentDelay();
-    List<SimWorld.Sig> members = new ArrayList<>();
+    List<Simulation.Sig> members = new ArrayList<>();
     int i = 0;
     for (SignerSpec s : spec.members()) {
       members.add(w.addSigner("m" + i++, spec.algorithm(), s.csk(), s.dnskeyTtl(), s.dataTtl(), s.nsTtl()));
     }
     SignerSpec e = spec.extra();
     w.formGroup(members);
-    SimWorld.Sig joiner = null;
+    Simulation.Sig joiner = null;
     Set<SignerId> group = members.stream().map(m -> m.id).collect(Collectors.toCollection(HashSet::new));
     Scenario sc = scenario;
     if ((sc == Scenario.LEAVE || sc == Scenario.LEAVE_THEN_ROLL) && members.size() < 2) {
       sc = Scenario.JOIN;
     }
-    SimWorld.Sig subject = members.get(0);
+    Simulation.Sig subject = members.get(0);
     Intent first;
     Rollover roll = rolloverFor(subject, spec.algorithm(), sc);
     switch (sc) {
@@ -99,11 +99,11 @@ class PlannerProperties {
       default -> first = Intent.group(group).withRollovers(roll);
     }
     Planner planner = Planner.create();
-    SimWorld.Run run;
+    Simulation.Result run;
     Intent last = first;
     if (sc == Scenario.JOIN_THEN_ROLL || sc == Scenario.LEAVE_THEN_ROLL) {
       // a rollover requested while the join or leave is in progress
-      SimWorld.Run partial = w.drive(planner, first, spec.execDelay(), interleaveAfter);
+      Simulation.Result partial = w.drive(planner, first, spec.execDelay(), interleaveAfter);
       last = first.withRollovers(roll);
       run = w.drive(planner, last, spec.execDelay(), 400);
       assertThat(partial.last()).isNotInstanceOf(Plan.Refused.class);
@@ -117,7 +117,7 @@ class PlannerProperties {
     assertIntendedGroup(w, last);
   }
 
-  private static Rollover rolloverFor(SimWorld.Sig s, int algorithm, Scenario sc) {
+  private static Rollover rolloverFor(Simulation.Sig s, int algorithm, Scenario sc) {
     if (sc == Scenario.ALGORITHM) {
       return new Rollover.Algorithm(algorithm, algorithm == 13 ? 15 : 13);
     }
@@ -129,10 +129,10 @@ class PlannerProperties {
     return new Rollover.Sep(s.id, sep.key());
   }
 
-  private static void assertIntendedGroup(SimWorld w, Intent intent) {
+  private static void assertIntendedGroup(Simulation w, Intent intent) {
     Set<DnsKey> finalSep = new HashSet<>();
     Set<DnsKey> zoneSigning = new HashSet<>();
-    for (SimWorld.Sig s : w.signers.values()) {
+    for (Simulation.Sig s : w.signers.values()) {
       if (!intent.group().contains(s.id)) {
         assertThat(s.answering).as(s.id + " left").isFalse();
         continue;
@@ -150,8 +150,8 @@ class PlannerProperties {
       assertThat(s.cds).isEmpty();
       assertThat(s.csync).isFalse();
     }
-    assertThat(Condition.ParentDsCovers.covers(SimWorld.ZONE, w.parent.ds, finalSep)).isTrue();
-    for (SimWorld.Sig s : w.signers.values()) {
+    assertThat(Condition.ParentDsCovers.covers(Simulation.ZONE, w.parent.ds, finalSep)).isTrue();
+    for (Simulation.Sig s : w.signers.values()) {
       if (intent.group().contains(s.id)) {
         Set<DnsKey> expected = new HashSet<>(zoneSigning);
         s.own.forEach(k -> expected.add(k.key()));

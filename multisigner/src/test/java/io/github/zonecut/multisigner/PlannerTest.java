@@ -14,9 +14,9 @@ class PlannerTest {
 
   private final Planner planner = Planner.create();
 
-  private static SimWorld joinWorld(long seed, int joinerAlgorithm) {
-    SimWorld w = new SimWorld(seed);
-    SimWorld.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
+  private static Simulation joinWorld(long seed, int joinerAlgorithm) {
+    Simulation w = new Simulation(seed);
+    Simulation.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
     w.addSigner("bravo", joinerAlgorithm, true, 3600, 3600, 3600);
     w.formGroup(List.of(a));
     return w;
@@ -25,13 +25,13 @@ class PlannerTest {
   private static final SignerId ALPHA = SignerId.of("alpha");
   private static final SignerId BRAVO = SignerId.of("bravo");
 
-  private Plan planOnce(SimWorld w, Intent intent) {
+  private Plan planOnce(Simulation w, Intent intent) {
     return planner.plan(w.snapshot(), intent, w.policy, w.now);
   }
 
   @Test
   void refusesToRemoveTheLastSigner() {
-    SimWorld w = joinWorld(1, 13);
+    Simulation w = joinWorld(1, 13);
     Plan p = planOnce(w, new Intent(Set.of(), List.of(), GroupPolicy.AUTOMATED, false));
     assertThat(p).isEqualTo(new Plan.Refused(new Refusal.LastSignerRemoval()));
     assertThat(((Plan.Refused) p).refusal().message()).contains("last signer");
@@ -39,28 +39,28 @@ class PlannerTest {
 
   @Test
   void refusesAnUnknownSigner() {
-    SimWorld w = joinWorld(2, 13);
+    Simulation w = joinWorld(2, 13);
     Plan p = planOnce(w, Intent.group(ALPHA, SignerId.of("charlie")));
     assertThat(p).isEqualTo(new Plan.Refused(new Refusal.UnknownSigner(SignerId.of("charlie"))));
   }
 
   @Test
   void refusesMixedAlgorithmsUnlessExplicitlyAllowed() {
-    SimWorld w = joinWorld(3, 15);
+    Simulation w = joinWorld(3, 15);
     Plan p = planOnce(w, Intent.group(ALPHA, BRAVO));
     assertThat(p).isInstanceOf(Plan.Refused.class);
     Refusal r = ((Plan.Refused) p).refusal();
     assertThat(r).isEqualTo(new Refusal.MixedAlgorithms(Map.of(ALPHA, Set.of(13), BRAVO, Set.of(15))));
     assertThat(r.message()).contains("RFC 4035");
 
-    SimWorld.Run run = w.drive(planner, Intent.group(ALPHA, BRAVO).allowingMixedAlgorithmsAtOwnRisk(), 30, 200);
+    Simulation.Result run = w.drive(planner, Intent.group(ALPHA, BRAVO).allowingMixedAlgorithmsAtOwnRisk(), 30, 200);
     assertThat(run.last()).isInstanceOf(Plan.Done.class);
     assertThat(GlitchChecker.check(w.timeline).glitchFree()).isTrue();
   }
 
   @Test
   void refusesAJoinerWithoutTheDraftCapabilities() {
-    SimWorld w = joinWorld(4, 13);
+    Simulation w = joinWorld(4, 13);
     w.signers.get(BRAVO).caps = EnumSet.complementOf(EnumSet.of(Capability.ADD_CDS));
     Plan p = planOnce(w, Intent.group(ALPHA, BRAVO));
     assertThat(p).isInstanceOf(Plan.Refused.class);
@@ -74,12 +74,12 @@ class PlannerTest {
 
   @Test
   void refusesAStepTheSignerCannotPerform() {
-    SimWorld w = new SimWorld(5);
-    SimWorld.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
-    SimWorld.Sig b = w.addSigner("bravo", 13, false, 3600, 3600, 3600);
+    Simulation w = new Simulation(5);
+    Simulation.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
+    Simulation.Sig b = w.addSigner("bravo", 13, false, 3600, 3600, 3600);
     w.formGroup(List.of(a, b));
     b.caps = EnumSet.complementOf(EnumSet.of(Capability.STOP_SERVING));
-    SimWorld.Run run = w.drive(planner, Intent.group(ALPHA), 10, 100);
+    Simulation.Result run = w.drive(planner, Intent.group(ALPHA), 10, 100);
     assertThat(run.last()).isInstanceOfSatisfying(Plan.Refused.class, r ->
         assertThat(r.refusal()).isEqualTo(new Refusal.MissingCapability(BRAVO, Capability.STOP_SERVING,
             ((Refusal.MissingCapability) r.refusal()).neededFor())));
@@ -88,9 +88,9 @@ class PlannerTest {
 
   @Test
   void refusesARolloverOfALeavingSigner() {
-    SimWorld w = new SimWorld(6);
-    SimWorld.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
-    SimWorld.Sig b = w.addSigner("bravo", 13, false, 3600, 3600, 3600);
+    Simulation w = new Simulation(6);
+    Simulation.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
+    Simulation.Sig b = w.addSigner("bravo", 13, false, 3600, 3600, 3600);
     w.formGroup(List.of(a, b));
     Plan p = planOnce(w, Intent.group(ALPHA).withRollovers(new Rollover.Zsk(BRAVO, b.own.get(1).key())));
     assertThat(p).isEqualTo(new Plan.Refused(new Refusal.RolloverOfLeavingSigner(BRAVO)));
@@ -98,7 +98,7 @@ class PlannerTest {
 
   @Test
   void refusesAJoinerThatDoesNotServeTheZone() {
-    SimWorld w = joinWorld(7, 13);
+    Simulation w = joinWorld(7, 13);
     w.signers.get(BRAVO).answering = false;
     Plan p = planOnce(w, Intent.group(ALPHA, BRAVO));
     assertThat(((Plan.Refused) p).refusal()).isInstanceOf(Refusal.SignerNotReady.class);
@@ -106,7 +106,7 @@ class PlannerTest {
 
   @Test
   void refusesAKeyNoSignerClaimsRatherThanDeletingIt() {
-    SimWorld w = joinWorld(8, 13);
+    Simulation w = joinWorld(8, 13);
     DnsKey foreign = w.newKey(SignerId.of("ghost"), KeyRole.ZSK, 13);
     w.signers.get(ALPHA).dnskey.add(foreign);
     Plan p = planOnce(w, Intent.group(ALPHA, BRAVO));
@@ -115,17 +115,17 @@ class PlannerTest {
 
   @Test
   void keyTagModuloOwnershipRemovesKeysOfAbsentSignersAndChecksClasses() {
-    SimWorld w = new SimWorld(9);
+    Simulation w = new Simulation(9);
     KeyOwnership.KeyTagModulo m =
         new KeyOwnership.KeyTagModulo(4, Map.of(ALPHA, 0, BRAVO, 1, SignerId.of("ghost"), 3));
     w.modulo = m;
-    SimWorld.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
+    Simulation.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
     w.addSigner("bravo", 13, false, 3600, 3600, 3600);
     w.formGroup(List.of(a));
     DnsKey stale = w.newKey(SignerId.of("ghost"), KeyRole.ZSK, 13);
     a.dnskey.add(stale);
     Planner modulo = Planner.create(PlannerConfig.DEFAULT.withOwnership(m));
-    SimWorld.Run run = w.drive(modulo, Intent.group(ALPHA, BRAVO), 30, 200);
+    Simulation.Result run = w.drive(modulo, Intent.group(ALPHA, BRAVO), 30, 200);
     assertThat(run.last()).isInstanceOf(Plan.Done.class);
     assertThat(a.dnskey).doesNotContain(stale);
     assertThat(GlitchChecker.check(w.timeline).glitchFree()).isTrue();
@@ -142,7 +142,7 @@ class PlannerTest {
 
   @Test
   void theSameSnapshotGivesTheSamePlan() {
-    SimWorld w = joinWorld(10, 13);
+    Simulation w = joinWorld(10, 13);
     Intent intent = Intent.group(ALPHA, BRAVO);
     for (int i = 0; i < 12; i++) {
       ZoneSnapshot snap = w.snapshot();
@@ -168,10 +168,10 @@ class PlannerTest {
 
   @Test
   void aSilentParentEndsInATimeoutRefusal() {
-    SimWorld w = joinWorld(11, 13);
+    Simulation w = joinWorld(11, 13);
     w.policy = new ParentPolicy(List.of(DsRecord.SHA256), true, true, true, Duration.ofDays(2));
     w.parentSilent = true;
-    SimWorld.Run run = w.drive(planner, Intent.group(ALPHA, BRAVO), 10, 100);
+    Simulation.Result run = w.drive(planner, Intent.group(ALPHA, BRAVO), 10, 100);
     assertThat(run.last()).isInstanceOfSatisfying(Plan.AwaitChange.class, a -> {
       assertThat(a.awaited()).isInstanceOf(Condition.ParentDsCovers.class);
       w.advanceTo(a.deadline()); // at the deadline: still waiting
@@ -186,10 +186,10 @@ class PlannerTest {
 
   @Test
   void ownerManagedNsAndParentSyncAreAwaitedNotPerformed() {
-    SimWorld w = joinWorld(12, 13);
+    Simulation w = joinWorld(12, 13);
     Intent intent = Intent.group(ALPHA, BRAVO)
         .withPolicy(new GroupPolicy(GroupPolicy.Actor.OWNER, GroupPolicy.Actor.OWNER));
-    SimWorld.Run run = w.drive(planner, intent, 10, 100);
+    Simulation.Result run = w.drive(planner, intent, 10, 100);
     assertThat(run.last()).isInstanceOfSatisfying(Plan.AwaitChange.class, a -> {
       assertThat(a.awaited()).isInstanceOf(Condition.ParentDsCovers.class);
       assertThat(a.reason()).contains("zone owner");
@@ -201,13 +201,13 @@ class PlannerTest {
   @Test
   void aParentPublishingOnlySomeDigestTypesCountsAsSynced() {
     // MUSIC demanded every CDS digest type at the parent (anchors §4.1 item 12)
-    SimWorld w = new SimWorld(13);
-    SimWorld.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
+    Simulation w = new Simulation(13);
+    Simulation.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
     w.formGroup(List.of(a));
-    w.parent.ds.add(DsRecord.of(SimWorld.ZONE, a.own.get(0).key(), DsRecord.SHA384));
+    w.parent.ds.add(DsRecord.of(Simulation.ZONE, a.own.get(0).key(), DsRecord.SHA384));
     Plan p = planOnce(w, Intent.group(ALPHA));
     assertThat(p).isInstanceOf(Plan.Done.class);
-    w.parent.ds.add(DsRecord.of(SimWorld.ZONE, w.newKey(ALPHA, KeyRole.KSK, 13), DsRecord.SHA256));
+    w.parent.ds.add(DsRecord.of(Simulation.ZONE, w.newKey(ALPHA, KeyRole.KSK, 13), DsRecord.SHA256));
     Plan unknownDs = planOnce(w, Intent.group(ALPHA));
     assertThat(unknownDs).isInstanceOf(Plan.Act.class); // a DS for an unknown key is not "synced"
   }
