@@ -83,4 +83,26 @@ class BuildConventionsTest {
     }
     assertThat(offenders).as("library files printing to the console").isEmpty();
   }
+
+  /**
+   * The BOM manages every published library artifact and the same slf4j-api as the parent: a
+   * user who imports it and adds an SLF4J 2 backend must get slf4j-api 2 (issue 14: with dnsjava's
+   * 1.7 API an SLF4J 2 backend is silently ignored).
+   */
+  @Test
+  void bomManagesEveryLibraryAndTheParentsSlf4j() throws IOException {
+    String parent = Files.readString(reactorRoot().resolve("pom.xml"), StandardCharsets.UTF_8);
+    String bom = Files.readString(reactorRoot().resolve("bom/pom.xml"), StandardCharsets.UTF_8);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("<slf4j.version>([^<]+)</slf4j.version>").matcher(parent);
+    assertThat(m.find()).as("slf4j.version in the parent POM").isTrue();
+    String slf4j = m.group(1);
+    assertThat(slf4j).as("slf4j-api major version").startsWith("2.");
+    assertThat(bom).contains("<slf4j.version>" + slf4j + "</slf4j.version>");
+    assertThat(bom).contains("<artifactId>slf4j-api</artifactId>");
+    for (String lib : List.of("core", "sig0", "keystate", "dsync", "multisigner", "testkit")) {
+      assertThat(bom).as("BOM manages zonecut-" + lib).contains(
+          "<artifactId>zonecut-" + lib + "</artifactId>");
+    }
+  }
 }
