@@ -10,6 +10,7 @@ public final class MalformedDataException extends ZonecutException {
 
   private final String field;
   private final int offset;
+  private final String problem;
 
   /**
    * @param field the field that was wrong (e.g. {@code "DSYNC target"})
@@ -20,6 +21,7 @@ public final class MalformedDataException extends ZonecutException {
     super(field + (offset >= 0 ? " at offset " + offset : "") + ": " + problem);
     this.field = field;
     this.offset = offset;
+    this.problem = problem;
   }
 
   /** Like {@link #MalformedDataException(String, int, String)} with the underlying cause. */
@@ -27,6 +29,23 @@ public final class MalformedDataException extends ZonecutException {
     super(field + (offset >= 0 ? " at offset " + offset : "") + ": " + problem, cause);
     this.field = field;
     this.offset = offset;
+    this.problem = problem;
+  }
+
+  /** What was wrong, without the field and offset. */
+  public String problem() {
+    return problem;
+  }
+
+  /**
+   * The same problem, located in {@code source} (a file path, say): the message then reads
+   * {@code source: field: problem}, naming where, what and why once.
+   */
+  public MalformedDataException in(String source) {
+    MalformedDataException located =
+        new MalformedDataException(source + ": " + field, offset, problem);
+    located.setStackTrace(getStackTrace());
+    return located;
   }
 
   /** The field that was wrong. */

@@ -1,5 +1,6 @@
 package io.github.zonecut.sig0;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -79,6 +80,14 @@ public record Sig0Algorithm(int number) {
   public String mnemonic() {
     String m = number < MNEMONICS.length ? MNEMONICS[number] : null;
     return m != null ? m : Integer.toString(number);
+  }
+
+  /**
+   * The algorithms zonecut signs and verifies with, in number order: RSASHA256, RSASHA512,
+   * ECDSAP256SHA256, ECDSAP384SHA384, ED25519, ED448 (RFC 5702, RFC 6605, RFC 8080).
+   */
+  public static List<Sig0Algorithm> supported() {
+    return List.of(RSASHA256, RSASHA512, ECDSAP256SHA256, ECDSAP384SHA384, ED25519, ED448);
   }
 
   /** Whether zonecut signs and verifies SIG(0) with this algorithm (8, 10, 13, 14, 15, 16). */

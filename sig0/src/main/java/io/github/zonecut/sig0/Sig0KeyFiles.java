@@ -96,7 +96,14 @@ public final class Sig0KeyFiles {
           throw new MalformedDataException("KEY protocol", -1, protocol + " is not 3 (DNSSEC)");
         }
         Sig0Algorithm alg = Sig0Algorithm.parse(f[k + 3]);
-        byte[] key = Base64.getDecoder().decode(String.join("", Arrays.copyOfRange(f, k + 4, f.length)));
+        String base64 = String.join("", Arrays.copyOfRange(f, k + 4, f.length));
+        byte[] key;
+        try {
+          key = Base64.getDecoder().decode(base64);
+        } catch (IllegalArgumentException e) {
+          throw new MalformedDataException("KEY file", -1,
+              "line " + lineNo + ": the public key is not base64 (" + base64Problem(base64) + ")");
+        }
         return Sig0PublicKey.of(owner, flags, alg, key);
       } catch (TextParseException | IllegalArgumentException e) {
         throw new MalformedDataException("KEY file", -1, "line " + lineNo + ": " + e.getMessage(), e);
@@ -177,11 +184,26 @@ public final class Sig0KeyFiles {
     if (v == null) {
       throw new MalformedDataException(name, -1, "missing in the private key file");
     }
+    String base64 = v.replaceAll("\\s+", "");
     try {
-      return Base64.getDecoder().decode(v.replaceAll("\\s+", ""));
+      return Base64.getDecoder().decode(base64);
     } catch (IllegalArgumentException e) {
-      throw new MalformedDataException(name, -1, "not base64", e);
+      throw new MalformedDataException(name, -1, "not base64 (" + base64Problem(base64) + ")");
     }
+  }
+
+  /** Says where base64 text goes wrong, in words (the JDK says "Illegal base64 character 21"). */
+  static String base64Problem(String base64) {
+    for (int i = 0; i < base64.length(); i++) {
+      char c = base64.charAt(i);
+      boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+          || c == '+' || c == '/' || c == '=';
+      if (!ok) {
+        return "character '" + c + "' at position " + (i + 1);
+      }
+    }
+    return base64.length() % 4 != 0 ? "length " + base64.length() + " is not a multiple of 4"
+        : "misplaced padding";
   }
 
   /** The {@code Field: value} lines of a private key file (and the timing comments of a .key). */
@@ -224,7 +246,20 @@ public final class Sig0KeyFiles {
    */
   public static Sig0KeyPair read(Path base, Provider provider) throws ZonecutException {
     Path b = stripExtension(base);
-    return parseKeyPair(readText(sibling(b, ".key")), readText(sibling(b, ".private")), provider);
+    Path keyFile = sibling(b, ".key");
+    Path privateFile = sibling(b, ".private");
+    String keyText = readText(keyFile);
+    String privateText = readText(privateFile);
+    try {
+      parsePublic(keyText);
+    } catch (MalformedDataException e) {
+      throw e.in(keyFile.toString());
+    }
+    try {
+      return parseKeyPair(keyText, privateText, provider);
+    } catch (MalformedDataException e) {
+      throw e.in(privateFile.toString());
+    }
   }
 
   /** {@link #read(Path, Provider)} with {@link Sig0Config#defaultProvider()}. */
@@ -234,7 +269,12 @@ public final class Sig0KeyFiles {
 
   /** Reads a BIND {@code .key} file (or the {@code .key} next to the given base name). */
   public static Sig0PublicKey readPublic(Path base) throws ZonecutException {
-    return parsePublic(readText(sibling(stripExtension(base), ".key")));
+    Path keyFile = sibling(stripExtension(base), ".key");
+    try {
+      return parsePublic(readText(keyFile));
+    } catch (MalformedDataException e) {
+      throw e.in(keyFile.toString());
+    }
   }
 
   /** The {@code .key} file text BIND writes: timing comments, then the KEY record. */
@@ -409,8 +449,14 @@ public final class Sig0KeyFiles {
   private static String readText(Path p) throws ZonecutException {
     try {
       return Files.readString(p, StandardCharsets.US_ASCII);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new ZonecutException("key file " + p + " does not exist", e);
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new ZonecutException("key file " + p + " is not readable (permission denied)", e);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ZonecutException("key file " + p + " is not ASCII text", e);
     } catch (IOException e) {
-      throw new ZonecutException("cannot read key file " + p + ": " + e, e);
+      throw new ZonecutException("cannot read key file " + p + ": " + e.getMessage(), e);
     }
   }
 
