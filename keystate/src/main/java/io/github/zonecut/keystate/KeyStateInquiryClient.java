@@ -269,11 +269,31 @@ public final class KeyStateInquiryClient {
     /**
      * The first try's timeout (at least 5 s, ddns §8) and the cap of the doubling.
      *
-     * @throws IllegalArgumentException when {@code initial} is under 5 s or above {@code max}
+     * @throws IllegalArgumentException when {@code initial} is under 5 s or above {@code max};
+     *     test harnesses that need shorter ones say so with {@link
+     *     #timeoutsBelowDraftGuidance(Duration, Duration)}
      */
     public Builder timeouts(Duration initial, Duration max) {
       if (initial.compareTo(Duration.ofSeconds(5)) < 0 || initial.compareTo(max) > 0) {
         throw new IllegalArgumentException("initial timeout must be 5 s..max: " + initial);
+      }
+      this.initialTimeout = initial;
+      this.maxTimeout = max;
+      return this;
+    }
+
+    /**
+     * Timeouts shorter than the draft's 5 s minimum (ddns §8), for test harnesses and labs on
+     * loopback, where a silent receiver would otherwise cost minutes per inquiry. Not for use
+     * against real parents: a parent under load may answer after a short timeout has given up.
+     *
+     * @param initial the first try's timeout, at least 1 ms
+     * @param max the cap of the doubling, at least {@code initial}
+     * @throws IllegalArgumentException when {@code initial} is under 1 ms or above {@code max}
+     */
+    public Builder timeoutsBelowDraftGuidance(Duration initial, Duration max) {
+      if (initial.compareTo(Duration.ofMillis(1)) < 0 || initial.compareTo(max) > 0) {
+        throw new IllegalArgumentException("initial timeout must be 1 ms..max: " + initial);
       }
       this.initialTimeout = initial;
       this.maxTimeout = max;
