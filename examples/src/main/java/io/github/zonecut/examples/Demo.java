@@ -396,8 +396,11 @@ public final class Demo {
       throw new DemoFailure("the KeyState inquiry was not answered: " + result);
     }
     KeyStateCode code = answered.code(CODEPOINTS.keyStateTable()).orElse(null);
-    say("child       signed answer from %s: key %d is %s \"%s\"", answered.from(),
-        answered.option().keyId(), code, answered.option().extraText());
+    String extra = answered.option().extraText();
+    // The receiver's EXTRA-TEXT usually repeats the code's name; say it only when it adds something.
+    boolean repeats = code != null && extra.replace("KEY_", "").equalsIgnoreCase(code.name().replace("KEY_", ""));
+    say("child       signed answer from %s: key %d is %s%s", answered.from(),
+        answered.option().keyId(), code, extra.isEmpty() || repeats ? "" : " \"" + extra + "\"");
     expect(code == KeyStateCode.BOOTSTRAP_AUTO,
         "expected KEY_BOOTSTRAP_AUTO for the uploaded key, got " + code);
   }
