@@ -48,6 +48,7 @@ public final class Endpoint {
   private final AtomicLong queries = new AtomicLong();
   private final ArrayDeque<Message> recent = new ArrayDeque<>();
   private volatile @Nullable Fault fault;
+  private volatile @Nullable Service service;
   private volatile @Nullable List<SignedZone> frozen;
   private @Nullable InetSocketAddress address;
 
@@ -120,12 +121,34 @@ public final class Endpoint {
     }
   }
 
-  /** Adopts {@code fault} for every query from now on, replacing any previous one. */
+  /**
+   * Installs {@code service} (a receiver, a responder) beside the zone data, replacing any
+   * previous one: it answers the queries it accepts, the zones answer the rest. Faults compose
+   * with it (see {@link Service}); {@link #clearFault()} leaves it installed.
+   */
+  public void install(Service service) {
+    this.service = Objects.requireNonNull(service, "service");
+  }
+
+  /** Removes the installed {@link Service}, if any. */
+  public void uninstall() {
+    this.service = null;
+  }
+
+  /** The installed service, if any. */
+  public Optional<Service> service() {
+    return Optional.ofNullable(service);
+  }
+
+  /**
+   * Adopts {@code fault} for every query from now on, replacing any previous fault (an
+   * {@link #install installed service} stays installed underneath).
+   */
   public void setFault(Fault fault) {
     this.fault = Objects.requireNonNull(fault, "fault");
   }
 
-  /** Returns to normal answers. */
+  /** Returns to normal answers: the installed service's and the zones'. */
   public void clearFault() {
     this.fault = null;
   }
@@ -204,6 +227,25 @@ public final class Endpoint {
       reply.accept(error.toWire());
       return;
     }
+    Service s = service;
+    if (s != null) {
+      ReceivedQuery received = new ReceivedQuery(wire, query, tcp, () -> standardAnswer(query));
+      Optional<byte[]> answer = Optional.empty();
+      boolean accepted;
+      try {
+        accepted = s.accepts(received);
+        if (accepted) {
+          answer = s.handle(received);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn("installed service failed; staying silent", e);
+        return;
+      }
+      if (accepted) {
+        answer.ifPresent(bytes -> serviceReply(bytes, f, tcp, reply));
+        return;
+      }
+    }
     Message response = Responder.answer(query, data(), isRecursive());
     if (f instanceof Fault.Truncate && !tcp) {
       reply.accept(Responder.truncated(response).toWire());
@@ -217,6 +259,24 @@ public final class Endpoint {
       server.schedule(((Fault.Delay) f).delay(), () -> reply.accept(bytes));
     } else {
       reply.accept(bytes);
+    }
+  }
+
+  /** Sends a service's answer through the faults that apply to it (truncation, delay). */
+  private void serviceReply(byte[] bytes, @Nullable Fault f, boolean tcp, Consumer<byte[]> reply) {
+    byte[] out = bytes;
+    if (f instanceof Fault.Truncate && !tcp) {
+      try {
+        out = Responder.truncated(new Message(bytes)).toWire();
+      } catch (IOException e) {
+        out = bytes; // not a DNS message: nothing to truncate
+      }
+    }
+    byte[] send = out;
+    if (f instanceof Fault.Delay) {
+      server.schedule(((Fault.Delay) f).delay(), () -> reply.accept(send));
+    } else {
+      reply.accept(send);
     }
   }
 

@@ -32,6 +32,14 @@ public final class ReceivedQuery {
     return message.clone();
   }
 
+  /**
+   * The address the query came from. Every testkit endpoint listens on loopback, so this is the
+   * loopback address (the hierarchy does not tell clients apart by source port).
+   */
+  public java.net.InetAddress source() {
+    return java.net.InetAddress.getLoopbackAddress();
+  }
+
   /** Whether the query arrived over TCP. */
   public boolean overTcp() {
     return overTcp;
