@@ -120,7 +120,11 @@ public record Sig0Config(
       return this;
     }
 
-    /** The signing window: inception = now − before, expiration = now + after (default 300 s each). */
+    /**
+     * The signing window: inception = now − before, expiration = now + after (default 300 s
+     * each). Verifiers refuse a window longer than their {@link #maxValidity} (one hour by
+     * default), so keep before + after within the receiver's limit.
+     */
     public Builder signingWindow(Duration before, Duration after) {
       this.signBefore = before;
       this.signAfter = after;
