@@ -33,6 +33,7 @@ import io.github.zonecut.sig0.Sig0KeyLookup;
 import io.github.zonecut.sig0.Sig0KeyPair;
 import io.github.zonecut.sig0.Sig0Outcome;
 import io.github.zonecut.sig0.Sig0PublicKey;
+import io.github.zonecut.sig0.Sig0ReplayGuard;
 import io.github.zonecut.sig0.Sig0Signer;
 import io.github.zonecut.sig0.Sig0Verifier;
 import io.github.zonecut.testkit.Endpoint;
@@ -303,8 +304,9 @@ public final class Demo {
     say("UPDATE      zone %s: DEL %s ANY KEY; ADD %s KEY (self-signed), %d octets", PARENT, CHILD,
         CHILD, wire.length);
 
+    // One guard for the receiver's life, shared by every verifier it builds.
     Sig0Verifier verifier = Sig0Verifier.builder(Sig0KeyLookup.of(childKey.publicKey()))
-        .config(sig0).build();
+        .config(sig0).replayGuard(Sig0ReplayGuard.create()).build();
     Sig0Outcome first = verifier.verify(wire);
     say("verify      the bytes as signed           -> %s", outcome(first));
     expect(first instanceof Sig0Outcome.Verified, "the signed UPDATE did not verify: " + first);
@@ -368,8 +370,10 @@ public final class Demo {
     for (String line : parent.drainJournal()) {
       say("parent      %s", line);
     }
+    // The answer is signed over this fresh query (RFC 2931 §3.2), so it cannot be replayed to
+    // another one: no replay guard needed for one check.
     Sig0Outcome signed = Sig0Verifier.builder(Sig0KeyLookup.of(receiverPublic)).config(sig0)
-        .build().verifyResponse(response.wire(), wire);
+        .insecureWithoutReplayGuard().build().verifyResponse(response.wire(), wire);
     int rcode = response.message().getRcode();
     say("child       answer %s from %s over %s, SIG(0) -> %s", Rcode.string(rcode),
         response.from(), response.protocol(), outcome(signed));

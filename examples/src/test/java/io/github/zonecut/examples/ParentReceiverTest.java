@@ -19,6 +19,7 @@ import io.github.zonecut.sig0.Sig0KeyLookup;
 import io.github.zonecut.sig0.Sig0KeyPair;
 import io.github.zonecut.sig0.Sig0Outcome;
 import io.github.zonecut.sig0.Sig0PublicKey;
+import io.github.zonecut.sig0.Sig0ReplayGuard;
 import io.github.zonecut.sig0.Sig0Signer;
 import io.github.zonecut.sig0.Sig0Verifier;
 import io.github.zonecut.testkit.Endpoint;
@@ -100,7 +101,7 @@ class ParentReceiverTest {
   }
 
   private static Sig0Outcome answerSignature(DnsResponse r, byte[] query) {
-    return Sig0Verifier.builder(Sig0KeyLookup.of(receiverKey.publicKey())).build()
+    return Sig0Verifier.builder(Sig0KeyLookup.of(receiverKey.publicKey())).replayGuard(Sig0ReplayGuard.create()).build()
         .verifyResponse(r.wire(), query);
   }
 

@@ -8,6 +8,7 @@ import io.github.zonecut.sig0.Sig0KeyLookup;
 import io.github.zonecut.sig0.Sig0KeyPair;
 import io.github.zonecut.sig0.Sig0Outcome;
 import io.github.zonecut.sig0.Sig0PublicKey;
+import io.github.zonecut.sig0.Sig0ReplayGuard;
 import io.github.zonecut.sig0.Sig0Signer;
 import io.github.zonecut.sig0.Sig0Verifier;
 import java.time.Duration;
@@ -48,7 +49,7 @@ class Sig0InteropTest {
     BindKeyFiles key = peers.keygen(algorithm, OWNER);
     Sig0PublicKey pub = Sig0KeyFiles.readPublic(key.base());
     assertThat(pub.keyTag()).isEqualTo(key.keyTag());
-    Sig0Verifier verifier = Sig0Verifier.builder(Sig0KeyLookup.of(pub)).build();
+    Sig0Verifier verifier = Sig0Verifier.builder(Sig0KeyLookup.of(pub)).replayGuard(Sig0ReplayGuard.create()).build();
     try (Sig0Listener listener = Sig0Listener.start(verifier)) {
       String script = "server 127.0.0.1 " + listener.port() + "\nzone parent.test.\n"
           + "update add " + RR + "\nsend\n";
@@ -66,7 +67,7 @@ class Sig0InteropTest {
     BindKeyFiles key = peers.keygen("ED25519", OWNER);
     BindKeyFiles stranger = peers.keygen("ED25519", OWNER);
     Sig0Verifier verifier =
-        Sig0Verifier.builder(Sig0KeyLookup.of(Sig0KeyFiles.readPublic(key.base()))).build();
+        Sig0Verifier.builder(Sig0KeyLookup.of(Sig0KeyFiles.readPublic(key.base()))).replayGuard(Sig0ReplayGuard.create()).build();
     try (Sig0Listener listener = Sig0Listener.start(verifier)) {
       String script = "server 127.0.0.1 " + listener.port() + "\nzone parent.test.\n"
           + "update add " + RR + "\nsend\n";
@@ -105,7 +106,7 @@ class Sig0InteropTest {
       } catch (Exception e) {
         throw new AssertionError(e);
       }
-      Sig0Verifier verifier = Sig0Verifier.builder(Sig0KeyLookup.of(pub)).build();
+      Sig0Verifier verifier = Sig0Verifier.builder(Sig0KeyLookup.of(pub)).replayGuard(Sig0ReplayGuard.create()).build();
       assertThat(verifier.verify(peers.miekgSign(key, "parent.test.", RR)))
           .as("miekg/dns %s", algorithm).isInstanceOf(Sig0Outcome.Verified.class);
       // The same key as zonecut writes it: a short ECDSA scalar from BIND (one key in 256) makes
@@ -126,7 +127,7 @@ class Sig0InteropTest {
   void netDnsSignsWithAnotherKeyWhenBindsScalarIsShort(Sig0Peers peers) throws Exception {
     BindKeyFiles key = peers.resourceKey("Kchild.parent.test.+013+55549");
     Sig0Verifier verifier =
-        Sig0Verifier.builder(Sig0KeyLookup.of(Sig0KeyFiles.readPublic(key.base()))).build();
+        Sig0Verifier.builder(Sig0KeyLookup.of(Sig0KeyFiles.readPublic(key.base()))).replayGuard(Sig0ReplayGuard.create()).build();
 
     byte[] netDns = peers.netDnsSign(key, "parent.test.", RR);
     assertThat(verifier.verify(netDns)).isInstanceOf(Sig0Outcome.BadSignature.class);

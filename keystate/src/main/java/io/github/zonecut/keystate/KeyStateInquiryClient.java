@@ -16,6 +16,7 @@ import io.github.zonecut.sig0.Sig0KeyLookup;
 import io.github.zonecut.sig0.Sig0KeyPair;
 import io.github.zonecut.sig0.Sig0Outcome;
 import io.github.zonecut.sig0.Sig0PublicKey;
+import io.github.zonecut.sig0.Sig0ReplayGuard;
 import io.github.zonecut.sig0.Sig0Signer;
 import io.github.zonecut.sig0.Sig0Verifier;
 import java.time.Duration;
@@ -61,6 +62,9 @@ public final class KeyStateInquiryClient {
   private final Duration initialTimeout;
   private final Duration maxTimeout;
   private final int maxTries;
+  // One for the client's life (verifiers are built per inquiry): a request-style answer is not
+  // bound to the query, so a captured signed answer could otherwise be replayed.
+  private final Sig0ReplayGuard answerGuard = Sig0ReplayGuard.create();
 
   private KeyStateInquiryClient(Builder b) {
     ZonecutTypes.register();
@@ -138,7 +142,7 @@ public final class KeyStateInquiryClient {
     }
     Sig0Verifier verifier = Sig0Verifier.builder(
             Sig0KeyLookup.of(target.receiverKeys().toArray(new Sig0PublicKey[0])))
-        .config(verifierConfig).build();
+        .config(verifierConfig).replayGuard(answerGuard).build();
     return attempt(0, childKey, target, verifier, new ArrayList<>(), false);
   }
 

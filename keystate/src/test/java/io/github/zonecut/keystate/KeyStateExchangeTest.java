@@ -19,6 +19,7 @@ import io.github.zonecut.sig0.Sig0Algorithm;
 import io.github.zonecut.sig0.Sig0Config;
 import io.github.zonecut.sig0.Sig0KeyPair;
 import io.github.zonecut.sig0.Sig0PublicKey;
+import io.github.zonecut.sig0.Sig0ReplayGuard;
 import io.github.zonecut.sig0.Sig0ResponseForm;
 import io.github.zonecut.sig0.Sig0Signer;
 import java.net.InetAddress;
@@ -328,7 +329,7 @@ class KeyStateExchangeTest {
     assertThat(m.getSection(Section.ADDITIONAL)).last().extracting(Record::getType)
         .isEqualTo(Type.SIG);
     assertThat(io.github.zonecut.sig0.Sig0Verifier.builder(
-            io.github.zonecut.sig0.Sig0KeyLookup.of(receiverKey.publicKey())).build()
+            io.github.zonecut.sig0.Sig0KeyLookup.of(receiverKey.publicKey())).replayGuard(Sig0ReplayGuard.create()).build()
         .verifyResponse(a, q)).isInstanceOf(io.github.zonecut.sig0.Sig0Outcome.Verified.class);
   }
 

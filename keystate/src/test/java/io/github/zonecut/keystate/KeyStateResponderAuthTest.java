@@ -103,7 +103,7 @@ class KeyStateResponderAuthTest {
   static Message signedAnswer(KeyStateResponder r, byte[] query) throws Exception {
     byte[] a = r.respond(query, SOURCE).orElseThrow();
     assertThat(Sig0Verifier.builder(Sig0KeyLookup.of(receiverKey.publicKey()))
-        .config(Sig0Config.builder().clock(CLOCK).build()).build().verifyResponse(a, query))
+        .config(Sig0Config.builder().clock(CLOCK).build()).replayGuard(Sig0ReplayGuard.create()).build().verifyResponse(a, query))
         .as("the answer is signed by the receiver").isInstanceOf(Sig0Outcome.Verified.class);
     return parse(a);
   }

@@ -8,7 +8,8 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
  * The settings shared by {@link Sig0Signer} and {@link Sig0Verifier}: the JCA provider, the
- * clock, the signing validity window and the verification skew.
+ * clock, the signing validity window, the verification skew and the longest validity window a
+ * verifier accepts.
  *
  * <p>The provider is held, never registered: zonecut does not call {@code
  * Security.insertProviderAt}. The default is one shared Bouncy Castle instance, because JDK 17's
@@ -19,12 +20,27 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * @param signBefore how far before now a signature's inception is set (BIND: 300 s)
  * @param signAfter how far after now a signature's expiration is set (BIND: 300 s)
  * @param skew how far outside [inception, expiration] a verifier still accepts (default 300 s)
+ * @param maxValidity the longest window (expiration − inception) a verifier accepts (default
+ *     {@link #DEFAULT_MAX_VALIDITY}); a longer one is {@link Sig0Outcome.WindowTooLong}
  */
 public record Sig0Config(
-    Provider provider, Clock clock, Duration signBefore, Duration signAfter, Duration skew) {
+    Provider provider,
+    Clock clock,
+    Duration signBefore,
+    Duration signAfter,
+    Duration skew,
+    Duration maxValidity) {
 
   /** RFC 2931 §3.3: the window "should not normally extend further than 5 minutes". */
   public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(300);
+
+  /**
+   * The default longest accepted validity window: one hour. RFC 2931 §3.3 expects about five
+   * minutes on each side of the signing time (BIND, miekg/dns and Net::DNS::SEC sign 600 s
+   * windows); a signature valid for decades would stay replayable for as long as the replay
+   * guard's memory, so a verifier refuses windows longer than this.
+   */
+  public static final Duration DEFAULT_MAX_VALIDITY = Duration.ofHours(1);
 
   /** Validates: durations non-negative and whole seconds below 2^31. */
   public Sig0Config {
@@ -33,9 +49,21 @@ public record Sig0Config(
     seconds("signBefore", signBefore);
     seconds("signAfter", signAfter);
     seconds("skew", skew);
+    seconds("maxValidity", maxValidity);
+    if (maxValidity.isZero()) {
+      throw new IllegalArgumentException("maxValidity must be positive");
+    }
     if (signBefore.isZero() && signAfter.isZero()) {
       throw new IllegalArgumentException("the signing window is empty");
     }
+  }
+
+  /**
+   * The configuration before {@code maxValidity} existed: {@link #DEFAULT_MAX_VALIDITY} applies.
+   */
+  public Sig0Config(
+      Provider provider, Clock clock, Duration signBefore, Duration signAfter, Duration skew) {
+    this(provider, clock, signBefore, signAfter, skew, DEFAULT_MAX_VALIDITY);
   }
 
   private static void seconds(String field, Duration d) {
@@ -45,7 +73,10 @@ public record Sig0Config(
     }
   }
 
-  /** Bouncy Castle, the system UTC clock, BIND's −300 s … +300 s window, ±300 s skew. */
+  /**
+   * Bouncy Castle, the system UTC clock, BIND's −300 s … +300 s window, ±300 s skew, windows of
+   * at most one hour accepted.
+   */
   public static Sig0Config defaults() {
     return builder().build();
   }
@@ -71,6 +102,7 @@ public record Sig0Config(
     private Duration signBefore = DEFAULT_WINDOW;
     private Duration signAfter = DEFAULT_WINDOW;
     private Duration skew = DEFAULT_WINDOW;
+    private Duration maxValidity = DEFAULT_MAX_VALIDITY;
 
     private Builder() {
       provider = defaultProvider();
@@ -88,7 +120,11 @@ public record Sig0Config(
       return this;
     }
 
-    /** The signing window: inception = now − before, expiration = now + after (default 300 s each). */
+    /**
+     * The signing window: inception = now − before, expiration = now + after (default 300 s
+     * each). Verifiers refuse a window longer than their {@link #maxValidity} (one hour by
+     * default), so keep before + after within the receiver's limit.
+     */
     public Builder signingWindow(Duration before, Duration after) {
       this.signBefore = before;
       this.signAfter = after;
@@ -101,9 +137,19 @@ public record Sig0Config(
       return this;
     }
 
+    /**
+     * The longest validity window (expiration − inception) a verifier accepts (default {@link
+     * #DEFAULT_MAX_VALIDITY}, one hour). A signature whose window is longer is refused as {@link
+     * Sig0Outcome.WindowTooLong} (BADTIME) before any cryptography, whatever the clock says.
+     */
+    public Builder maxValidity(Duration maxValidity) {
+      this.maxValidity = maxValidity;
+      return this;
+    }
+
     /** Builds the configuration; invalid durations raise {@link IllegalArgumentException}. */
     public Sig0Config build() {
-      return new Sig0Config(provider, clock, signBefore, signAfter, skew);
+      return new Sig0Config(provider, clock, signBefore, signAfter, skew, maxValidity);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.github.zonecut.sig0;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import org.xbill.DNS.Name;
@@ -7,13 +8,19 @@ import org.xbill.DNS.Name;
 /**
  * What a {@link Sig0Verifier} concluded about received bytes. Every outcome a peer can cause is a
  * value here, never an exception; each carries the RCODE a receiver answers with (RFC 2845/8945
- * extended RCODEs BADSIG 16, BADKEY 17, BADTIME 18; RFC 1035 FORMERR 1).
+ * extended RCODEs BADSIG 16, BADKEY 17, BADTIME 18; RFC 1035 FORMERR 1, SERVFAIL 2, REFUSED 5).
+ *
+ * <p>Only {@link Verified} means the message may be acted on. New variants may be added; a host
+ * that treats every outcome other than {@code Verified} as a refusal with {@link #rcode()} stays
+ * correct.
  */
 public sealed interface Sig0Outcome {
   /** RCODE NOERROR. */
   int NOERROR = 0;
   /** RCODE FORMERR (RFC 1035). */
   int FORMERR = 1;
+  /** RCODE SERVFAIL (RFC 1035). */
+  int SERVFAIL = 2;
   /** RCODE REFUSED (RFC 1035). */
   int REFUSED = 5;
   /** Extended RCODE BADSIG (RFC 2845, RFC 8945). */
@@ -27,7 +34,8 @@ public sealed interface Sig0Outcome {
   int rcode();
 
   /**
-   * The signature verified with {@code key} inside its window (and was not seen before).
+   * The signature verified with {@code key} inside its window, and its replay guard (if any)
+   * recorded what it signed for the first time.
    *
    * @param key the key that verified it
    * @param inception the signature's inception
@@ -120,8 +128,10 @@ public sealed interface Sig0Outcome {
   }
 
   /**
-   * A valid signature this verifier has already accepted inside its window (RFC 2931 §3.3: the
-   * window exists to resist replay). Answered BADTIME so an honest sender re-signs with a fresh
+   * A valid signature over data its replay guard has already accepted inside the window (RFC 2931
+   * §3.3: the window exists to resist replay). The guard remembers what was signed, not the
+   * signature octets, so a re-encoded signature over the same data (ECDSA (r, n−s)) is a replay
+   * too. Answered BADTIME so an honest sender re-signs with a fresh
    * time and retries.
    *
    * @param key the key that verified it
@@ -134,6 +144,56 @@ public sealed interface Sig0Outcome {
     @Override
     public int rcode() {
       return BADTIME;
+    }
+  }
+
+  /**
+   * The signature's validity window (expiration − inception) is longer than the verifier accepts
+   * ({@link Sig0Config#maxValidity()}, default one hour): BADTIME, before any cryptography. RFC
+   * 2931 §3.3 keeps the window short because it is what bounds replay; a signature valid for
+   * years would be replayable for years once the replay guard has forgotten it.
+   *
+   * @param window the signature's window
+   * @param limit the longest window the verifier accepts
+   * @param inception the signature's inception
+   * @param expiration the signature's expiration
+   */
+  record WindowTooLong(Duration window, Duration limit, Instant inception, Instant expiration)
+      implements Sig0Outcome {
+    public WindowTooLong {
+      Objects.requireNonNull(window, "window");
+      Objects.requireNonNull(limit, "limit");
+      Objects.requireNonNull(inception, "inception");
+      Objects.requireNonNull(expiration, "expiration");
+    }
+
+    @Override
+    public int rcode() {
+      return BADTIME;
+    }
+  }
+
+  /**
+   * The signature verified with {@code key}, but the replay guard could not record it: it is full
+   * of signatures still inside their windows (it never forgets one early, which would make that
+   * one replayable), or its store failed. The message must not be acted on; SERVFAIL tells an
+   * honest sender to retry later. A host seeing this should raise the guard's capacity or check
+   * its store.
+   *
+   * @param key the key that verified the signature
+   * @param full {@code true} when the guard is at capacity, {@code false} when its store failed
+   * @param reason what the guard reported
+   */
+  record ReplayGuardUnavailable(Sig0PublicKey key, boolean full, String reason)
+      implements Sig0Outcome {
+    public ReplayGuardUnavailable {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(reason, "reason");
+    }
+
+    @Override
+    public int rcode() {
+      return SERVFAIL;
     }
   }
 

@@ -1,98 +1,74 @@
 package io.github.zonecut.sig0;
 
-import java.nio.ByteBuffer;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.Objects;
 
 /**
- * Remembers the SIG(0) signatures a verifier has accepted until their window (plus skew) has
- * passed, so the same signed message is accepted once (RFC 2931 §3.3: the validity window
- * exists to resist replay). Memory is bounded: at capacity, expired entries are swept and, if
- * none have expired, the oldest entry is forgotten. Only verified signatures are recorded, so a
- * stranger without a trusted key cannot fill it. Thread-safe; one guard may serve several
- * verifiers that share a key space.
+ * Refuses a SIG(0)-signed message a second time inside its validity window (RFC 2931 §3.3: the
+ * window exists to resist replay). A host creates one guard when it starts and hands it to every
+ * {@link Sig0Verifier} that verifies signatures of the same keys (a verifier per request is
+ * fine; a guard per request protects nothing), and several nodes share one through a {@link
+ * Sig0ReplayStore} such as {@link JdbcSig0ReplayStore}.
+ *
+ * <p>What is remembered is what was signed, not the signature octets: SHA-256 over the verifying
+ * key (owner, algorithm, public key) and the signed data without the signature field (RFC 2931
+ * §3.1: the SIG RDATA up to the signer's name, the query for a response, the header with ARCOUNT
+ * less one, the message up to the SIG(0)). Signatures are malleable (an ECDSA (r, s) also
+ * verifies as (r, n−s); Bouncy Castle's RSA accepts a signature with a leading zero octet
+ * dropped), so a guard keyed on signature octets lets a captured message through once more.
+ *
+ * <p>An entry is kept until the signature's expiration plus the verifier's skew, the last moment
+ * it could verify. When the store is full of live entries the guard refuses new signatures
+ * ({@link Sig0Outcome.ReplayGuardUnavailable}) rather than forget one early. Only verified
+ * signatures are recorded, so a stranger without a trusted key cannot fill it; a host sharing a
+ * guard should feed it only keys that may authorise something. Thread-safe.
  */
 public final class Sig0ReplayGuard {
-  /** The default capacity: 65,536 signatures (about 8 MB). */
+  /** The default capacity of the in-memory store: 65,536 entries (a few MB). */
   public static final int DEFAULT_CAPACITY = 1 << 16;
 
-  private final int capacity;
-  private final LinkedHashMap<ByteBuffer, Long> seen = new LinkedHashMap<>();
+  private final Sig0ReplayStore store;
 
-  private Sig0ReplayGuard(int capacity) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be positive: " + capacity);
-    }
-    this.capacity = capacity;
+  private Sig0ReplayGuard(Sig0ReplayStore store) {
+    this.store = Objects.requireNonNull(store, "store");
   }
 
-  /** A guard remembering at most {@link #DEFAULT_CAPACITY} signatures. */
+  /** A guard over an in-memory store of {@link #DEFAULT_CAPACITY} entries. */
   public static Sig0ReplayGuard create() {
-    return new Sig0ReplayGuard(DEFAULT_CAPACITY);
+    return withCapacity(DEFAULT_CAPACITY);
   }
 
-  /** A guard remembering at most {@code capacity} signatures. */
+  /** A guard over an in-memory store of {@code capacity} entries. */
   public static Sig0ReplayGuard withCapacity(int capacity) {
-    return new Sig0ReplayGuard(capacity);
+    return new Sig0ReplayGuard(InMemorySig0ReplayStore.withCapacity(capacity));
   }
 
-  /** How many signatures are remembered now. */
-  public synchronized int size() {
-    return seen.size();
+  /** A guard over {@code store}, e.g. a {@link JdbcSig0ReplayStore} shared by several nodes. */
+  public static Sig0ReplayGuard using(Sig0ReplayStore store) {
+    return new Sig0ReplayGuard(store);
+  }
+
+  /** The store. */
+  public Sig0ReplayStore store() {
+    return store;
   }
 
   /**
-   * Records a verified signature; {@code false} when it was already recorded and has not yet
-   * expired.
+   * How many entries the store holds.
    *
-   * @param signer the signer's name in wire form
-   * @param signature the signature octets
-   * @param forgetAfter epoch second after which the signature can no longer verify
-   * @param now the verifier's current epoch second
+   * @throws Sig0ReplayStoreException when the store cannot be read
    */
-  synchronized boolean firstSeen(byte[] signer, byte[] signature, long forgetAfter, long now) {
-    ByteBuffer id = ByteBuffer.wrap(digest(signer, signature));
-    Long until = seen.get(id);
-    if (until != null && until >= now) {
-      return false;
-    }
-    if (until == null && seen.size() >= capacity) {
-      sweep(now);
-      if (seen.size() >= capacity) {
-        Iterator<ByteBuffer> eldest = seen.keySet().iterator();
-        eldest.next();
-        eldest.remove();
-      }
-    }
-    seen.put(id, forgetAfter);
-    return true;
+  public long size() throws Sig0ReplayStoreException {
+    return store.size();
   }
 
-  private void sweep(long now) {
-    for (Iterator<Map.Entry<ByteBuffer, Long>> it = seen.entrySet().iterator(); it.hasNext(); ) {
-      if (it.next().getValue() < now) {
-        it.remove();
-      }
-    }
-  }
-
-  private static byte[] digest(byte[] signer, byte[] signature) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      md.update(signer);
-      md.update(signature);
-      return md.digest();
-    } catch (NoSuchAlgorithmException e) {
-      // Every Java platform must provide SHA-256 (MessageDigest javadoc).
-      throw new IllegalStateException(e);
-    }
+  /** Records a replay identifier (see the class documentation) until {@code forgetAfter}. */
+  Sig0ReplayStore.Insert record(byte[] id, long forgetAfter, long now)
+      throws Sig0ReplayStoreException {
+    return store.insertIfAbsent(id, forgetAfter, now);
   }
 
   @Override
-  public synchronized String toString() {
-    return "Sig0ReplayGuard[" + seen.size() + "/" + capacity + "]";
+  public String toString() {
+    return "Sig0ReplayGuard[" + store + "]";
   }
 }

@@ -7,8 +7,12 @@ import io.github.zonecut.sig0.internal.SignaturePool;
 import io.github.zonecut.sig0.internal.WireScan;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -16,24 +20,37 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
 
 /**
  * Verifies SIG(0) (RFC 2931) over the bytes exactly as received, never re-rendered.
  *
  * <p>The message is walked on the wire: a SIG(0) must be alone and the last additional record
- * (owner root, class ANY), else the outcome is {@link Sig0Outcome.Malformed}. The signed data is
- * the SIG RDATA without its signature ‖ the received header with ARCOUNT − 1 ‖ the received
- * octets up to the SIG(0) (RFC 2931 §3.1). The key is looked up by (signer, algorithm, key tag)
- * and each candidate is confirmed by recomputing its tag from its bytes. The time window is
- * checked with the configured clock and skew; a {@link Sig0ReplayGuard} rejects a signature seen
- * before. Decoded public keys are cached.
+ * (owner root, class ANY, TTL 0), else the outcome is {@link Sig0Outcome.Malformed}. The signed
+ * data is the SIG RDATA without its signature ‖ the received header with ARCOUNT − 1 ‖ the
+ * received octets up to the SIG(0) (RFC 2931 §3.1). A window longer than {@link
+ * Sig0Config#maxValidity()} is refused before any cryptography. The key is looked up by (signer,
+ * algorithm, key tag) and each candidate is confirmed by recomputing its tag from its bytes. An
+ * RSA signature must be exactly as long as the modulus (RFC 8017 §8.2.2). The time window is
+ * checked with the configured clock and skew; the {@link Sig0ReplayGuard} given to the builder
+ * rejects signed data it has seen before, whatever the signature octets. Decoded public keys are
+ * cached.
  *
- * <p>No input makes {@link #verify(byte[])} throw; everything a peer can send is an outcome.
- * Thread-safe.
+ * <p>The replay guard is what makes a verifier safe to build per request: the builder insists on
+ * one ({@link Builder#replayGuard}) or on an explicit {@link Builder#insecureWithoutReplayGuard}.
+ *
+ * <p>No octets a peer can send make {@link #verify(byte[])} throw; everything is an outcome. A
+ * {@code null} array is not input but a programming error: it raises {@link
+ * NullPointerException}. Thread-safe.
  */
 public final class Sig0Verifier {
+  private static final Logger LOG = LoggerFactory.getLogger(Sig0Verifier.class);
   private static final int KEY_CACHE_LIMIT = 4096;
+  /** Domain separation of the replay identifier, so a format change cannot collide. */
+  private static final byte[] REPLAY_ID_V1 =
+      "zonecut sig0 replay v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final byte[] NO_BYTES = new byte[0];
 
   private final Sig0Config config;
@@ -51,7 +68,10 @@ public final class Sig0Verifier {
     this.signatures = new SignaturePool(config.provider());
   }
 
-  /** A builder verifying against {@code keys}, with defaults for everything else. */
+  /**
+   * A builder verifying against {@code keys}. The caller must choose the replay protection: the
+   * host's shared {@link Builder#replayGuard guard}, or {@link Builder#insecureWithoutReplayGuard}.
+   */
   public static Builder builder(Sig0KeyLookup keys) {
     ZonecutTypes.register();
     return new Builder(keys);
@@ -61,8 +81,10 @@ public final class Sig0Verifier {
    * Verifies a request (or any message signed request-style).
    *
    * @param wire the message exactly as received (for TCP, without the two-octet length)
+   * @throws NullPointerException if {@code wire} is null (never for any octets received)
    */
   public Sig0Outcome verify(byte[] wire) {
+    Objects.requireNonNull(wire, "wire");
     return check(wire, NO_BYTES);
   }
 
@@ -72,8 +94,10 @@ public final class Sig0Verifier {
    *
    * @param response the response exactly as received
    * @param query the query exactly as it was sent, including its SIG(0) if it had one
+   * @throws NullPointerException if either array is null (never for any octets received)
    */
   public Sig0Outcome verifyResponse(byte[] response, byte[] query) {
+    Objects.requireNonNull(response, "response");
     Objects.requireNonNull(query, "query");
     if (responseForms.contains(Sig0ResponseForm.WITH_QUERY)) {
       Sig0Outcome withQuery = check(response, query);
@@ -108,6 +132,11 @@ public final class Sig0Verifier {
     if (expiration < inception) {
       return new Sig0Outcome.Malformed("SIG(0) expiration " + expiration + " is before inception " + inception);
     }
+    if (expiration - inception > config.maxValidity().getSeconds()) {
+      return new Sig0Outcome.WindowTooLong(Duration.ofSeconds(expiration - inception),
+          config.maxValidity(), Instant.ofEpochSecond(inception),
+          Instant.ofEpochSecond(expiration));
+    }
     long skew = config.skew().getSeconds();
     if (now < inception - skew || now > expiration + skew) {
       long offset = now < inception ? now - inception : now - expiration;
@@ -121,6 +150,7 @@ public final class Sig0Verifier {
     byte[] signature = scan.signature(wire);
     byte @Nullable [] jcaSig = Sig0Crypto.toJcaSignature(scan.algorithm, signature);
     String failure = "no key with this owner, algorithm and key tag";
+    String badSignature = jcaSig == null ? "signature has the wrong length" : "signature does not verify";
     boolean anyKey = false;
     for (Sig0PublicKey key : candidates) {
       // Confirm the store's answer from the key bytes themselves.
@@ -133,20 +163,95 @@ public final class Sig0Verifier {
         continue;
       }
       anyKey = true;
-      if (jcaSig != null && verifies(pk, alg.number(), scan, wire, query, jcaSig)) {
-        if (replayGuard != null
-            && !replayGuard.firstSeen(scan.signerWire, signature, expiration + skew, now)) {
-          return new Sig0Outcome.Replayed(key);
+      if (pk instanceof RSAPublicKey rsa) {
+        // RFC 8017 §8.2.2 step 1: the signature is exactly k octets, k the modulus length. Bouncy
+        // Castle also accepts a shorter one (leading zero octet dropped): another encoding of the
+        // same signature.
+        int k = (rsa.getModulus().bitLength() + 7) / 8;
+        if (signature.length != k) {
+          badSignature = "RSA signature of " + signature.length + " octets, the modulus has " + k
+              + " (RFC 8017 §8.2.2)";
+          continue;
         }
-        return new Sig0Outcome.Verified(
-            key, Instant.ofEpochSecond(inception), Instant.ofEpochSecond(expiration));
+      }
+      if (jcaSig != null && verifies(pk, alg.number(), scan, wire, query, jcaSig)) {
+        return remember(key, scan, wire, query, inception, expiration, expiration + skew, now);
       }
     }
     if (!anyKey) {
       return new Sig0Outcome.UnknownKey(signer, alg, scan.keyTag, failure);
     }
-    return new Sig0Outcome.BadSignature(signer, alg, scan.keyTag,
-        jcaSig == null ? "signature has the wrong length" : "signature does not verify");
+    return new Sig0Outcome.BadSignature(signer, alg, scan.keyTag, badSignature);
+  }
+
+  /** Verified, unless the replay guard has seen the signed data or cannot record it. */
+  private Sig0Outcome remember(Sig0PublicKey key, WireScan scan, byte[] wire, byte[] query,
+      long inception, long expiration, long forgetAfter, long now) {
+    Sig0ReplayGuard guard = replayGuard;
+    if (guard != null) {
+      Sig0ReplayStore.Insert insert;
+      try {
+        insert = guard.record(replayId(key, scan, wire, query), forgetAfter, now);
+      } catch (Sig0ReplayStoreException | RuntimeException e) {
+        LOG.warn("SIG(0) replay store failed; refusing a verified signature of {}: {}",
+            key.owner(), e.toString());
+        return new Sig0Outcome.ReplayGuardUnavailable(key, false, String.valueOf(e.getMessage()));
+      }
+      switch (insert) {
+        case PRESENT:
+          return new Sig0Outcome.Replayed(key);
+        case FULL:
+          LOG.warn("SIG(0) replay guard is full of unexpired signatures; refusing one of {}",
+              key.owner());
+          return new Sig0Outcome.ReplayGuardUnavailable(
+              key, true, "replay guard full of signatures inside their windows");
+        case RECORDED:
+          break;
+      }
+    }
+    return new Sig0Outcome.Verified(
+        key, Instant.ofEpochSecond(inception), Instant.ofEpochSecond(expiration));
+  }
+
+  /**
+   * The replay identifier: SHA-256 over a version tag, the verifying key (owner in canonical
+   * lower-case wire form, algorithm, public key octets, each length-prefixed) and the signed data
+   * exactly as it was verified, without the signature field. Any re-encoding of the signature
+   * (ECDSA (r, n−s), a dropped RSA zero octet, a different SIG(0) TTL or owner encoding) leaves
+   * it unchanged.
+   */
+  private static byte[] replayId(Sig0PublicKey key, WireScan scan, byte[] wire, byte[] query) {
+    MessageDigest md;
+    try {
+      md = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      // Every Java platform must provide SHA-256 (MessageDigest javadoc).
+      throw new IllegalStateException(e);
+    }
+    md.update(REPLAY_ID_V1);
+    byte[] owner = key.owner().toWireCanonical();
+    byte[] keyData = key.keyDataShared();
+    md.update((byte) owner.length);
+    md.update(owner);
+    md.update((byte) key.algorithm().number());
+    md.update((byte) (keyData.length >>> 8));
+    md.update((byte) keyData.length);
+    md.update(keyData);
+    md.update(scan.rdataPrefix);
+    md.update(query);
+    md.update(signedHeader(wire, scan));
+    md.update(wire, 12, scan.sigStart - 12);
+    return md.digest();
+  }
+
+  // RFC 2931 §3.1: the header as received but with ARCOUNT not counting the SIG(0).
+  private static byte[] signedHeader(byte[] wire, WireScan scan) {
+    byte[] header = new byte[12];
+    System.arraycopy(wire, 0, header, 0, 12);
+    int ar = scan.arCount - 1;
+    header[10] = (byte) (ar >>> 8);
+    header[11] = (byte) ar;
+    return header;
   }
 
   private boolean verifies(
@@ -158,13 +263,7 @@ public final class Sig0Verifier {
       if (query.length > 0) {
         s.update(query);
       }
-      // RFC 2931 §3.1: the header as received but with ARCOUNT not counting the SIG(0).
-      byte[] header = new byte[12];
-      System.arraycopy(wire, 0, header, 0, 12);
-      int ar = scan.arCount - 1;
-      header[10] = (byte) (ar >>> 8);
-      header[11] = (byte) ar;
-      s.update(header);
+      s.update(signedHeader(wire, scan));
       s.update(wire, 12, scan.sigStart - 12);
       boolean ok = s.verify(jcaSig);
       signatures.release(alg, s);
@@ -208,7 +307,8 @@ public final class Sig0Verifier {
   public static final class Builder {
     private final Sig0KeyLookup keys;
     private Sig0Config config = Sig0Config.defaults();
-    private @Nullable Sig0ReplayGuard replayGuard = Sig0ReplayGuard.create();
+    private @Nullable Sig0ReplayGuard replayGuard;
+    private boolean replayChosen;
     private Set<Sig0ResponseForm> responseForms = EnumSet.allOf(Sig0ResponseForm.class);
 
     private Builder(Sig0KeyLookup keys) {
@@ -221,18 +321,25 @@ public final class Sig0Verifier {
       return this;
     }
 
-    /** The replay guard (default: a fresh {@link Sig0ReplayGuard#create()} per verifier). */
+    /**
+     * The replay guard: the host's long-lived one, shared by every verifier of the same keys (a
+     * guard created per verifier protects nothing when verifiers are built per request). This or
+     * {@link #insecureWithoutReplayGuard()} is required.
+     */
     public Builder replayGuard(Sig0ReplayGuard guard) {
       this.replayGuard = Objects.requireNonNull(guard, "guard");
+      this.replayChosen = true;
       return this;
     }
 
     /**
      * Turns replay protection off: the same signed message is then accepted any number of times
-     * within its window. For tests and for hosts that deduplicate elsewhere.
+     * within its window. For tests, benchmarks, clients whose answers are bound to a fresh query,
+     * and hosts that deduplicate elsewhere.
      */
     public Builder insecureWithoutReplayGuard() {
       this.replayGuard = null;
+      this.replayChosen = true;
       return this;
     }
 
@@ -245,8 +352,18 @@ public final class Sig0Verifier {
       return this;
     }
 
-    /** Builds the verifier. */
+    /**
+     * Builds the verifier.
+     *
+     * @throws IllegalStateException when neither {@link #replayGuard} nor {@link
+     *     #insecureWithoutReplayGuard} was called
+     */
     public Sig0Verifier build() {
+      if (!replayChosen) {
+        throw new IllegalStateException("a Sig0Verifier needs replay protection: pass the host's"
+            + " shared, long-lived guard with replayGuard(guard) (create it once, e.g."
+            + " Sig0ReplayGuard.create()), or call insecureWithoutReplayGuard() to accept replays");
+      }
       return new Sig0Verifier(this);
     }
   }

@@ -25,8 +25,12 @@ class ReadmeExampleTest {
     update.add(new TXTRecord(child, DClass.IN, 300, "hello"));
     byte[] wire = Sig0Signer.create().sign(update, key); // send exactly these bytes, over TCP
 
-    // The parent: trusted keys, then verify the bytes as received.
-    Sig0Verifier verifier = Sig0Verifier.builder(Sig0KeyLookup.of(key.publicKey())).build();
+    // The parent: one replay guard for the process's life, shared by every verifier it builds
+    // (a verifier per request is fine); trusted keys; then verify the bytes as received.
+    Sig0ReplayGuard guard = Sig0ReplayGuard.create();
+    Sig0Verifier verifier = Sig0Verifier.builder(Sig0KeyLookup.of(key.publicKey()))
+        .replayGuard(guard)
+        .build();
     Sig0Outcome outcome = verifier.verify(wire);
     if (outcome instanceof Sig0Outcome.Verified verified) {
       System.out.println("signed by " + verified.key());

@@ -36,11 +36,11 @@ class Sig0KeyStoreTest {
     assertThat(store.findKeyPair(other)).isEmpty();
     // Sign from the store and verify against the store.
     byte[] wire = Sig0Signer.create(AT_NOW).sign(Sig0SignVerifyTest.update(), store.findKeyPair(pub).orElseThrow());
-    assertThat(Sig0Verifier.builder(store).config(AT_NOW).build().verify(wire))
+    assertThat(Sig0Verifier.builder(store).config(AT_NOW).replayGuard(Sig0ReplayGuard.create()).build().verify(wire))
         .isInstanceOf(Sig0Outcome.Verified.class);
     store.setState(pub, Sig0KeyState.RETIRED);
     assertThat(store.find(pub.owner(), pub.algorithm(), pub.keyTag())).isEmpty();
-    assertThat(Sig0Verifier.builder(store).config(AT_NOW).build().verify(wire))
+    assertThat(Sig0Verifier.builder(store).config(AT_NOW).replayGuard(Sig0ReplayGuard.create()).build().verify(wire))
         .isInstanceOf(Sig0Outcome.UnknownKey.class);
     Sig0PublicKey absent = Sig0SignVerifyTest.key(8).publicKey();
     assertThatThrownBy(() -> store.setState(absent, Sig0KeyState.ACTIVE))
@@ -85,7 +85,7 @@ class Sig0KeyStoreTest {
     // The store is a lookup that verifies the captured vectors.
     String vector = "sig0-nsupdate-ed25519";
     Sig0Outcome out = Sig0Verifier.builder(store)
-        .config(Sig0Config.builder().clock(TestVectors.insideWindow(vector)).build())
+        .config(Sig0Config.builder().clock(TestVectors.insideWindow(vector)).build()).replayGuard(Sig0ReplayGuard.create())
         .build().verify(TestVectors.wire(vector));
     assertThat(out).isInstanceOf(Sig0Outcome.Verified.class);
   }

@@ -50,7 +50,7 @@ class Sig0SignVerifyTest {
   }
 
   static Sig0Verifier verifier(Sig0KeyPair key) {
-    return Sig0Verifier.builder(Sig0KeyLookup.of(key.publicKey())).config(CONFIG).build();
+    return Sig0Verifier.builder(Sig0KeyLookup.of(key.publicKey())).config(CONFIG).replayGuard(Sig0ReplayGuard.create()).build();
   }
 
   @ParameterizedTest
@@ -156,11 +156,11 @@ class Sig0SignVerifyTest {
     // A receiver whose clock runs 9 minutes behind: outside [inception, expiration] but within skew.
     Sig0Config behind = Sig0Config.builder()
         .clock(Clock.fixed(NOW.minus(Duration.ofMinutes(9)), ZoneOffset.UTC)).build();
-    assertThat(Sig0Verifier.builder(Sig0KeyLookup.of(key.publicKey())).config(behind).build().verify(wire))
+    assertThat(Sig0Verifier.builder(Sig0KeyLookup.of(key.publicKey())).config(behind).replayGuard(Sig0ReplayGuard.create()).build().verify(wire))
         .isInstanceOf(Sig0Outcome.Verified.class);
     Sig0Config farBehind = Sig0Config.builder()
         .clock(Clock.fixed(NOW.minus(Duration.ofMinutes(11)), ZoneOffset.UTC)).build();
-    Sig0Outcome out = Sig0Verifier.builder(Sig0KeyLookup.of(key.publicKey())).config(farBehind).build().verify(wire);
+    Sig0Outcome out = Sig0Verifier.builder(Sig0KeyLookup.of(key.publicKey())).config(farBehind).replayGuard(Sig0ReplayGuard.create()).build().verify(wire);
     assertThat(out).isEqualTo(new Sig0Outcome.BadTime(-360, NOW.minusSeconds(300), NOW.plusSeconds(300)));
   }
 
@@ -185,12 +185,12 @@ class Sig0SignVerifyTest {
     assertThat(either.verify(requestStyle)).isInstanceOf(Sig0Outcome.Verified.class);
 
     Sig0Verifier rfcOnly = Sig0Verifier.builder(keys).config(CONFIG)
-        .responseForms(EnumSet.of(Sig0ResponseForm.WITH_QUERY)).build();
+        .responseForms(EnumSet.of(Sig0ResponseForm.WITH_QUERY)).replayGuard(Sig0ReplayGuard.create()).build();
     assertThat(rfcOnly.verifyResponse(withQuery, query)).isInstanceOf(Sig0Outcome.Verified.class);
     assertThat(rfcOnly.verifyResponse(requestStyle, query)).isInstanceOf(Sig0Outcome.BadSignature.class);
 
     Sig0Verifier requestOnly = Sig0Verifier.builder(keys).config(CONFIG)
-        .responseForms(EnumSet.of(Sig0ResponseForm.REQUEST_STYLE)).build();
+        .responseForms(EnumSet.of(Sig0ResponseForm.REQUEST_STYLE)).replayGuard(Sig0ReplayGuard.create()).build();
     assertThat(requestOnly.verifyResponse(requestStyle, query)).isInstanceOf(Sig0Outcome.Verified.class);
     assertThat(requestOnly.verifyResponse(withQuery, query)).isInstanceOf(Sig0Outcome.BadSignature.class);
 
@@ -207,7 +207,7 @@ class Sig0SignVerifyTest {
     Sig0KeyPair ed = key(15);
     Sig0KeyPair ec = key(13);
     Sig0Verifier v = Sig0Verifier.builder(Sig0KeyLookup.of(ed.publicKey(), ec.publicKey()))
-        .config(CONFIG).build();
+        .config(CONFIG).replayGuard(Sig0ReplayGuard.create()).build();
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
     try {
       java.util.List<java.util.concurrent.Future<Sig0Outcome>> results = new java.util.ArrayList<>();

@@ -27,7 +27,7 @@ class Sig0VectorsTest {
   }
 
   private static Sig0Verifier verifier(Sig0KeyLookup keys, Clock clock) {
-    return Sig0Verifier.builder(keys).config(Sig0Config.builder().clock(clock).build()).build();
+    return Sig0Verifier.builder(keys).config(Sig0Config.builder().clock(clock).build()).replayGuard(Sig0ReplayGuard.create()).build();
   }
 
   @ParameterizedTest
@@ -55,7 +55,7 @@ class Sig0VectorsTest {
         .isEqualTo(today.getEpochSecond() - w[1].getEpochSecond());
     assertThat(out.rcode()).isEqualTo(18);
     // And at the real clock (the vectors' windows closed on 2026-11-25 around 17:25 UTC).
-    assertThat(Sig0Verifier.builder(allVectorKeys()).build().verify(TestVectors.wire(vector)))
+    assertThat(Sig0Verifier.builder(allVectorKeys()).replayGuard(Sig0ReplayGuard.create()).build().verify(TestVectors.wire(vector)))
         .isInstanceOf(Sig0Outcome.BadTime.class);
   }
 
@@ -113,7 +113,7 @@ class Sig0VectorsTest {
         .provider(Security.getProvider(name))
         .clock(TestVectors.insideWindow(vector))
         .build();
-    Sig0Outcome out = Sig0Verifier.builder(allVectorKeys()).config(jdk).build()
+    Sig0Outcome out = Sig0Verifier.builder(allVectorKeys()).config(jdk).replayGuard(Sig0ReplayGuard.create()).build()
         .verify(TestVectors.wire(vector));
     assertThat(out).isInstanceOf(Sig0Outcome.Verified.class);
   }
@@ -136,12 +136,12 @@ class Sig0VectorsTest {
     Sig0KeyLookup keys = Sig0KeyLookup.of(TestVectors.spec92Key().publicKey());
     Sig0Config inside = Sig0Config.builder()
         .clock(Clock.fixed(Instant.ofEpochSecond(1767225700L), ZoneOffset.UTC)).build();
-    assertThat(Sig0Verifier.builder(keys).config(inside).build().verify(TestVectors.SPEC92_SIGNED))
+    assertThat(Sig0Verifier.builder(keys).config(inside).replayGuard(Sig0ReplayGuard.create()).build().verify(TestVectors.SPEC92_SIGNED))
         .isInstanceOf(Sig0Outcome.Verified.class);
     Sig0Config strict = Sig0Config.builder()
         .clock(Clock.fixed(Instant.ofEpochSecond(1767226000L), ZoneOffset.UTC))
         .skew(java.time.Duration.ZERO).build();
-    Sig0Outcome out = Sig0Verifier.builder(keys).config(strict).build().verify(TestVectors.SPEC92_SIGNED);
+    Sig0Outcome out = Sig0Verifier.builder(keys).config(strict).replayGuard(Sig0ReplayGuard.create()).build().verify(TestVectors.SPEC92_SIGNED);
     assertThat(out).isInstanceOf(Sig0Outcome.BadTime.class);
     assertThat(((Sig0Outcome.BadTime) out).offsetSeconds()).isEqualTo(100);
   }

@@ -6,8 +6,8 @@ import java.util.Arrays;
 
 /**
  * Walks a DNS message on the wire, without re-rendering anything, to find its SIG(0) and check
- * its placement: RFC 2931 §3 allows one SIG(0), the last record of the additional section, and
- * never together with a TSIG. Names are only followed, never rewritten.
+ * its placement: RFC 2931 §3 allows one SIG(0) (owner root, class ANY, TTL 0), the last record
+ * of the additional section, and never together with a TSIG. Names are only followed, never rewritten.
  */
 public final class WireScan {
   /** RR type SIG (RFC 2535). */
@@ -121,6 +121,11 @@ public final class WireScan {
           }
           if (rrClass != CLASS_ANY) {
             throw new MalformedDataException("SIG(0) class", start, "class " + rrClass + " is not ANY");
+          }
+          long ttl = u32(wire, pos - 6);
+          if (ttl != 0) {
+            // RFC 2931 §3: the SIG(0) RR's TTL is 0. The TTL is not covered by the signature.
+            throw new MalformedDataException("SIG(0) TTL", pos - 6, "TTL " + ttl + " is not 0");
           }
           sigStart = start;
           sigRdata = pos;
