@@ -114,6 +114,14 @@ public final class TsigDelegationBackend implements DelegationBackend {
     return zone;
   }
 
+  /**
+   * The delegation the primary serves for {@code child}: NS and glue from the referral, DS from
+   * the authoritative answer; empty on NXDOMAIN or when {@code child} has no NS RRset.
+   *
+   * @throws IllegalArgumentException if {@code child} is not below the zone
+   * @throws BackendException when the primary does not answer, answers an error, or its answer is
+   *     not TSIG-verified (when queries are signed)
+   */
   @Override
   public Optional<Delegation> current(Name child) throws BackendException {
     requireChild(child);
