@@ -13,6 +13,14 @@ import org.xbill.DNS.Name;
  * <p>Implementations apply a {@link DelegationChange} atomically (all of it or nothing) and
  * idempotently (the same {@link DelegationChange#id()} applied twice is applied once), and only
  * while the stored delegation equals {@link DelegationChange#expected()}.
+ *
+ * <p>Implementations here: {@link JdbcDelegationBackend} (SQLite or PostgreSQL; change ids
+ * recorded in the same transaction as the data) and {@link TsigDelegationBackend} (a DNS primary
+ * written by RFC 2136 UPDATE with TSIG; a zone has no place for change ids, so a change whose
+ * desired delegation is already in place is reported {@link ApplyResult.AlreadyApplied}). A
+ * backend's test extends the contract test {@code DelegationBackendContract} (dsync's test-jar).
+ * Implementations are safe for concurrent use: of two changes decided against the same
+ * delegation, at most one is applied and the other is a {@link ApplyResult.Conflict}.
  */
 public interface DelegationBackend {
 
