@@ -127,6 +127,10 @@ public final class AcceptanceChecks {
     }
     Name child = obs.child();
     List<ServerObservation> servers = obs.serversOf(obs.childNameservers());
+    Decision unobserved = unobserved(obs);
+    if (unobserved != null) {
+      return unobserved;
+    }
     boolean useCds = policy.dsSource() != AcceptancePolicy.DsSource.CDNSKEY;
     boolean useCdnskey = policy.dsSource() != AcceptancePolicy.DsSource.CDS;
     List<Record> cds = List.of();
@@ -348,6 +352,10 @@ public final class AcceptanceChecks {
     }
     Name child = obs.child();
     List<ServerObservation> servers = obs.serversOf(obs.childNameservers());
+    Decision unobserved = unobserved(obs);
+    if (unobserved != null) {
+      return unobserved;
+    }
     Read read = readEverywhere(servers, child, child, CsyncRecord.TYPE);
     if (read.problem != null) {
       return read.problem;
@@ -646,6 +654,17 @@ public final class AcceptanceChecks {
       }
     }
     return new Read(null, first == null ? List.of() : first);
+  }
+
+  /** RFC 9975: a name server of the child that was not observed at all leaves consistency open. */
+  private static @Nullable Decision unobserved(Observations obs) {
+    for (Name ns : obs.childNameservers()) {
+      if (obs.serversOf(Set.of(ns)).isEmpty()) {
+        return new Decision.Pending(Reason.SERVER_UNREACHABLE, "name server " + ns + " of "
+            + obs.child() + " was not observed", Optional.empty(), Optional.empty());
+      }
+    }
+    return null;
   }
 
   /** The validating resolver's view of (name, type) must match and be trustworthy; null = ok. */
