@@ -5,7 +5,10 @@ import io.github.zonecut.core.DsData;
 import io.github.zonecut.core.LookupResult;
 import io.github.zonecut.dsync.internal.Dnssec;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -106,7 +109,8 @@ public final class DelegationChecks {
 
   private static CheckResult continuity(Name child, Delegation desired, Set<DsData> added,
       List<Name> answering, Observations observations) {
-    List<DNSKEYRecord> signingAnywhere = new ArrayList<>();
+    Digests digests = new Digests(child, desired.ds());
+    Set<DsData> anchoredAnywhere = new TreeSet<>();
     for (ServerObservation s : observations.serversOf(new TreeSet<>(answering))) {
       if (!(s instanceof ServerObservation.Reached)
           || !((ServerObservation.Reached) s).authoritativeFor(child)) {
@@ -125,32 +129,58 @@ public final class DelegationChecks {
       }
       List<DNSKEYRecord> signing =
           Dnssec.keysSigningDnskeys(((LookupResult.Answer) r).rrset(), observations.observedAt());
-      boolean anchored = false;
-      for (DsData ds : desired.ds()) {
-        for (DNSKEYRecord key : signing) {
-          if (ds.matches(child, key)) {
-            anchored = true;
-          }
-        }
-      }
-      if (!anchored) {
+      Set<DsData> anchors = digests.of(signing);
+      anchors.retainAll(desired.ds());
+      if (anchors.isEmpty()) {
         return new CheckResult.Failed(Reason.NO_CONTINUITY, "at " + where
             + " no DS of the new set matches a key that signs the DNSKEY RRset (signing key tags "
             + tags(signing) + ")");
       }
-      signingAnywhere.addAll(signing);
+      anchoredAnywhere.addAll(anchors);
     }
     for (DsData ds : added) {
-      boolean matched = false;
-      for (DNSKEYRecord key : signingAnywhere) {
-        matched |= ds.matches(child, key);
-      }
-      if (!matched) {
+      if (!anchoredAnywhere.contains(ds)) {
         return new CheckResult.Failed(Reason.NO_CONTINUITY, "DS " + ds
             + " matches no key that signs the DNSKEY RRset of " + child);
       }
     }
     return new CheckResult.Passed();
+  }
+
+  /**
+   * The DS data of signing keys, each (key, digest type) digested once per check: only the
+   * digest types the DS set uses, and only types that can be computed (RFC 4034 §5.1.4).
+   */
+  private static final class Digests {
+    private final Name child;
+    private final Set<Integer> types = new TreeSet<>();
+    private final Map<String, Set<DsData>> memo = new HashMap<>();
+
+    Digests(Name child, Set<DsData> ds) {
+      this.child = child;
+      for (DsData d : ds) {
+        if (d.digestType() == DsData.SHA1 || d.digestType() == DsData.SHA256
+            || d.digestType() == DsData.SHA384) {
+          types.add(d.digestType());
+        }
+      }
+    }
+
+    Set<DsData> of(List<DNSKEYRecord> keys) {
+      Set<DsData> out = new TreeSet<>();
+      for (DNSKEYRecord key : keys) {
+        String id = key.getAlgorithm() + "/" + Base64.getEncoder().encodeToString(key.getKey())
+            + "/" + key.getFlags();
+        out.addAll(memo.computeIfAbsent(id, k -> {
+          Set<DsData> computed = new TreeSet<>();
+          for (int t : types) {
+            computed.add(DsData.compute(child, key, t));
+          }
+          return computed;
+        }));
+      }
+      return out;
+    }
   }
 
   private static List<Integer> tags(List<DNSKEYRecord> keys) {

@@ -11,7 +11,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -92,10 +91,5 @@ public record Observations(Name child, Optional<Delegation> current,
       }
     }
     return false;
-  }
-
-  /** The current delegation, or null. */
-  @Nullable Delegation currentOrNull() {
-    return current.orElse(null);
   }
 }

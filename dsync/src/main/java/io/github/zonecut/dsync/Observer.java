@@ -138,17 +138,20 @@ public final class Observer {
             String.valueOf(e)));
   }
 
-  /** The endpoints of {@code ns}, or a reason in an Unresolved when there are none. */
-  private CompletableFuture<Object> endpoints(Name ns, Name child, Optional<Delegation> current) {
+  /** Where a name server was found, or why not (empty endpoints). */
+  private record Addresses(List<DnsEndpoint> endpoints, String detail) {}
+
+  /** The endpoints of {@code ns}: overrides, else the parent's glue, else validated A/AAAA. */
+  private CompletableFuture<Addresses> endpoints(Name ns, Name child, Optional<Delegation> current) {
     Optional<List<DnsEndpoint>> override = overrides.forName(ns);
     if (override.isPresent()) {
-      return CompletableFuture.completedFuture(override.get());
+      return CompletableFuture.completedFuture(new Addresses(override.get(), "override"));
     }
     List<DnsEndpoint> out = new ArrayList<>();
     Set<InetAddress> glue = current.map(d -> d.glue().getOrDefault(ns, Set.of())).orElse(Set.of());
     if (!glue.isEmpty()) {
       glue.forEach(a -> out.add(overrides.forAddress(a, DnsEndpoint.DNS_PORT)));
-      return CompletableFuture.completedFuture(out);
+      return CompletableFuture.completedFuture(new Addresses(out, "glue"));
     }
     CompletableFuture<LookupResult> v4 = validate(ns, Type.A);
     CompletableFuture<LookupResult> v6 = validate(ns, Type.AAAA);
@@ -162,22 +165,18 @@ public final class Observer {
           }
         }
       }
-      if (out.isEmpty()) {
-        return (Object) new ServerObservation.Unresolved(ns, "no address for " + ns + " (A: " + a
-            + ", AAAA: " + b + ")");
-      }
-      return out;
+      return new Addresses(out, "A: " + a + ", AAAA: " + b);
     });
   }
 
-  @SuppressWarnings("unchecked")
-  private CompletableFuture<List<ServerObservation>> observeServers(Name ns, Object endpoints,
+  private CompletableFuture<List<ServerObservation>> observeServers(Name ns, Addresses addresses,
       Name child, List<Name> glueHosts) {
-    if (endpoints instanceof ServerObservation.Unresolved) {
-      return CompletableFuture.completedFuture(List.of((ServerObservation) endpoints));
+    if (addresses.endpoints().isEmpty()) {
+      return CompletableFuture.completedFuture(List.of(new ServerObservation.Unresolved(ns,
+          "no address for " + ns + " (" + addresses.detail() + ")")));
     }
     List<CompletableFuture<ServerObservation>> each = new ArrayList<>();
-    for (DnsEndpoint ep : (List<DnsEndpoint>) endpoints) {
+    for (DnsEndpoint ep : addresses.endpoints()) {
       each.add(observeServer(ns, ep, child, glueHosts));
     }
     return CompletableFuture.allOf(each.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
