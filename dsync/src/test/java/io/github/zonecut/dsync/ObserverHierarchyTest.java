@@ -147,4 +147,21 @@ class ObserverHierarchyTest {
     assertThat(DelegationChecks.defaults().check(new DelegationChange("u2", CHILD, current,
         same, DelegationChange.Source.UPDATE, h.clock().instant()), obs).passed()).isTrue();
   }
+
+  @Test
+  void aCsyncObservedOnTheHierarchyDropsANameserverOnlyWhenImmediate() throws Exception {
+    child.edit(e -> e.replace("child.test. 3600 IN NS ns1.nsop.test.")
+        .add("child.test. 300 IN CSYNC 0 0 NS"));
+    AcceptanceChecks checks = AcceptanceChecks.of(AcceptancePolicy.cdsWithCsync());
+
+    Decision waiting = checks.csync(observe());
+    assertThat(waiting).isInstanceOf(Decision.Pending.class);
+    assertThat(((Decision.Pending) waiting).reason()).isEqualTo(Reason.APPROVAL_REQUIRED);
+
+    child.edit(e -> e.replace("child.test. 300 IN CSYNC 0 1 NS"));
+    Decision d = checks.csync(observe());
+    assertThat(d).isInstanceOf(Decision.Accept.class);
+    assertThat(((Decision.Accept) d).desired().nameservers()).containsExactly(NS1);
+    assertThat(((Decision.Accept) d).desired().ds()).isEqualTo(current.ds());
+  }
 }
