@@ -5,6 +5,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Name;
 
@@ -22,6 +23,15 @@ import org.xbill.DNS.Name;
  */
 public record DsData(int keyTag, int algorithm, int digestType, byte[] digest)
     implements Comparable<DsData> {
+
+  /** Digest type SHA-1 (RFC 4034 §5.1.3); deprecated for new DS (RFC 9904). */
+  public static final int SHA1 = 1;
+
+  /** Digest type SHA-256 (RFC 4509), the one every parent accepts. */
+  public static final int SHA256 = 2;
+
+  /** Digest type SHA-384 (RFC 6605). */
+  public static final int SHA384 = 4;
 
   /** Checks ranges and copies the digest. */
   public DsData {
@@ -66,6 +76,41 @@ public record DsData(int keyTag, int algorithm, int digestType, byte[] digest)
   /** The DS data of a dnsjava DS (or CDS) record. */
   public static DsData of(DSRecord ds) {
     return new DsData(ds.getFootprint(), ds.getAlgorithm(), ds.getDigestID(), ds.getDigest());
+  }
+
+  /**
+   * The DS data for {@code key} published at {@code owner}, digest computed as RFC 4034 §5.1.4
+   * says (over the canonical owner name and the DNSKEY RDATA) by dnsjava's {@code DNSSEC}: what a
+   * parent derives from a CDNSKEY (RFC 7344 §4) and what a DS is checked against.
+   *
+   * @param owner the zone apex that publishes the key
+   * @param key the DNSKEY (or CDNSKEY)
+   * @param digestType {@link #SHA1} (input only, deprecated), {@link #SHA256} or {@link #SHA384}
+   * @throws IllegalArgumentException for another digest type
+   */
+  public static DsData compute(Name owner, DNSKEYRecord key, int digestType) {
+    Names.requireAbsolute("owner", owner);
+    if (digestType != SHA1 && digestType != SHA256 && digestType != SHA384) {
+      throw new IllegalArgumentException("cannot compute DS digest type " + digestType);
+    }
+    // the record is built at the owner so the digest covers that name, not the key's owner
+    DNSKEYRecord atOwner = new DNSKEYRecord(owner, DClass.IN, 0, key.getFlags(),
+        key.getProtocol(), key.getAlgorithm(), key.getKey());
+    return of(new DSRecord(owner, DClass.IN, 0, digestType, atOwner));
+  }
+
+  /**
+   * Whether this DS data refers to {@code key} at {@code owner}: same key tag and algorithm and,
+   * the digest recomputed, the same digest (RFC 4035 §5.2). DS data of a digest type that cannot
+   * be computed here ({@link #SHA1}, {@link #SHA256} and {@link #SHA384} can) never matches:
+   * a parent cannot prove such a DS refers to the key.
+   */
+  public boolean matches(Name owner, DNSKEYRecord key) {
+    if (key.getFootprint() != keyTag || key.getAlgorithm() != algorithm
+        || (digestType != SHA1 && digestType != SHA256 && digestType != SHA384)) {
+      return false;
+    }
+    return equals(compute(owner, key, digestType));
   }
 
   /** A dnsjava DS record with this data. */
