@@ -355,6 +355,35 @@ class DelegationAgentHierarchyTest {
   }
 
   @Test
+  void everyAuthenticatedRcodeIsItsOwnOutcome() throws Exception {
+    DelegationAgent agent = agent();
+    Object[][] cases = {
+        {org.xbill.DNS.Rcode.BADSIG, -1, UpdateOutcome.BadSignature.class},
+        {org.xbill.DNS.Rcode.BADTIME, -1, UpdateOutcome.BadTime.class},
+        {org.xbill.DNS.Rcode.NOTAUTH, -1, UpdateOutcome.ErrorRcode.class},
+        {org.xbill.DNS.Rcode.REFUSED, Codepoints.DEFAULT.edeKeyValidationFailed(),
+            UpdateOutcome.Refused.class},
+        {org.xbill.DNS.Rcode.REFUSED, Codepoints.DEFAULT.edeManualBootstrapRequired(),
+            UpdateOutcome.Refused.class},
+    };
+    for (Object[] c : cases) {
+      receiver.reset(FakeReceiver.Mode.FIXED);
+      receiver.rcode = (Integer) c[0];
+      receiver.ede = (Integer) c[1];
+      AgentResult.Sent s = (AgentResult.Sent) await(agent.sync(CHILD));
+      assertThat(s.outcome()).isInstanceOf((Class<?>) c[2]);
+      assertThat(receiver.updates).hasSize(1);
+      if (s.outcome() instanceof UpdateOutcome.Refused) {
+        UpdateOutcome.Refused r = (UpdateOutcome.Refused) s.outcome();
+        assertThat(r.reason()).isEqualTo(RefusalReason.of((Integer) c[1], Codepoints.DEFAULT))
+            .isNotEqualTo(RefusalReason.POLICY);
+        assertThat(r.reply().firstError().orElseThrow().infoCode()).isEqualTo(c[1]);
+      }
+    }
+    receiver.ede = -1;
+  }
+
+  @Test
   void withoutAnActiveKeyNothingIsSent() throws Exception {
     keys.setState(childKey.publicKey(), Sig0KeyState.RETIRED);
     assertThat(await(agent().sync(CHILD))).isInstanceOf(AgentResult.NoSigningKey.class);

@@ -43,6 +43,8 @@ final class FakeReceiver implements HostilePeer {
     FORGED_ACCEPT,
     /** NOERROR, except a KEY delete (roll step 2) is REFUSED with KEY-KNOWN-NOT-TRUSTED. */
     NEW_KEY_NOT_YET_TRUSTED,
+    /** Signed {@link #rcode} with EDE {@link #ede} (-1: none) to everything. */
+    FIXED,
     /** No answer to UPDATEs. */
     SILENT
   }
@@ -52,6 +54,8 @@ final class FakeReceiver implements HostilePeer {
   private final Sig0Signer signer = Sig0Signer.create();
   final List<byte[]> updates = new CopyOnWriteArrayList<>();
   volatile Mode mode = Mode.ACCEPT;
+  volatile int rcode;
+  volatile int ede = -1;
   private volatile boolean bootstrapped;
 
   FakeReceiver(Sig0KeyPair key, Sig0KeyPair forger) {
@@ -111,6 +115,8 @@ final class FakeReceiver implements HostilePeer {
           return Optional.of(keyDelete
               ? answer(q, Rcode.REFUSED, Codepoints.DEFAULT.edeKeyKnownNotTrusted(), key, true)
               : answer(q, Rcode.NOERROR, -1, key, true));
+        case FIXED:
+          return Optional.of(answer(q, rcode, ede, key, true));
         case UNSIGNED_ACCEPT:
           return Optional.of(answer(q, Rcode.NOERROR, -1, key, false));
         case FORGED_ACCEPT:
