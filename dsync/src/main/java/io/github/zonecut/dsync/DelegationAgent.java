@@ -89,6 +89,9 @@ public final class DelegationAgent {
         .timeout(b.lookupTimeout).build();
     UpdateSender.Builder s = UpdateSender.builder(b.transport, b.delayer)
         .sig0Config(b.sig0Config).replayGuard(b.replayGuard).codepoints(b.codepoints);
+    if (!b.actOnUnsignedBadkey) {
+      s.ignoreUnsignedBadkey();
+    }
     if (b.schedule.withinDraftGuidance()) {
       s.retrySchedule(b.schedule);
     } else {
@@ -284,12 +287,14 @@ public final class DelegationAgent {
         if (!boot.isAccepted()) {
           UpdateOutcome.UnknownKey u = (UpdateOutcome.UnknownKey) first;
           return done(new AgentResult.Sent(AgentResult.Operation.DELEGATION, delta,
-              new UpdateOutcome.UnknownKey(u.reply(), true), Optional.of(boot)));
+              new UpdateOutcome.UnknownKey(u.reply(), true, u.authenticated()), Optional.of(boot)));
         }
         return sender.send(t, update, key).thenApply(second -> {
-          UpdateOutcome o = second instanceof UpdateOutcome.UnknownKey
-              ? new UpdateOutcome.UnknownKey(((UpdateOutcome.UnknownKey) second).reply(), true)
-              : second;
+          UpdateOutcome o = second;
+          if (second instanceof UpdateOutcome.UnknownKey) {
+            UpdateOutcome.UnknownKey u2 = (UpdateOutcome.UnknownKey) second;
+            o = new UpdateOutcome.UnknownKey(u2.reply(), true, u2.authenticated());
+          }
           return (AgentResult) new AgentResult.Sent(AgentResult.Operation.DELEGATION, delta, o,
               Optional.of(boot));
         });
@@ -452,6 +457,7 @@ public final class DelegationAgent {
     private RetrySchedule schedule = RetrySchedule.draftDefault();
     private Duration lookupTimeout = Duration.ofSeconds(5);
     private long keyTtl = UpdateBuilder.DEFAULT_KEY_TTL;
+    private boolean actOnUnsignedBadkey = true;
 
     private Builder(DnsTransport transport, DnsLookup lookup, Sig0KeyStore keys,
         Delayer delayer) {
@@ -538,6 +544,12 @@ public final class DelegationAgent {
         throw new IllegalArgumentException("KEY TTL out of range: " + ttl);
       }
       this.keyTtl = ttl;
+      return this;
+    }
+
+    /** See {@link UpdateSender.Builder#ignoreUnsignedBadkey()}. */
+    public Builder ignoreUnsignedBadkey() {
+      this.actOnUnsignedBadkey = false;
       return this;
     }
 

@@ -27,7 +27,7 @@ public sealed interface UpdateOutcome
         UpdateOutcome.NoReceiverKey {
 
   /**
-   * One authenticated answer.
+   * One answer (authenticated, except inside an {@link UnknownKey} that says otherwise).
    *
    * @param from the receiver address that answered
    * @param rcode the RCODE, extended bits from the OPT record included (BADKEY is 17)
@@ -91,9 +91,16 @@ public sealed interface UpdateOutcome
    * BADKEY (17): the receiver does not hold the signing key; the child (re-)bootstraps (ddns §8,
    * §9.7). {@link DelegationAgent} does that exactly once per call.
    *
+   * <p>A receiver cannot sign an answer about a key it cannot check (it signs nothing a stranger
+   * can trigger), so BADKEY may arrive unsigned: {@code authenticated} is then false. Acting on it
+   * costs at most a needless self-signed re-bootstrap, a disruption risk and not an integrity
+   * risk (ddns §9.3, §11.3); {@link UpdateSender.Builder#ignoreUnsignedBadkey()} turns it off.
+   *
    * @param rebootstrapped whether the agent already re-bootstrapped once during this call
+   * @param authenticated whether the BADKEY answer's SIG(0) verified against the receiver key
    */
-  record UnknownKey(Reply reply, boolean rebootstrapped) implements UpdateOutcome {
+  record UnknownKey(Reply reply, boolean rebootstrapped, boolean authenticated)
+      implements UpdateOutcome {
     /** Checks the field. */
     public UnknownKey {
       Objects.requireNonNull(reply, "reply");

@@ -65,6 +65,7 @@ public final class UpdateSender {
   private final Sig0ReplayGuard replayGuard;
   private final Codepoints codepoints;
   private final RetrySchedule schedule;
+  private final boolean actOnUnsignedBadkey;
 
   private UpdateSender(Builder b) {
     ZonecutTypes.register();
@@ -75,6 +76,7 @@ public final class UpdateSender {
     this.replayGuard = b.replayGuard;
     this.codepoints = b.codepoints;
     this.schedule = b.schedule;
+    this.actOnUnsignedBadkey = b.actOnUnsignedBadkey;
   }
 
   /**
@@ -167,6 +169,13 @@ public final class UpdateSender {
     Message m = resp.message();
     int rcode = m.getRcode();
     Sig0Outcome v = verifier.verifyResponse(resp.wire(), query);
+    if (v instanceof Sig0Outcome.Unsigned && rcode == Rcode.BADKEY && actOnUnsignedBadkey) {
+      // ddns §9.3, §11.3: a receiver cannot sign about a key it does not hold; believing an
+      // unsigned BADKEY risks one needless self-signed re-bootstrap, never a change
+      return new Step(new UpdateOutcome.UnknownKey(
+          new UpdateOutcome.Reply(ep, rcode, extendedErrors(m)), false, false), Duration.ZERO,
+          rejected);
+    }
     if (v instanceof Sig0Outcome.Unsigned) {
       problems.add("try " + (k + 1) + " to " + ep + ": unsigned answer claiming "
           + Rcode.string(rcode) + " ignored");
@@ -194,7 +203,7 @@ public final class UpdateSender {
             .map(e -> RefusalReason.of(e.infoCode(), codepoints))
             .orElse(RefusalReason.POLICY), reply);
       case Rcode.BADKEY:
-        return new UpdateOutcome.UnknownKey(reply, false);
+        return new UpdateOutcome.UnknownKey(reply, false, true);
       case Rcode.BADSIG:
         return new UpdateOutcome.BadSignature(reply);
       case Rcode.BADTIME:
@@ -245,6 +254,7 @@ public final class UpdateSender {
     private Sig0ReplayGuard replayGuard = Sig0ReplayGuard.create();
     private Codepoints codepoints = Codepoints.DEFAULT;
     private RetrySchedule schedule = RetrySchedule.draftDefault();
+    private boolean actOnUnsignedBadkey = true;
 
     private Builder(DnsTransport transport, Delayer delayer) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -298,6 +308,17 @@ public final class UpdateSender {
      */
     public Builder retryScheduleBelowDraftGuidance(RetrySchedule schedule) {
       this.schedule = Objects.requireNonNull(schedule, "schedule");
+      return this;
+    }
+
+    /**
+     * Treats an unsigned BADKEY like any other unsigned answer ({@link
+     * UpdateOutcome.UnsignedAnswer}) instead of {@link UpdateOutcome.UnknownKey} with {@code
+     * authenticated} false: no re-bootstrap on an answer nobody signed, at the price of never
+     * re-bootstrapping against a receiver that cannot sign BADKEY.
+     */
+    public Builder ignoreUnsignedBadkey() {
+      this.actOnUnsignedBadkey = false;
       return this;
     }
 

@@ -291,11 +291,30 @@ class DelegationAgentHierarchyTest {
     AgentResult.Sent s = (AgentResult.Sent) await(agent().sync(CHILD));
     assertThat(s.outcome()).isInstanceOf(UpdateOutcome.UnknownKey.class);
     assertThat(((UpdateOutcome.UnknownKey) s.outcome()).rebootstrapped()).isTrue();
+    assertThat(((UpdateOutcome.UnknownKey) s.outcome()).authenticated()).isTrue();
     assertThat(s.rebootstrap().orElseThrow()).isInstanceOf(UpdateOutcome.UnknownKey.class);
     List<Message> sent = receiver.updateMessages();
     assertThat(sent).hasSize(2);
     assertThat(FakeReceiver.isBootstrap(sent.get(0))).isFalse();
     assertThat(FakeReceiver.isBootstrap(sent.get(1))).isTrue();
+  }
+
+  @Test
+  void anUnsignedBadkeyTriggersOneReBootstrapButIsMarkedUnauthenticated() throws Exception {
+    receiver.reset(FakeReceiver.Mode.UNSIGNED_BADKEY);
+    AgentResult.Sent s = (AgentResult.Sent) await(agent().sync(CHILD));
+    UpdateOutcome.UnknownKey u = (UpdateOutcome.UnknownKey) s.outcome();
+    assertThat(u.authenticated()).isFalse();
+    assertThat(u.rebootstrapped()).isTrue();
+    assertThat(receiver.updates).hasSize(2);
+
+    receiver.reset(FakeReceiver.Mode.UNSIGNED_BADKEY);
+    DelegationAgent strict = DelegationAgent.builder(transport, validated, keys, VIRTUAL)
+        .endpointOverrides(overrides).ignoreUnsignedBadkey().build();
+    s = (AgentResult.Sent) await(strict.sync(CHILD));
+    assertThat(s.outcome()).isInstanceOf(UpdateOutcome.UnsignedAnswer.class);
+    assertThat(s.rebootstrap()).isEmpty();
+    assertThat(receiver.updates).hasSize(RetrySchedule.DRAFT_MAX_TRIES);
   }
 
   @Test

@@ -37,6 +37,8 @@ final class FakeReceiver implements HostilePeer {
     BADKEY_FOREVER,
     /** BADKEY to delegation UPDATEs until a bootstrap arrives (NOERROR), then KNOWN-NOT-TRUSTED. */
     BADKEY_THEN_KNOWN_NOT_TRUSTED,
+    /** Unsigned BADKEY to everything (a receiver that signs nothing it could not check). */
+    UNSIGNED_BADKEY,
     /** Unsigned NOERROR. */
     UNSIGNED_ACCEPT,
     /** NOERROR signed by a key that is not the published receiver key. */
@@ -117,6 +119,8 @@ final class FakeReceiver implements HostilePeer {
               : answer(q, Rcode.NOERROR, -1, key, true));
         case FIXED:
           return Optional.of(answer(q, rcode, ede, key, true));
+        case UNSIGNED_BADKEY:
+          return Optional.of(answer(q, Rcode.BADKEY, -1, key, false));
         case UNSIGNED_ACCEPT:
           return Optional.of(answer(q, Rcode.NOERROR, -1, key, false));
         case FORGED_ACCEPT:
