@@ -67,6 +67,11 @@ final class EventLoop implements Runnable {
   private final HashMap<InetSocketAddress, List<UdpSocket>> byPeer = new HashMap<>();
   private final ArrayDeque<Exchange> udpWaiting = new ArrayDeque<>();
   private final int maxUdp;
+  /**
+   * UDP channels closed since the last select: a registered channel's descriptor is released only
+   * when the next select deregisters it, so they still count against {@link #maxUdp}.
+   */
+  private int closingUdp;
   private final int receiveBuffer;
   private final int sendBuffer;
   private final boolean randomizeCase;
@@ -162,12 +167,17 @@ final class EventLoop implements Runnable {
     startNew();
     // completions of exchanges that failed at once must not wait for the next wake-up
     flush();
-    if (wheel.size() > 0) {
+    if (closingUdp > 0 && !udpWaiting.isEmpty()) {
+      // release the closed sockets' descriptors now, for the queries waiting for one
+      selector.selectNow();
+    } else if (wheel.size() > 0) {
       selector.select(TimeUnit.NANOSECONDS.toMillis(TimerWheel.TICK_NANOS));
     } else {
       // schedule() and execute() wake the selector, so nothing new can be missed here
       selector.select();
     }
+    closingUdp = 0;
+    drainUdp();
     processSelected();
     wheel.expire(System.nanoTime(), this::timeout);
     flush();
@@ -252,7 +262,7 @@ final class EventLoop implements Runnable {
       return;
     }
     UdpSocket s;
-    if (udpSockets.size() < maxUdp) {
+    if (udpSockets.size() + closingUdp < maxUdp) {
       try {
         s = openUdp(ex.peer);
       } catch (IOException | RuntimeException e) {
@@ -537,6 +547,7 @@ final class EventLoop implements Runnable {
     retire(s);
     udpSockets.remove(s);
     s.backlog.clear();
+    closingUdp++;
     try {
       s.channel.close();
     } catch (IOException e) {
@@ -553,7 +564,7 @@ final class EventLoop implements Runnable {
     drainingUdp = true;
     try {
       Exchange next;
-      while (udpSockets.size() < maxUdp && (next = udpWaiting.poll()) != null) {
+      while (udpSockets.size() + closingUdp < maxUdp && (next = udpWaiting.poll()) != null) {
         startUdp(next);
       }
     } finally {
