@@ -37,8 +37,9 @@ import org.xbill.DNS.Message;
  * <p><b>What an off-path spoofer faces.</b> With the default Linux port range (32768–60999) a
  * forged answer must hit one of 28,232 ports and one of 65,536 IDs: about 1.85 × 10⁹ datagrams
  * (2<sup>30.8</sup>) per query in expectation, all within that query's lifetime, against 2<sup>20</sup>
- * (16 shared ports × 65,536 IDs, forged in ~6 s on loopback) before ports were per query; the
- * mismatch burst above moves the query to TCP long before that. 0x20 multiplies the cost by 2 per
+ * (16 shared ports × 65,536 IDs, forged in ~6 s on loopback) before ports were per query. Once
+ * a spoofer hits the right port, its wrong IDs there trip the mismatch burst above after 8
+ * datagrams, so even knowing the port it wins a query with probability at most 8 / 65,536. 0x20 multiplies the cost by 2 per
  * letter of the name. Sharing at the socket limit lowers the port factor to the number of open
  * sockets to that server. DNSSEC remains the defence against an on-path attacker.
  *
