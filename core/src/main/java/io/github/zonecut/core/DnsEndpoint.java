@@ -1,5 +1,6 @@
 package io.github.zonecut.core;
 
+import io.github.zonecut.core.internal.Endpoints;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -58,10 +59,9 @@ public record DnsEndpoint(InetAddress address, int port) {
     return new InetSocketAddress(address, port);
   }
 
-  /** {@code 192.0.2.1:53} or {@code [2001:db8::1]:53}. */
+  /** {@code 192.0.2.1:53} or {@code [2001:db8::1]:53} (IPv6 in RFC 5952 form). */
   @Override
   public String toString() {
-    String host = address.getHostAddress();
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    return Endpoints.format(address, port);
   }
 }

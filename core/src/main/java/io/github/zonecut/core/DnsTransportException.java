@@ -16,11 +16,16 @@ public final class DnsTransportException extends ZonecutException {
   public enum Reason {
     /** No matching answer before the deadline: retry, maybe elsewhere (RFC 1035 §4.2.1). */
     TIMEOUT,
-    /** The request could not be sent or the connection failed (refused, reset, unreachable). */
+    /**
+     * The request could not be sent or the connection failed (refused, reset, unreachable; over
+     * UDP an ICMP port unreachable from the server's host, reported at once).
+     */
     NETWORK,
     /**
-     * An answer came but could not be parsed: over TCP at once; over UDP only if no valid matching
-     * answer arrived before the deadline (an off-path spoofer cannot kill a query with garbage).
+     * An answer came but could not be parsed or does not fit the query (another OPCODE, another
+     * question count; over TCP also another ID or question, or TC=1): over TCP at once, since the
+     * connection serves this query alone; over UDP only if no valid matching answer arrived
+     * before the deadline (an off-path spoofer cannot kill a query with garbage).
      */
     MALFORMED_RESPONSE,
     /** The transport refused the request because its in-flight limit was reached. */

@@ -1,5 +1,6 @@
 package io.github.zonecut.core;
 
+import io.github.zonecut.core.internal.ChannelOpener;
 import io.github.zonecut.core.internal.Checks;
 import io.github.zonecut.core.DnsTransportException.Reason;
 import io.github.zonecut.core.internal.ExchangeCallback;
@@ -16,23 +17,38 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.Message;
 
 /**
- * The default {@link DnsTransport}, on {@code java.nio}: a few selector threads, a bounded pool
- * of shared UDP sockets and TCP connections bounded by a limit, built for many thousands of
- * queries in flight without a thread or a file descriptor per query.
+ * The default {@link DnsTransport}, on {@code java.nio}: a few selector threads, UDP sockets and
+ * TCP connections bounded by limits, built for many thousands of queries in flight without a
+ * thread per query.
  *
- * <p><b>UDP.</b> Requests share {@link Builder#udpSockets(int)} unconnected sockets, each bound
- * to a kernel-chosen ephemeral port. Answers are demultiplexed by (message ID, first question,
- * source address and port) (RFC 5452 §9.1); anything else is dropped and counted in {@link
- * #stats()}. An {@link DnsRequest#idAssignable() ID-assignable} request gets a fresh random ID
- * that is not in flight for the same question and server on the chosen socket; a request with a
- * fixed ID goes to a socket where that ID is free. Because the sockets are shared, source-port
- * randomisation contributes only the choice among the pool; the lookups built on this transport
- * rely on DNSSEC, and UPDATE and KeyState go over TCP.
+ * <p><b>UDP.</b> Each query gets its own socket, bound to a fresh kernel-chosen ephemeral port
+ * (random on Linux, over {@code net.ipv4.ip_local_port_range}) and connected to the server, and a
+ * fresh random ID (RFC 5452 §9.2); the socket is closed as soon as its query ends. At most {@link
+ * Builder#udpSockets(int)} sockets are open at once: beyond that, queries share the open sockets
+ * to the same server (never two in flight with the same port and ID) or wait for one to close,
+ * their deadline running. Answers must come from the server's address and port (the kernel
+ * filters a connected socket), carry the query's ID and question (RFC 5452 §9.1), and, with
+ * {@link Builder#randomizeQuestionCase(boolean)}, echo the question name's random 0x20 case
+ * octet for octet; anything else is dropped and counted in {@link #stats()}. A burst of 8 such
+ * mismatched datagrams on one port is taken as a spoofing attempt: that port's queries are retried over TCP (counted in
+ * {@link Stats#spoofingFallbacks()}). An ICMP port unreachable fails the query at once with
+ * {@link Reason#NETWORK} instead of a {@link Reason#TIMEOUT} at the deadline.
+ *
+ * <p><b>What an off-path spoofer faces.</b> With the default Linux port range (32768–60999) a
+ * forged answer must hit one of 28,232 ports and one of 65,536 IDs: about 1.85 × 10⁹ datagrams
+ * (2<sup>30.8</sup>) per query in expectation, all within that query's lifetime, against 2<sup>20</sup>
+ * (16 shared ports × 65,536 IDs, forged in ~6 s on loopback) before ports were per query. Once
+ * a spoofer hits the right port, its wrong IDs there trip the mismatch burst above after 8
+ * datagrams, so even knowing the port it wins a query with probability at most 8 / 65,536. 0x20 multiplies the cost by 2 per
+ * letter of the name. Sharing at the socket limit lowers the port factor to the number of open
+ * sockets to that server. DNSSEC remains the defence against an on-path attacker.
  *
  * <p><b>TCP.</b> One connection per exchange, closed after the answer; at most {@link
  * Builder#maxTcpConnections(int)} are open at once and further TCP exchanges wait in a queue
- * (their deadline keeps running). This keeps the state per connection trivial and is ample for
- * the TCP traffic zonecut produces (UPDATE, KeyState, truncated answers).
+ * (their deadline keeps running). The first complete message on a connection decides it: one
+ * that does not answer the query (another ID or question, another OPCODE, QDCOUNT other than the
+ * query's, TC=1) fails the exchange with {@link Reason#MALFORMED_RESPONSE} and closes the
+ * connection, so a peer streaming junk costs one message.
  *
  * <p><b>Threads.</b> {@link Builder#selectorThreads(int)} daemon threads do all socket I/O and
  * deadline handling; every stage returned by {@link #exchange} is completed on the {@link
@@ -40,11 +56,13 @@ import org.xbill.DNS.Message;
  * Answers that arrive in the same selector round on one socket are completed in one executor
  * task, so a busy transport does not pay a thread hand-off per answer.
  * Deadlines are kept in a timing wheel with 10 ms ticks, so a timeout fires at most about one
- * tick late.
+ * tick late. A selector thread survives any exception or error while serving a socket (that
+ * socket's exchanges fail); every returned stage completes, whatever happens.
  *
  * <p><b>Failures</b> complete the stage exceptionally with {@link DnsTransportException}; its
  * {@link DnsTransportException#reason() reason} distinguishes {@link Reason#TIMEOUT} from
- * network failures, malformed answers, overload and {@link #close()}.
+ * network failures, malformed answers, overload and {@link #close()}. Messages name endpoints
+ * as {@code 192.0.2.1:53} and {@code [2001:db8::1]:53}.
  */
 public final class NioDnsTransport implements DnsTransport, AutoCloseable {
   private static final AtomicInteger TRANSPORT_SEQ = new AtomicInteger();
@@ -63,7 +81,8 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
       };
     }
     this.engine = new NioEngine(b.selectorThreads, b.udpSockets, b.receiveBufferBytes,
-        b.sendBufferBytes, b.maxTcpConnections, b.maxInFlight, tf, b.executor);
+        b.sendBufferBytes, b.maxTcpConnections, b.maxInFlight, b.randomizeQuestionCase, tf,
+        b.executor, ChannelOpener.SYSTEM);
   }
 
   /**
@@ -101,7 +120,7 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
   public Stats stats() {
     NioEngine.Stats s = engine.stats();
     return new Stats(s.sent(), s.received(), s.dropped(), s.malformed(), s.timeouts(),
-        s.tcpRetries(), engine.inFlight());
+        s.tcpRetries(), engine.inFlight(), s.spoofingFallbacks());
   }
 
   /**
@@ -119,12 +138,15 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
    *
    * @param sent requests handed to the network (TCP retries not counted twice)
    * @param received messages received over UDP and TCP
-   * @param dropped received messages matching no exchange (wrong ID, question or source): stray
-   *     or spoofed answers
-   * @param malformed received messages that matched an exchange but did not parse
+   * @param dropped received messages matching no exchange (wrong ID, question or 0x20 case, or
+   *     over TCP a message that answers another query): stray or spoofed answers
+   * @param malformed received messages that matched an exchange but did not parse or carried
+   *     another OPCODE, another question count, or TC=1 over TCP
    * @param timeouts exchanges that reached their deadline
    * @param tcpRetries UDP answers with TC=1 retried over TCP
    * @param inFlight exchanges started and not finished
+   * @param spoofingFallbacks UDP queries retried over TCP because their port received a burst of
+   *     mismatched answers (a likely spoofing attempt)
    */
   public record Stats(
       long sent,
@@ -133,7 +155,8 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
       long malformed,
       long timeouts,
       long tcpRetries,
-      int inFlight) {}
+      int inFlight,
+      long spoofingFallbacks) {}
 
   private final class Completion implements ExchangeCallback {
     private final CompletableFuture<DnsResponse> future;
@@ -167,7 +190,8 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
   public static final class Builder {
     private final Executor executor;
     private int selectorThreads = 1;
-    private int udpSockets = 16;
+    private int udpSockets = 1024;
+    private boolean randomizeQuestionCase;
     private int maxTcpConnections = 256;
     private int maxInFlight = 65_536;
     private int receiveBufferBytes = 4 << 20;
@@ -184,9 +208,26 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
       return this;
     }
 
-    /** Shared UDP sockets, hence UDP file descriptors (default 16). */
+    /**
+     * UDP sockets open at once, hence UDP file descriptors (default 1024). Each UDP query gets
+     * its own socket and port while fewer are open; beyond, queries share the open sockets to the
+     * same server, so source-port randomisation (RFC 5452 §9.2) is at its best below this many
+     * UDP queries in flight.
+     */
     public Builder udpSockets(int n) {
       this.udpSockets = positive("udpSockets", n);
+      return this;
+    }
+
+    /**
+     * Randomises the case of the question name's letters in UDP queries whose ID the transport
+     * may choose ({@link DnsRequest#idAssignable()}; never signed requests) and drops answers
+     * that do not echo it octet for octet (draft-vixie-dnsext-dns0x20): one more bit an off-path
+     * spoofer must guess per letter. Off by default: a server that does not copy the question
+     * verbatim (rare, some middleboxes) then never answers over UDP.
+     */
+    public Builder randomizeQuestionCase(boolean enabled) {
+      this.randomizeQuestionCase = enabled;
       return this;
     }
 
@@ -204,7 +245,9 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
 
     /**
      * Requested SO_RCVBUF of each UDP socket (default 4 MiB; the kernel may cap it, e.g. Linux
-     * {@code net.core.rmem_max}). Bursts of answers beyond it are lost and time out.
+     * {@code net.core.rmem_max}, and charges only what is queued). Bursts of answers beyond it
+     * are lost and time out; it matters when sockets are shared at the {@link #udpSockets(int)}
+     * limit.
      */
     public Builder receiveBufferBytes(int n) {
       this.receiveBufferBytes = positive("receiveBufferBytes", n);
@@ -224,9 +267,9 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
     }
 
     /**
-     * Opens the sockets and starts the selector threads.
+     * Opens the selectors and starts the selector threads.
      *
-     * @throws IOException if a socket or selector cannot be opened
+     * @throws IOException if a selector cannot be opened
      */
     public NioDnsTransport build() throws IOException {
       return new NioDnsTransport(this);

@@ -4,85 +4,95 @@ import io.github.zonecut.core.DnsTransportException;
 import io.github.zonecut.core.DnsTransportException.Reason;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import java.net.PortUnreachableException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 
 /**
- * One selector thread: its share of the UDP sockets, its TCP connections and the deadlines of
- * its exchanges. Everything but {@link #execute}, {@link #schedule} and {@link
- * UdpSocket#send} runs on this loop's thread.
+ * One selector thread: its UDP sockets, its TCP connections and the deadlines of its exchanges.
+ * Everything but {@link #execute}, {@link #schedule} and {@link #shutdown} runs on this loop's
+ * thread, so the socket tables need no locks.
+ *
+ * <p>The loop never dies of an exception: a failure while serving one socket fails that socket's
+ * exchanges and the loop goes on; only {@link #shutdown()}, a closed selector or a run of {@value
+ * #MAX_CONSECUTIVE_FAILURES} failed rounds stop it, and then every exchange it holds is completed
+ * with {@link Reason#CLOSED}. Queues (TCP beyond the connection limit, UDP beyond the socket
+ * limit) are drained iteratively, so a run of synchronous failures cannot recurse.
  */
 final class EventLoop implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
   /** Bound on datagrams read per socket per wake-up, so one busy socket cannot starve others. */
   private static final int READ_BATCH = 256;
+  /**
+   * Mismatched datagrams (right server address and port, wrong ID, question or 0x20 case) one
+   * socket tolerates before its queries are treated as under attack and moved to TCP.
+   */
+  static final int MISMATCH_BURST = 8;
+  /** How many random IDs are tried on one shared socket before trying the next socket. */
+  private static final int ID_TRIES = 16;
+  /** Failed rounds in a row after which the loop gives up, failing what it holds. */
+  static final int MAX_CONSECUTIVE_FAILURES = 100;
 
   private final NioEngine engine;
   private final Selector selector;
-  private final List<UdpSocket> sockets = new ArrayList<>();
+  private final ChannelOpener opener;
+  private final SecureRandom random = new SecureRandom();
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-  private final ConcurrentLinkedQueue<Exchange> newTimers = new ConcurrentLinkedQueue<>();
-  private final AtomicBoolean parked = new AtomicBoolean();
+  private final ConcurrentLinkedQueue<Exchange> newExchanges = new ConcurrentLinkedQueue<>();
   private final TimerWheel wheel = new TimerWheel(System.nanoTime());
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(0xFFFF);
   private final Set<TcpConnection> connections = new HashSet<>();
   private final ArrayDeque<Exchange> tcpWaiting = new ArrayDeque<>();
   private final int maxTcp;
+  private final Set<UdpSocket> udpSockets = new HashSet<>();
+  /** Open, not retired UDP sockets by server: where exchanges go when at the socket limit. */
+  private final HashMap<InetSocketAddress, List<UdpSocket>> byPeer = new HashMap<>();
+  private final ArrayDeque<Exchange> udpWaiting = new ArrayDeque<>();
+  private final int maxUdp;
+  /**
+   * UDP channels closed since the last select: a registered channel's descriptor is released only
+   * when the next select deregisters it, so they still count against {@link #maxUdp}.
+   */
+  private int closingUdp;
+  private final int receiveBuffer;
+  private final int sendBuffer;
+  private final boolean randomizeCase;
   /** Completions gathered on the loop thread, handed to the executor in one task. */
   private final ArrayList<Runnable> batch = new ArrayList<>();
+  private boolean drainingTcp;
+  private boolean drainingUdp;
   private @Nullable Thread thread;
   private volatile boolean shutdown;
   private volatile boolean terminated;
 
-  EventLoop(NioEngine engine, int udpSockets, int receiveBuffer, int sendBuffer, int maxTcp)
-      throws IOException {
+  EventLoop(NioEngine engine, int maxUdp, int receiveBuffer, int sendBuffer, int maxTcp,
+      boolean randomizeCase, ChannelOpener opener) throws IOException {
     this.engine = engine;
+    this.maxUdp = maxUdp;
+    this.receiveBuffer = receiveBuffer;
+    this.sendBuffer = sendBuffer;
     this.maxTcp = maxTcp;
+    this.randomizeCase = randomizeCase;
+    this.opener = opener;
     this.selector = Selector.open();
-    try {
-      for (int i = 0; i < udpSockets; i++) {
-        DatagramChannel ch = DatagramChannel.open();
-        try {
-          ch.configureBlocking(false);
-          ch.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
-          ch.setOption(StandardSocketOptions.SO_SNDBUF, sendBuffer);
-          // an ephemeral port chosen (randomly, on Linux) by the kernel; RFC 5452 §9.2
-          ch.bind(null);
-          UdpSocket s = new UdpSocket(this, ch);
-          s.registered(ch.register(selector, SelectionKey.OP_READ, s));
-          sockets.add(s);
-        } catch (IOException e) {
-          ch.close();
-          throw e;
-        }
-      }
-    } catch (IOException e) {
-      closeQuietly();
-      throw e;
-    }
-  }
-
-  List<UdpSocket> sockets() {
-    return sockets;
   }
 
   void start(Thread t) {
@@ -98,6 +108,11 @@ final class EventLoop implements Runnable {
     return Thread.currentThread() == thread;
   }
 
+  /** Whether the loop has stopped (closed, or given up); it takes no more exchanges. */
+  boolean terminated() {
+    return terminated;
+  }
+
   /** Runs {@code task} on the loop thread. */
   void execute(Runnable task) {
     tasks.add(task);
@@ -107,12 +122,11 @@ final class EventLoop implements Runnable {
     }
   }
 
-  /** Arms the deadline of {@code ex}, which belongs to this loop. */
+  /** Arms the deadline of {@code ex}, which belongs to this loop, and starts it. */
   void schedule(Exchange ex) {
-    newTimers.add(ex);
-    if (parked.get() && parked.compareAndSet(true, false)) {
-      selector.wakeup();
-    }
+    newExchanges.add(ex);
+    // cheap when a wake-up is already pending; a started exchange must not wait a timer tick
+    selector.wakeup();
     if (terminated) {
       failQueued();
     }
@@ -125,32 +139,48 @@ final class EventLoop implements Runnable {
 
   @Override
   public void run() {
+    int failures = 0;
     try {
       while (!shutdown) {
-        runTasks();
-        armTimers();
-        long waitMillis = wheel.size() > 0 ? TimeUnit.NANOSECONDS.toMillis(TimerWheel.TICK_NANOS) : 0;
-        if (waitMillis == 0) {
-          parked.set(true);
-          if (!tasks.isEmpty() || !newTimers.isEmpty() || shutdown) {
-            parked.set(false);
-            selector.selectNow();
-          } else {
-            selector.select();
+        try {
+          runOnce();
+          failures = 0;
+        } catch (Throwable t) {
+          // StackOverflowError, OutOfMemoryError, a bug: this thread carries every exchange of
+          // the loop, so it goes on; completions gathered so far are still delivered
+          failures++;
+          LOG.error("DNS transport event loop round failed ({} in a row); continuing", failures, t);
+          safeFlush();
+          if (!selector.isOpen() || failures >= MAX_CONSECUTIVE_FAILURES) {
+            LOG.error("DNS transport event loop stops; failing its exchanges");
+            break;
           }
-          parked.set(false);
-        } else {
-          selector.select(waitMillis);
         }
-        processSelected();
-        wheel.expire(System.nanoTime(), this::timeout);
-        flush();
       }
-    } catch (IOException | RuntimeException e) {
-      LOG.error("DNS transport event loop failed; failing its exchanges", e);
     } finally {
       terminate();
     }
+  }
+
+  private void runOnce() throws IOException {
+    runTasks();
+    startNew();
+    // completions of exchanges that failed at once must not wait for the next wake-up
+    flush();
+    if (closingUdp > 0 && !udpWaiting.isEmpty()) {
+      // release the closed sockets' descriptors now, for the queries waiting for one
+      selector.selectNow();
+    } else if (wheel.size() > 0) {
+      selector.select(TimeUnit.NANOSECONDS.toMillis(TimerWheel.TICK_NANOS));
+    } else {
+      // schedule() and execute() wake the selector, so nothing new can be missed here
+      selector.select();
+    }
+    closingUdp = 0;
+    drainUdp();
+    processSelected();
+    wheel.expire(System.nanoTime(), this::timeout);
+    flush();
   }
 
   private void runTasks() {
@@ -164,11 +194,21 @@ final class EventLoop implements Runnable {
     }
   }
 
-  private void armTimers() {
+  private void startNew() {
     Exchange ex;
-    while ((ex = newTimers.poll()) != null) {
-      if (!ex.isFinished()) {
-        wheel.add(ex);
+    while ((ex = newExchanges.poll()) != null) {
+      if (ex.isFinished()) {
+        continue;
+      }
+      wheel.add(ex);
+      try {
+        if (ex.tcpFirst) {
+          startTcp(ex);
+        } else {
+          startUdp(ex);
+        }
+      } catch (Throwable e) {
+        failNetwork(ex, "starting the exchange with " + Endpoints.format(ex.peer) + " failed", e);
       }
     }
   }
@@ -179,60 +219,243 @@ final class EventLoop implements Runnable {
       SelectionKey key = it.next();
       it.remove();
       Object att = key.attachment();
-      if (!key.isValid()) {
-        continue;
-      }
-      if (att instanceof UdpSocket) {
-        UdpSocket s = (UdpSocket) att;
-        if (key.isReadable()) {
-          readUdp(s);
-          // one hand-off per socket and round keeps the pool's threads busy in parallel
-          flush();
+      try {
+        if (!key.isValid()) {
+          continue;
         }
-        if (key.isValid() && key.isWritable()) {
-          s.flush();
+        if (att instanceof UdpSocket) {
+          UdpSocket s = (UdpSocket) att;
+          if (key.isReadable()) {
+            readUdp(s);
+            // one hand-off per socket and round keeps the pool's threads busy in parallel
+            flush();
+          }
+          if (!s.closed && key.isValid() && key.isWritable()) {
+            flushBacklog(s);
+          }
+        } else if (att instanceof TcpConnection) {
+          tcpReady((TcpConnection) att, key);
         }
-      } else if (att instanceof TcpConnection) {
-        tcpReady((TcpConnection) att, key);
+      } catch (Throwable e) {
+        // one socket's trouble fails that socket's exchanges, never the loop
+        LOG.warn("DNS transport: serving a socket failed", e);
+        if (att instanceof UdpSocket) {
+          UdpSocket s = (UdpSocket) att;
+          failSocket(s, "UDP exchange with " + Endpoints.format(s.peer) + " failed", e);
+        } else if (att instanceof TcpConnection) {
+          Exchange ex = ((TcpConnection) att).exchange;
+          failNetwork(ex, "TCP exchange with " + Endpoints.format(ex.peer) + " failed", e);
+        }
       }
     }
   }
 
   // ---------------------------------------------------------------- UDP
 
-  private void readUdp(UdpSocket s) {
-    for (int i = 0; i < READ_BATCH; i++) {
-      SocketAddress src;
-      readBuffer.clear();
+  /**
+   * Starts a UDP exchange: on a fresh socket (a new random ephemeral port, RFC 5452 §9.2) while
+   * under the socket limit; at the limit, on an open socket to the same server whose ID space
+   * has room; else it waits for a socket to close (its deadline keeps running).
+   */
+  private void startUdp(Exchange ex) {
+    if (ex.isFinished()) {
+      return;
+    }
+    UdpSocket s;
+    if (udpSockets.size() + closingUdp < maxUdp) {
       try {
-        src = s.channel.receive(readBuffer);
-      } catch (IOException e) {
-        // e.g. ICMP port unreachable surfaced on some platforms; the deadline handles the query
-        LOG.debug("UDP receive failed", e);
+        s = openUdp(ex.peer);
+      } catch (IOException | RuntimeException e) {
+        failNetwork(ex, "UDP socket for " + Endpoints.format(ex.peer) + " could not be opened", e);
         return;
       }
-      if (src == null) {
+      if (!assign(s, ex)) {
+        // cannot happen on an empty socket; never leave the socket behind
+        closeUdp(s);
+        failNetwork(ex, "no message ID free on a fresh socket", null);
+        return;
+      }
+    } else {
+      s = shared(ex);
+      if (s == null) {
+        udpWaiting.add(ex);
+        retireOne();
+        return;
+      }
+    }
+    send(s, ex);
+  }
+
+  private UdpSocket openUdp(InetSocketAddress peer) throws IOException {
+    DatagramChannel ch = opener.udp(peer);
+    try {
+      ch.configureBlocking(false);
+      ch.setOption(StandardSocketOptions.SO_RCVBUF, receiveBuffer);
+      ch.setOption(StandardSocketOptions.SO_SNDBUF, sendBuffer);
+      // RFC 5452 §9.2: an ephemeral port chosen (randomly, on Linux) by the kernel for this query
+      ch.bind(null);
+      // connected: the kernel drops datagrams from any other source, and ICMP port unreachable
+      // surfaces as PortUnreachableException
+      ch.connect(peer);
+      UdpSocket s = new UdpSocket(ch, peer);
+      s.key = ch.register(selector, SelectionKey.OP_READ, s);
+      udpSockets.add(s);
+      byPeer.computeIfAbsent(peer, p -> new ArrayList<>(2)).add(s);
+      return s;
+    } catch (IOException | RuntimeException e) {
+      try {
+        ch.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  private @Nullable UdpSocket shared(Exchange ex) {
+    List<UdpSocket> list = byPeer.get(ex.peer);
+    if (list == null || list.isEmpty()) {
+      return null;
+    }
+    int n = list.size();
+    int start = random.nextInt(n);
+    for (int i = 0; i < n; i++) {
+      UdpSocket s = list.get((start + i) % n);
+      if (assign(s, ex)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Puts {@code ex} on {@code s} under an ID free there: a fresh random one (and, if enabled, a
+   * random 0x20 case of the question) when the ID is the transport's to choose. One path for every
+   * request, so identical concurrent questions never share a (port, ID) pair.
+   */
+  private boolean assign(UdpSocket s, Exchange ex) {
+    if (ex.idAssignable) {
+      int id = -1;
+      for (int t = 0; t < ID_TRIES; t++) {
+        // RFC 5452 §9.2: an unpredictable ID for every query whose ID is not fixed
+        int candidate = random.nextInt(0x10000);
+        if (!s.pending.containsKey(candidate)) {
+          id = candidate;
+          break;
+        }
+      }
+      if (id < 0) {
+        return false;
+      }
+      byte[] w = WireQuestion.withId(ex.wire, id);
+      if (randomizeCase && ex.caseSensitiveNameEnd == 0) {
+        ex.caseSensitiveNameEnd = WireQuestion.randomizeCase(w, random);
+      }
+      ex.wire = w;
+      ex.question = ex.question.withId(id);
+    } else if (s.pending.containsKey(ex.question.id())) {
+      return false;
+    }
+    s.pending.put(ex.question.id(), ex);
+    ex.udpSocket = s;
+    return true;
+  }
+
+  private void send(UdpSocket s, Exchange ex) {
+    if (!s.backlog.isEmpty()) {
+      s.backlog.add(ex);
+      return;
+    }
+    try {
+      if (s.channel.write(ByteBuffer.wrap(ex.wire)) == 0) {
+        s.backlog.add(ex);
+        interest(s, SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+        return;
+      }
+      engine.stats.sent.increment();
+    } catch (PortUnreachableException e) {
+      failSocket(s, unreachable(s), e);
+    } catch (IOException | RuntimeException e) {
+      failNetwork(ex, "UDP send to " + Endpoints.format(ex.peer) + " failed", e);
+    }
+  }
+
+  /** The socket is writable again: sends what waited for buffer space. */
+  private void flushBacklog(UdpSocket s) {
+    Exchange ex;
+    while (!s.closed && (ex = s.backlog.peek()) != null) {
+      if (!ex.isFinished() && ex.udpSocket == s) {
+        try {
+          if (s.channel.write(ByteBuffer.wrap(ex.wire)) == 0) {
+            return;
+          }
+          engine.stats.sent.increment();
+        } catch (PortUnreachableException e) {
+          failSocket(s, unreachable(s), e);
+          return;
+        } catch (IOException e) {
+          failNetwork(ex, "UDP send to " + Endpoints.format(ex.peer) + " failed", e);
+        }
+      }
+      s.backlog.poll();
+    }
+    if (!s.closed) {
+      interest(s, SelectionKey.OP_READ);
+    }
+  }
+
+  private static void interest(UdpSocket s, int ops) {
+    SelectionKey k = s.key;
+    if (k != null && k.isValid()) {
+      k.interestOps(ops);
+    }
+  }
+
+  private static String unreachable(UdpSocket s) {
+    return "UDP port unreachable at " + Endpoints.format(s.peer) + " (ICMP)";
+  }
+
+  private void readUdp(UdpSocket s) {
+    for (int i = 0; i < READ_BATCH && !s.closed; i++) {
+      readBuffer.clear();
+      int n;
+      try {
+        n = s.channel.read(readBuffer);
+      } catch (PortUnreachableException e) {
+        // the server's host said nobody listens there: NETWORK now, not TIMEOUT at the deadline
+        failSocket(s, unreachable(s), e);
+        return;
+      } catch (IOException e) {
+        failSocket(s, "UDP receive from " + Endpoints.format(s.peer) + " failed", e);
+        return;
+      }
+      if (n <= 0) {
         return;
       }
       readBuffer.flip();
       byte[] data = new byte[readBuffer.remaining()];
       readBuffer.get(data);
       engine.stats.received.increment();
-      udpDatagram(s, data, (InetSocketAddress) src);
+      udpDatagram(s, data);
     }
   }
 
-  private void udpDatagram(UdpSocket s, byte[] data, InetSocketAddress src) {
+  private void udpDatagram(UdpSocket s, byte[] data) {
     WireQuestion wq = WireQuestion.read(data);
-    if (wq == null || !wq.response()) {
+    Exchange ex = wq == null || !wq.response() ? null : s.pending.get(wq.id());
+    if (wq == null || ex == null || !wq.sameQuestion(ex.question)
+        || (ex.caseSensitiveNameEnd > 0
+            && !WireQuestion.sameNameOctets(data, ex.wire, ex.caseSensitiveNameEnd))) {
+      // RFC 5452 §9.1: wrong ID, question (or 0x20 case): a stray or a spoof. The source is the
+      // server's address and port (the socket is connected), so the spoofer is guessing.
       engine.stats.dropped.increment();
+      mismatch(s);
       return;
     }
-    Exchange.DemuxKey key = new Exchange.DemuxKey(wq.id(), wq, src);
-    Exchange ex = s.pending.get(key);
-    if (ex == null) {
-      // RFC 5452 §9.1: wrong ID, question or source address/port: a stray or a spoof
-      engine.stats.dropped.increment();
+    if (!WireQuestion.headerFits(data, ex.wire)) {
+      // another OPCODE or a second question: not an answer to this query
+      ex.sawMalformed = true;
+      engine.stats.malformed.increment();
       return;
     }
     Message message;
@@ -243,29 +466,116 @@ final class EventLoop implements Runnable {
       engine.stats.malformed.increment();
       return;
     }
-    if (message.getHeader().getFlag(Flags.TC)) {
+    if (WireQuestion.truncated(data)) {
       // RFC 7766 §5: retry the same octets over TCP within the same deadline
-      if (s.pending.remove(key, ex)) {
-        ex.udpSocket = null;
-        ex.udpKey = null;
-        engine.stats.tcpRetries.increment();
-        startTcp(ex);
-      }
+      detach(ex);
+      engine.stats.tcpRetries.increment();
+      startTcp(ex);
       return;
     }
-    if (s.pending.remove(key, ex)) {
-      ex.udpSocket = null;
-      ex.udpKey = null;
-      if (claim(ex)) {
-        dispatch(ex.callback.answered(data, message, src, false));
+    answer(ex, data, message, s.peer, false);
+  }
+
+  /**
+   * Counts a mismatched datagram; at {@link #MISMATCH_BURST}, someone is spraying guesses at this
+   * port: its queries move to TCP, which an off-path attacker cannot spoof, and the port closes.
+   */
+  private void mismatch(UdpSocket s) {
+    if (++s.mismatches < MISMATCH_BURST || s.pending.isEmpty()) {
+      return;
+    }
+    LOG.warn("{} mismatched answers from {} on one port: possible spoofing; retrying {} queries"
+        + " over TCP", s.mismatches, Endpoints.format(s.peer), s.pending.size());
+    retire(s);
+    for (Exchange ex : new ArrayList<>(s.pending.values())) {
+      detach(ex);
+      engine.stats.spoofingFallbacks.increment();
+      startTcp(ex);
+    }
+  }
+
+  /** Takes {@code ex} off its UDP socket; the socket closes when nothing else waits on it. */
+  private void detach(Exchange ex) {
+    UdpSocket s = ex.udpSocket;
+    if (s == null) {
+      return;
+    }
+    ex.udpSocket = null;
+    s.pending.remove(ex.question.id(), ex);
+    if (s.pending.isEmpty()) {
+      closeUdp(s);
+    }
+  }
+
+  private void retire(UdpSocket s) {
+    if (s.retired) {
+      return;
+    }
+    s.retired = true;
+    List<UdpSocket> list = byPeer.get(s.peer);
+    if (list != null) {
+      list.remove(s);
+      if (list.isEmpty()) {
+        byPeer.remove(s.peer);
       }
+    }
+  }
+
+  /** At the socket limit with an exchange waiting: stop sharing one socket so it closes soon. */
+  private void retireOne() {
+    for (UdpSocket s : udpSockets) {
+      if (!s.retired) {
+        retire(s);
+        return;
+      }
+    }
+  }
+
+  /** Fails every exchange waiting on {@code s} and closes it. */
+  private void failSocket(UdpSocket s, String message, Throwable cause) {
+    for (Exchange ex : new ArrayList<>(s.pending.values())) {
+      failNetwork(ex, message, cause);
+    }
+    closeUdp(s);
+  }
+
+  private void closeUdp(UdpSocket s) {
+    if (s.closed) {
+      return;
+    }
+    s.closed = true;
+    retire(s);
+    udpSockets.remove(s);
+    s.backlog.clear();
+    closingUdp++;
+    try {
+      s.channel.close();
+    } catch (IOException e) {
+      LOG.debug("closing UDP channel", e);
+    }
+    drainUdp();
+  }
+
+  /** Starts waiting UDP exchanges while sockets are free; iterative, never recursive. */
+  private void drainUdp() {
+    if (drainingUdp || terminated) {
+      return;
+    }
+    drainingUdp = true;
+    try {
+      Exchange next;
+      while (udpSockets.size() + closingUdp < maxUdp && (next = udpWaiting.poll()) != null) {
+        startUdp(next);
+      }
+    } finally {
+      drainingUdp = false;
     }
   }
 
   // ---------------------------------------------------------------- TCP
 
   /** Starts (or queues, beyond the connection limit) a TCP exchange. Loop thread. */
-  void startTcp(Exchange ex) {
+  private void startTcp(Exchange ex) {
     if (ex.isFinished()) {
       return;
     }
@@ -277,14 +587,15 @@ final class EventLoop implements Runnable {
     ex.tcp = c;
     connections.add(c);
     try {
-      SocketChannel ch = SocketChannel.open();
+      SocketChannel ch = opener.tcp(ex.peer);
       c.channel = ch;
       ch.configureBlocking(false);
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
       boolean connected = ch.connect(ex.peer);
       c.key = ch.register(selector, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, c);
     } catch (IOException | RuntimeException e) {
-      failNetwork(ex, "TCP connect to " + ex.peer + " failed", e);
+      // releases c; the queue drain this triggers is iterative (drainTcp), never recursive
+      failNetwork(ex, "TCP connect to " + Endpoints.format(ex.peer) + " failed", e);
     }
   }
 
@@ -308,64 +619,80 @@ final class EventLoop implements Runnable {
         readTcp(c, ch);
       }
     } catch (IOException | RuntimeException e) {
-      failNetwork(ex, "TCP exchange with " + ex.peer + " failed", e);
+      failNetwork(ex, "TCP exchange with " + Endpoints.format(ex.peer) + " failed", e);
     }
   }
 
+  /**
+   * Reads the one answer of this connection; at most one length prefix and one body read per
+   * wake-up. The connection serves one exchange, so the first complete message decides it: a
+   * message that does not answer the query (another ID or question, QR clear, another OPCODE,
+   * a second question, TC=1) fails the exchange with {@link Reason#MALFORMED_RESPONSE} and closes
+   * the connection, so a peer streaming junk costs one message, not a busy selector.
+   */
   private void readTcp(TcpConnection c, SocketChannel ch) throws IOException {
     Exchange ex = c.exchange;
-    while (true) {
-      ByteBuffer body = c.body;
-      if (body == null) {
-        if (ch.read(c.lengthPrefix) < 0) {
-          failNetwork(ex, "TCP connection to " + ex.peer + " closed before the answer", null);
-          return;
-        }
-        if (c.lengthPrefix.hasRemaining()) {
-          return;
-        }
-        int length = ((c.lengthPrefix.get(0) & 0xFF) << 8) | (c.lengthPrefix.get(1) & 0xFF);
-        if (length < WireQuestion.HEADER_LENGTH) {
-          failMalformed(ex, "TCP answer from " + ex.peer + " shorter than a header: " + length);
-          return;
-        }
-        body = ByteBuffer.allocate(length);
-        c.body = body;
-      }
-      if (ch.read(body) < 0) {
-        failNetwork(ex, "TCP connection to " + ex.peer + " closed inside an answer", null);
+    String peer = Endpoints.format(ex.peer);
+    ByteBuffer body = c.body;
+    if (body == null) {
+      if (ch.read(c.lengthPrefix) < 0) {
+        failNetwork(ex, "TCP connection to " + peer + " closed before the answer", null);
         return;
       }
-      if (body.hasRemaining()) {
+      if (c.lengthPrefix.hasRemaining()) {
         return;
       }
-      byte[] data = body.array();
-      c.body = null;
-      c.lengthPrefix.clear();
-      engine.stats.received.increment();
-      WireQuestion wq = WireQuestion.read(data);
-      if (wq == null) {
-        failMalformed(ex, "TCP answer from " + ex.peer + " has no readable question");
+      int length = ((c.lengthPrefix.get(0) & 0xFF) << 8) | (c.lengthPrefix.get(1) & 0xFF);
+      if (length < WireQuestion.HEADER_LENGTH) {
+        failMalformed(ex, "TCP answer from " + peer + " shorter than a header: " + length);
         return;
       }
-      if (!wq.response() || wq.id() != ex.question.id() || !wq.sameQuestion(ex.question)) {
-        // not ours; a server may answer other queries on a shared connection (RFC 7766 §7)
-        engine.stats.dropped.increment();
-        continue;
-      }
-      Message message;
-      try {
-        message = new Message(data);
-      } catch (IOException | RuntimeException e) {
-        engine.stats.malformed.increment();
-        failMalformed(ex, "TCP answer from " + ex.peer + " does not parse: " + e.getMessage());
-        return;
-      }
-      if (claim(ex)) {
-        dispatch(ex.callback.answered(data, message, ex.peer, true));
-      }
+      body = ByteBuffer.allocate(length);
+      c.body = body;
+    }
+    if (ch.read(body) < 0) {
+      failNetwork(ex, "TCP connection to " + peer + " closed inside an answer", null);
       return;
     }
+    if (body.hasRemaining()) {
+      return;
+    }
+    byte[] data = body.array();
+    engine.stats.received.increment();
+    WireQuestion wq = WireQuestion.read(data);
+    if (wq == null) {
+      failMalformed(ex, "TCP answer from " + peer + " has no readable question");
+      return;
+    }
+    if (!wq.response() || wq.id() != ex.question.id() || !wq.sameQuestion(ex.question)) {
+      engine.stats.dropped.increment();
+      failMalformed(ex, "TCP message from " + peer + " does not answer the query (ID " + wq.id()
+          + (wq.response() ? "" : ", QR clear") + ", question " + wq.name() + " type "
+          + wq.type() + "); connection closed");
+      return;
+    }
+    if (!WireQuestion.headerFits(data, ex.wire)) {
+      engine.stats.malformed.increment();
+      failMalformed(ex, "TCP answer from " + peer + " has OPCODE " + WireQuestion.opcode(data)
+          + " and " + WireQuestion.questionCount(data) + " questions; the query had OPCODE "
+          + WireQuestion.opcode(ex.wire) + " and " + WireQuestion.questionCount(ex.wire));
+      return;
+    }
+    if (WireQuestion.truncated(data)) {
+      // TCP has no size limit to truncate for (RFC 7766 §8): TC=1 here means an incomplete answer
+      engine.stats.malformed.increment();
+      failMalformed(ex, "TCP answer from " + peer + " has TC=1: incomplete");
+      return;
+    }
+    Message message;
+    try {
+      message = new Message(data);
+    } catch (IOException | RuntimeException e) {
+      engine.stats.malformed.increment();
+      failMalformed(ex, "TCP answer from " + peer + " does not parse: " + e.getMessage());
+      return;
+    }
+    answer(ex, data, message, ex.peer, true);
   }
 
   private void releaseTcp(TcpConnection c) {
@@ -382,40 +709,76 @@ final class EventLoop implements Runnable {
         LOG.debug("closing TCP channel", e);
       }
     }
-    Exchange next;
-    while (connections.size() < maxTcp && (next = tcpWaiting.poll()) != null) {
-      startTcp(next);
+    drainTcp();
+  }
+
+  /**
+   * Starts waiting TCP exchanges while connections are free. Iterative: a start that fails at
+   * once releases its connection, whose drain returns here instead of recursing.
+   */
+  private void drainTcp() {
+    if (drainingTcp || terminated) {
+      return;
+    }
+    drainingTcp = true;
+    try {
+      Exchange next;
+      while (connections.size() < maxTcp && (next = tcpWaiting.poll()) != null) {
+        startTcp(next);
+      }
+    } finally {
+      drainingTcp = false;
     }
   }
 
   // ---------------------------------------------------------------- completion
 
-  /**
-   * Claims {@code ex} for completion and releases what it holds. Safe from any thread for an
-   * exchange without a TCP connection; TCP resources are released on the loop thread only.
-   */
-  boolean claim(Exchange ex) {
-    if (!ex.tryFinish()) {
-      return false;
+  /** Completes {@code ex} with an answer (once), then releases what it holds. */
+  private void answer(Exchange ex, byte[] data, Message message, InetSocketAddress from,
+      boolean tcp) {
+    if (ex.tryFinish()) {
+      engine.exchangeEnded();
+      Runnable completion;
+      try {
+        completion = ex.callback.answered(data, message, from, tcp);
+      } catch (RuntimeException e) {
+        completion = ex.callback.failed(new DnsTransportException(Reason.MALFORMED_RESPONSE,
+            "answer from " + Endpoints.format(from) + " could not be delivered: " + e, e));
+      }
+      dispatch(completion);
     }
-    engine.exchangeEnded();
-    UdpSocket s = ex.udpSocket;
-    Exchange.DemuxKey k = ex.udpKey;
-    if (s != null && k != null) {
-      s.pending.remove(k, ex);
+    release(ex);
+  }
+
+  /**
+   * Fails {@code ex} (once): the completion is dispatched first, then its socket or connection is
+   * released (which may start queued exchanges). Any thread; resources only on the loop thread.
+   */
+  void fail(Exchange ex, Reason reason, String message, @Nullable Throwable cause) {
+    if (ex.tryFinish()) {
+      engine.exchangeEnded();
+      dispatch(ex.callback.failed(
+          cause == null
+              ? new DnsTransportException(reason, message)
+              : new DnsTransportException(reason, message + ": " + cause, cause)));
     }
     if (inLoop()) {
-      wheel.remove(ex);
-      TcpConnection c = ex.tcp;
-      if (c != null) {
-        releaseTcp(c);
-      }
+      release(ex);
     }
-    return true;
+  }
+
+  private void release(Exchange ex) {
+    wheel.remove(ex);
+    detach(ex);
+    TcpConnection c = ex.tcp;
+    if (c != null) {
+      ex.tcp = null;
+      releaseTcp(c);
+    }
   }
 
   /** Runs {@code completion} on the host's executor: batched on the loop thread, else at once. */
-  void dispatch(Runnable completion) {
+  private void dispatch(Runnable completion) {
     if (inLoop()) {
       batch.add(completion);
     } else {
@@ -429,9 +792,12 @@ final class EventLoop implements Runnable {
       return;
     }
     if (n == 1) {
-      engine.deliver(batch.get(0));
+      Runnable r = batch.get(0);
+      batch.clear();
+      engine.deliver(r);
     } else {
       Runnable[] items = batch.toArray(new Runnable[0]);
+      batch.clear();
       engine.deliver(() -> {
         for (Runnable r : items) {
           try {
@@ -442,7 +808,14 @@ final class EventLoop implements Runnable {
         }
       });
     }
-    batch.clear();
+  }
+
+  private void safeFlush() {
+    try {
+      flush();
+    } catch (Throwable t) {
+      LOG.error("DNS transport: delivering completions failed", t);
+    }
   }
 
   void failNetwork(Exchange ex, String message, @Nullable Throwable cause) {
@@ -453,27 +826,17 @@ final class EventLoop implements Runnable {
     fail(ex, Reason.MALFORMED_RESPONSE, message, null);
   }
 
-  void fail(Exchange ex, Reason reason, String message, @Nullable Throwable cause) {
-    if (claim(ex)) {
-      dispatch(ex.callback.failed(
-          cause == null
-              ? new DnsTransportException(reason, message)
-              : new DnsTransportException(reason, message + ": " + cause, cause)));
-    } else if (inLoop() && ex.tcp != null) {
-      releaseTcp(ex.tcp);
-    }
-  }
-
   private void timeout(Exchange ex) {
     if (ex.isFinished()) {
       return;
     }
     engine.stats.timeouts.increment();
+    String peer = Endpoints.format(ex.peer);
     if (ex.sawMalformed) {
       fail(ex, Reason.MALFORMED_RESPONSE,
-          "only malformed answers from " + ex.peer + " before the deadline", null);
+          "only malformed answers from " + peer + " before the deadline", null);
     } else {
-      fail(ex, Reason.TIMEOUT, "no answer from " + ex.peer + " before the deadline", null);
+      fail(ex, Reason.TIMEOUT, "no answer from " + peer + " before the deadline", null);
     }
   }
 
@@ -481,45 +844,48 @@ final class EventLoop implements Runnable {
 
   private void terminate() {
     terminated = true;
-    wheel.drain(ex -> fail(ex, Reason.CLOSED, "transport closed", null));
+    // every exchange of this loop is in the wheel or still queued: fail each, whatever happens
+    wheel.drain(this::closed);
     failQueued();
     for (Exchange ex : tcpWaiting) {
-      fail(ex, Reason.CLOSED, "transport closed", null);
+      closed(ex);
     }
     tcpWaiting.clear();
+    for (Exchange ex : udpWaiting) {
+      closed(ex);
+    }
+    udpWaiting.clear();
     for (TcpConnection c : new ArrayList<>(connections)) {
-      fail(c.exchange, Reason.CLOSED, "transport closed", null);
+      closed(c.exchange);
       releaseTcp(c);
     }
-    for (UdpSocket s : sockets) {
-      for (Exchange ex : s.pending.values()) {
-        fail(ex, Reason.CLOSED, "transport closed", null);
+    for (UdpSocket s : new ArrayList<>(udpSockets)) {
+      for (Exchange ex : new ArrayList<>(s.pending.values())) {
+        closed(ex);
       }
+      closeUdp(s);
     }
     tasks.clear();
-    flush();
-    closeQuietly();
-  }
-
-  private void failQueued() {
-    Exchange ex;
-    while ((ex = newTimers.poll()) != null) {
-      fail(ex, Reason.CLOSED, "transport closed", null);
-    }
-  }
-
-  private void closeQuietly() {
-    for (UdpSocket s : sockets) {
-      try {
-        s.channel.close();
-      } catch (IOException e) {
-        LOG.debug("closing UDP channel", e);
-      }
-    }
+    safeFlush();
     try {
       selector.close();
     } catch (IOException e) {
       LOG.debug("closing selector", e);
+    }
+  }
+
+  private void closed(Exchange ex) {
+    try {
+      fail(ex, Reason.CLOSED, "transport closed", null);
+    } catch (Throwable t) {
+      LOG.error("DNS transport: failing an exchange at close failed", t);
+    }
+  }
+
+  private void failQueued() {
+    Exchange ex;
+    while ((ex = newExchanges.poll()) != null) {
+      closed(ex);
     }
   }
 }

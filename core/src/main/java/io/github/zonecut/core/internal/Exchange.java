@@ -5,30 +5,41 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The state of one request in flight, shared by the UDP path, the TCP path (first try or TC=1
- * retry) and the deadline. Exactly one of them finishes it ({@link #tryFinish()}).
+ * The state of one request in flight, shared by the UDP path, the TCP path (first try or
+ * retry) and the deadline. Exactly one of them finishes it ({@link #tryFinish()}); everything but
+ * the finish flag is touched on the owning loop's thread only.
  */
 final class Exchange {
   final EventLoop loop;
   final InetSocketAddress peer;
-  final byte[] wire;
-  final WireQuestion question;
   final long deadlineNanos;
   final ExchangeCallback callback;
+  /** Whether the transport may choose the ID (and the case of the question name). */
+  final boolean idAssignable;
+  /** Whether the exchange starts over TCP (else UDP, with TCP on TC=1 or a spoofing burst). */
+  final boolean tcpFirst;
   private final AtomicBoolean finished = new AtomicBoolean();
 
-  /** Set while the exchange waits on a UDP socket; guarded by the finish race. */
-  volatile @Nullable UdpSocket udpSocket;
+  /** The octets to send; replaced (never mutated) when the loop assigns the ID or 0x20 case. */
+  byte[] wire;
+  /** ID and question the answer must match. */
+  WireQuestion question;
+  /**
+   * End offset of the question name in {@link #wire} when its case was randomised (0x20): the
+   * answer must echo those octets exactly. 0 when the case is the caller's.
+   */
+  int caseSensitiveNameEnd;
 
-  volatile @Nullable DemuxKey udpKey;
+  /** The UDP socket the exchange waits on, if any. */
+  @Nullable UdpSocket udpSocket;
 
-  /** Set while a TCP connection serves this exchange; touched on the loop thread only. */
+  /** The TCP connection serving this exchange, if any. */
   @Nullable TcpConnection tcp;
 
-  /** An answer matched but did not parse; reported instead of a plain timeout. */
-  volatile boolean sawMalformed;
+  /** An answer matched but did not parse or failed a header check; reported at the deadline. */
+  boolean sawMalformed;
 
-  // Timer wheel links; touched on the loop thread only.
+  // Timer wheel links.
   @Nullable Exchange wheelPrev;
   @Nullable Exchange wheelNext;
   long wheelTick;
@@ -39,12 +50,16 @@ final class Exchange {
       InetSocketAddress peer,
       byte[] wire,
       WireQuestion question,
+      boolean idAssignable,
+      boolean tcpFirst,
       long deadlineNanos,
       ExchangeCallback callback) {
     this.loop = loop;
     this.peer = peer;
     this.wire = wire;
     this.question = question;
+    this.idAssignable = idAssignable;
+    this.tcpFirst = tcpFirst;
     this.deadlineNanos = deadlineNanos;
     this.callback = callback;
   }
@@ -56,24 +71,5 @@ final class Exchange {
 
   boolean isFinished() {
     return finished.get();
-  }
-
-  /** Key in a UDP socket's demultiplexing table (RFC 5452 §9.1). */
-  record DemuxKey(int id, WireQuestion question, InetSocketAddress peer) {
-    @Override
-    public boolean equals(@Nullable Object o) {
-      if (!(o instanceof DemuxKey)) {
-        return false;
-      }
-      DemuxKey k = (DemuxKey) o;
-      return id == k.id && peer.equals(k.peer) && question.sameQuestion(k.question);
-    }
-
-    @Override
-    public int hashCode() {
-      // Name.hashCode is case-insensitive, like Name.equals
-      return ((id * 31 + question.type()) * 31 + question.name().hashCode()) * 31
-          + peer.hashCode();
-    }
   }
 }

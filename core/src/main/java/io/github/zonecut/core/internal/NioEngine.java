@@ -8,25 +8,19 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The machinery behind {@code NioDnsTransport}: a fixed set of {@link EventLoop}s, each with a
- * share of a bounded pool of UDP sockets, and the in-flight limit.
+ * The machinery behind {@code NioDnsTransport}: a fixed set of {@link EventLoop}s, each with its
+ * share of the UDP socket and TCP connection limits, and the in-flight limit.
  */
 public final class NioEngine implements AutoCloseable {
-  /** How many times a fresh random ID is tried on one socket before moving to the next. */
-  private static final int ID_TRIES = 8;
-
   final Stats stats = new Stats();
   private final List<EventLoop> loops = new ArrayList<>();
-  private final List<UdpSocket> sockets = new ArrayList<>();
   private final SecureRandom random = new SecureRandom();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger nextLoop = new AtomicInteger();
@@ -42,6 +36,7 @@ public final class NioEngine implements AutoCloseable {
     final LongAdder malformed = new LongAdder();
     final LongAdder timeouts = new LongAdder();
     final LongAdder tcpRetries = new LongAdder();
+    final LongAdder spoofingFallbacks = new LongAdder();
 
     /** Requests handed to the network. */
     public long sent() {
@@ -72,12 +67,21 @@ public final class NioEngine implements AutoCloseable {
     public long tcpRetries() {
       return tcpRetries.sum();
     }
+
+    /** UDP queries moved to TCP after a burst of mismatched answers on their port. */
+    public long spoofingFallbacks() {
+      return spoofingFallbacks.sum();
+    }
   }
 
   /**
-   * Opens the sockets and starts the loop threads.
+   * Opens the selectors and starts the loop threads.
    *
-   * @throws IOException if a socket or selector cannot be opened
+   * @param udpSockets UDP sockets open at once, shared among the loops
+   * @param randomizeCase whether the question name of ID-assignable UDP requests gets a random
+   *     0x20 case that answers must echo
+   * @param opener opens the channels ({@link ChannelOpener#SYSTEM} but in tests)
+   * @throws IOException if a selector cannot be opened
    */
   public NioEngine(
       int loopCount,
@@ -86,18 +90,19 @@ public final class NioEngine implements AutoCloseable {
       int sendBuffer,
       int maxTcpConnections,
       int maxInFlight,
+      boolean randomizeCase,
       ThreadFactory threads,
-      Executor executor)
+      Executor executor,
+      ChannelOpener opener)
       throws IOException {
     this.maxInFlight = maxInFlight;
     this.executor = executor;
     int tcpPerLoop = Math.max(1, (maxTcpConnections + loopCount - 1) / loopCount);
+    int udpPerLoop = Math.max(1, (udpSockets + loopCount - 1) / loopCount);
     try {
       for (int i = 0; i < loopCount; i++) {
-        int share = udpSockets / loopCount + (i < udpSockets % loopCount ? 1 : 0);
-        EventLoop loop = new EventLoop(this, share, receiveBuffer, sendBuffer, tcpPerLoop);
-        loops.add(loop);
-        sockets.addAll(loop.sockets());
+        loops.add(new EventLoop(this, udpPerLoop, receiveBuffer, sendBuffer, tcpPerLoop,
+            randomizeCase, opener));
       }
     } catch (IOException e) {
       for (EventLoop loop : loops) {
@@ -117,7 +122,8 @@ public final class NioEngine implements AutoCloseable {
   void deliver(Runnable completion) {
     try {
       executor.execute(completion);
-    } catch (RejectedExecutionException e) {
+    } catch (RuntimeException e) {
+      // RejectedExecutionException, or a broken executor
       completion.run();
     }
   }
@@ -162,58 +168,34 @@ public final class NioEngine implements AutoCloseable {
       return;
     }
     long deadline = System.nanoTime() + timeoutNanos;
-    if (tcp || sockets.isEmpty()) {
-      EventLoop loop = loops.get(Math.floorMod(nextLoop.getAndIncrement(), loops.size()));
+    EventLoop loop = pickLoop();
+    if (loop == null) {
+      inFlight.decrementAndGet();
+      deliver(callback.failed(new DnsTransportException(Reason.CLOSED,
+          "transport stopped: no selector thread left")));
+      return;
+    }
+    Exchange ex;
+    if (tcp) {
+      // over UDP the loop picks the ID, free on the socket it picks; over TCP any ID is free
       WireQuestion q = idAssignable ? question.withId(random.nextInt(0x10000)) : question;
       byte[] w = idAssignable ? WireQuestion.withId(wire, q.id()) : wire;
-      Exchange ex = new Exchange(loop, peer, w, q, deadline, callback);
-      loop.schedule(ex);
+      ex = new Exchange(loop, peer, w, q, idAssignable, true, deadline, callback);
       stats.sent.increment();
-      loop.execute(() -> loop.startTcp(ex));
-      return;
+    } else {
+      ex = new Exchange(loop, peer, wire, question, idAssignable, false, deadline, callback);
     }
-    Exchange ex = registerUdp(peer, wire, question, idAssignable, deadline, callback);
-    if (ex == null) {
-      inFlight.decrementAndGet();
-      deliver(callback.failed(new DnsTransportException(Reason.OVERLOADED,
-          "message ID " + question.id() + " for this question and server is in flight on every"
-              + " socket")));
-      return;
-    }
-    ex.loop.schedule(ex);
-    try {
-      UdpSocket s = ex.udpSocket;
-      if (s != null) {
-        s.send(ex);
-        stats.sent.increment();
-      }
-    } catch (IOException | RuntimeException e) {
-      ex.loop.failNetwork(ex, "UDP send to " + peer + " failed", e);
-    }
+    loop.schedule(ex);
   }
 
-  private @Nullable Exchange registerUdp(
-      InetSocketAddress peer,
-      byte[] wire,
-      WireQuestion question,
-      boolean idAssignable,
-      long deadline,
-      ExchangeCallback callback) {
-    int n = sockets.size();
-    int start = ThreadLocalRandom.current().nextInt(n);
+  /** The next live loop, round robin; null if every loop has stopped. */
+  private @Nullable EventLoop pickLoop() {
+    int n = loops.size();
+    int start = Math.floorMod(nextLoop.getAndIncrement(), n);
     for (int i = 0; i < n; i++) {
-      UdpSocket s = sockets.get((start + i) % n);
-      for (int t = 0; t < (idAssignable ? ID_TRIES : 1); t++) {
-        // RFC 5452 §9.2: an unpredictable ID for every query whose ID is not fixed
-        WireQuestion q = idAssignable ? question.withId(random.nextInt(0x10000)) : question;
-        byte[] w = idAssignable ? WireQuestion.withId(wire, q.id()) : wire;
-        Exchange ex = new Exchange(s.loop, peer, w, q, deadline, callback);
-        Exchange.DemuxKey key = new Exchange.DemuxKey(q.id(), q, peer);
-        ex.udpSocket = s;
-        ex.udpKey = key;
-        if (s.pending.putIfAbsent(key, ex) == null) {
-          return ex;
-        }
+      EventLoop loop = loops.get((start + i) % n);
+      if (!loop.terminated()) {
+        return loop;
       }
     }
     return null;

@@ -74,6 +74,10 @@ final class TimerWheel {
         if (e.wheelTick <= currentTick) {
           remove(e);
           expired.accept(e);
+          if (next != null && !next.inWheel) {
+            // the callback finished other exchanges (a drained TCP queue): rescan the slot
+            next = heads[slot];
+          }
         }
         e = next;
       }
@@ -87,12 +91,11 @@ final class TimerWheel {
   /** Removes every entry, handing each to {@code sink}. */
   void drain(Consumer<Exchange> sink) {
     for (int slot = 0; slot < SLOTS; slot++) {
-      Exchange e = heads[slot];
-      while (e != null) {
-        Exchange next = e.wheelNext;
+      Exchange e;
+      while ((e = heads[slot]) != null) {
+        // from the head each time: the sink may remove other entries
         remove(e);
         sink.accept(e);
-        e = next;
       }
     }
   }

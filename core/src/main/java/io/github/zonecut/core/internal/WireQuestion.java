@@ -54,6 +54,85 @@ public record WireQuestion(int id, boolean response, Name name, int type, int dc
     return new WireQuestion(newId, response, name, type, dclass);
   }
 
+  /** The header's QDCOUNT. {@code wire} must hold at least a header. */
+  public static int questionCount(byte[] wire) {
+    return ((wire[4] & 0xFF) << 8) | (wire[5] & 0xFF);
+  }
+
+  /** The header's OPCODE (RFC 1035 §4.1.1). {@code wire} must hold at least a header. */
+  public static int opcode(byte[] wire) {
+    return (wire[2] >>> 3) & 0xF;
+  }
+
+  /** Whether the header's TC bit is set. {@code wire} must hold at least a header. */
+  public static boolean truncated(byte[] wire) {
+    return (wire[2] & 0x02) != 0;
+  }
+
+  /**
+   * Whether {@code answer}'s header fits {@code query}'s beyond ID and question: the same OPCODE
+   * (RFC 1035 §4.1.1: copied from the query) and, for a query with one question, exactly one
+   * question (RFC 9619): a second question would go unchecked.
+   */
+  public static boolean headerFits(byte[] answer, byte[] query) {
+    if (opcode(answer) != opcode(query)) {
+      return false;
+    }
+    return questionCount(query) != 1 || questionCount(answer) == 1;
+  }
+
+  /**
+   * Randomises the case of the letters of the first question name in {@code wire}, in place
+   * (draft-vixie-dnsext-dns0x20: "0x20" bits an off-path spoofer must also guess, echoed by
+   * servers because they copy the question).
+   *
+   * @return the end offset of the name, for {@link #sameNameOctets}; 0 if the name could not be
+   *     walked (a compression pointer, truncation), in which case nothing was changed
+   */
+  public static int randomizeCase(byte[] wire, java.util.Random random) {
+    int pos = HEADER_LENGTH;
+    // first pass: find the end without touching anything
+    while (true) {
+      if (pos >= wire.length) {
+        return 0;
+      }
+      int len = wire[pos] & 0xFF;
+      if (len == 0) {
+        break;
+      }
+      if ((len & 0xC0) != 0) {
+        return 0;
+      }
+      pos += 1 + len;
+    }
+    int end = pos + 1;
+    long bits = random.nextLong();
+    int left = 64;
+    for (int i = HEADER_LENGTH; i < end; ) {
+      int len = wire[i] & 0xFF;
+      for (int j = i + 1; j <= i + len; j++) {
+        int c = wire[j] & 0xFF;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+          if (left == 0) {
+            bits = random.nextLong();
+            left = 64;
+          }
+          wire[j] = (byte) ((bits & 1) != 0 ? c | 0x20 : c & ~0x20);
+          bits >>>= 1;
+          left--;
+        }
+      }
+      i += 1 + len;
+    }
+    return end;
+  }
+
+  /** Whether the question name octets (offset 12 to {@code end}) are identical in both. */
+  public static boolean sameNameOctets(byte[] a, byte[] b, int end) {
+    return a.length >= end && b.length >= end
+        && java.util.Arrays.equals(a, HEADER_LENGTH, end, b, HEADER_LENGTH, end);
+  }
+
   /** Sets the ID in a copy of {@code wire}. */
   public static byte[] withId(byte[] wire, int id) {
     byte[] copy = wire.clone();
