@@ -284,8 +284,8 @@ public final class DsyncDiscovery {
               if (!overrides.hasAddress(a)) {
                 Optional<AddressPolicy.AddressClass> rule = addressPolicy.refusal(a);
                 if (rule.isPresent()) {
-                  // the parent's DNS must not steer signed messages at loopback, internal
-                  // networks or broadcast/multicast (issue: DSYNC targets are not filtered)
+                  // the parent zone's data must not steer the child's NOTIFYs and UPDATEs at
+                  // its own host, an internal network, broadcast or multicast
                   refused.add(new DiscoveryResult.RefusedAddress(a, rule.get()));
                   continue;
                 }
