@@ -20,7 +20,8 @@ import org.xbill.DNS.Type;
  * <p>RDATA: SOA serial (u32), flags (u16: {@link #FLAG_IMMEDIATE}, {@link #FLAG_SOAMINIMUM}),
  * and an NSEC-style type bit map (RFC 4034 §4.1.2). Presentation: {@code 66 3 A NS AAAA}. The
  * bit map decoder refuses what RFC 4034 §4.1.2 forbids: windows out of order or repeated, blocks
- * of 0 or more than 32 octets, and trailing zero octets.
+ * of 0 or more than 32 octets, and trailing zero octets; and the bit of type 0, which is reserved
+ * (RFC 6895 §3.1) and names nothing a parent could synchronise.
  */
 public final class CsyncRecord extends ZonecutRecord {
   private static final long serialVersionUID = 1L;
@@ -57,7 +58,8 @@ public final class CsyncRecord extends ZonecutRecord {
    * @param serial the SOA serial the data refers to
    * @param flags the flags (u16); bits other than the two defined ones are carried as given
    * @param types the RR types to synchronise, each 0–65535 (RFC 7477 §3.2: NS, A, AAAA)
-   * @throws IllegalArgumentException if a number is out of range or the owner is relative
+   * @throws IllegalArgumentException if a number is out of range, a type is 0 (reserved) or the
+   *     owner is relative
    */
   public CsyncRecord(Name owner, int dclass, long ttl, long serial, int flags,
       Collection<Integer> types) {
@@ -69,7 +71,10 @@ public final class CsyncRecord extends ZonecutRecord {
     this.flags = checkU16("CSYNC flags", flags);
     TreeSet<Integer> copy = new TreeSet<>();
     for (Integer t : types) {
-      copy.add(checkU16("CSYNC type", t));
+      if (checkU16("CSYNC type", t) == 0) {
+        throw new IllegalArgumentException("CSYNC type 0 (TYPE0) is reserved (RFC 6895 §3.1)");
+      }
+      copy.add(t);
     }
     this.bitmap = TypeBitmaps.encode(copy);
   }
@@ -147,7 +152,13 @@ public final class CsyncRecord extends ZonecutRecord {
   void readRdata(WireReader in) throws MalformedDataException {
     serial = in.u32("serial");
     flags = in.u16("flags");
+    int at = in.offset();
     bitmap = TypeBitmaps.read(in, "type bit map");
+    // window 0, first octet, most significant bit: TYPE0 (RFC 4034 §4.1.2 bit numbering)
+    if (bitmap.length > 2 && bitmap[0] == 0 && (bitmap[2] & 0x80) != 0) {
+      throw in.error("type bit map", at + 2, "TYPE0 is reserved (RFC 6895 §3.1) and may not "
+          + "be listed");
+    }
   }
 
   @Override
@@ -156,7 +167,11 @@ public final class CsyncRecord extends ZonecutRecord {
     flags = (int) in.number("flags", 0xFFFF);
     TreeSet<Integer> set = new TreeSet<>();
     while (in.hasNext()) {
-      set.add(in.type("type"));
+      int t = in.type("type");
+      if (t == 0) {
+        throw in.error("type", "TYPE0 is reserved (RFC 6895 §3.1) and may not be listed");
+      }
+      set.add(t);
     }
     bitmap = TypeBitmaps.encode(set);
   }

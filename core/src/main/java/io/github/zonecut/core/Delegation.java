@@ -1,7 +1,9 @@
 package io.github.zonecut.core;
 
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -33,6 +35,14 @@ import org.xbill.DNS.Type;
  * child from the child), TTLs within RFC 2181 §8's 0..2^31-1. Collections are copied into
  * unmodifiable ones that iterate in a stable order: names in DNSSEC canonical order, DS data by
  * key tag, addresses by their octets. Names compare case-insensitively, DS digests as octets.
+ *
+ * <p>An address's family is that of its record: an {@link Inet4Address} is A glue, an {@link
+ * Inet6Address} AAAA glue, including an IPv4-mapped one ({@code ::ffff:192.0.2.1}, RFC 4291
+ * §2.5.5.2), which stays AAAA through {@link #fromRecords}, {@link #toRecords()} and {@link
+ * #diff}: A 192.0.2.1 and AAAA ::ffff:192.0.2.1 are different glue. Java's {@code
+ * InetAddress.getByName} and {@code getByAddress} turn a mapped address into an {@code
+ * Inet4Address}; to give mapped AAAA glue, build it with {@code Inet6Address.getByAddress(null,
+ * octets, -1)}. Addresses are stored without host name or scope.
  *
  * @param child the delegated zone, below the root
  * @param nameservers the NS RRset's targets, at least one
@@ -106,10 +116,39 @@ public record Delegation(
   }
 
   private static Set<InetAddress> sortedAddresses(Collection<InetAddress> addresses) {
-    List<InetAddress> list = new ArrayList<>(addresses);
-    list.forEach(a -> Objects.requireNonNull(a, "glue address"));
+    List<InetAddress> list = new ArrayList<>(addresses.size());
+    for (InetAddress a : addresses) {
+      list.add(plain(Objects.requireNonNull(a, "glue address")));
+    }
     list.sort(BY_OCTETS);
     return Collections.unmodifiableSet(new LinkedHashSet<>(list));
+  }
+
+  /** {@code a} without host name or scope, in its own family (a mapped IPv6 address stays IPv6). */
+  private static InetAddress plain(InetAddress a) {
+    try {
+      return a instanceof Inet6Address ? Inet6Address.getByAddress(null, a.getAddress(), -1)
+          : InetAddress.getByAddress(a.getAddress());
+    } catch (UnknownHostException e) {
+      // unreachable: the octets come from an InetAddress of the same family
+      throw new IllegalArgumentException("glue address " + a + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The address of an A or AAAA record in the record's family. dnsjava's {@code
+   * AAAARecord.getAddress()} returns an {@code Inet4Address} for an IPv4-mapped address, which
+   * would turn AAAA glue into A glue.
+   */
+  private static InetAddress glueAddress(Record r) {
+    byte[] octets = r.rdataToWireCanonical();
+    try {
+      return r instanceof AAAARecord ? Inet6Address.getByAddress(null, octets, -1)
+          : InetAddress.getByAddress(octets);
+    } catch (UnknownHostException e) {
+      // unreachable: dnsjava checked the RDATA length when it decoded the record
+      throw new IllegalArgumentException("address record " + r + ": " + e.getMessage(), e);
+    }
   }
 
   private static void checkTtl(String what, long ttl) {
@@ -140,7 +179,8 @@ public record Delegation(
 
   /**
    * The delegation as dnsjava records, in a stable order: the NS RRset, the DS RRset, then the
-   * A and AAAA glue RRsets host by host; all of class IN.
+   * A and AAAA glue RRsets host by host; all of class IN. An {@link Inet6Address} is written as
+   * AAAA even when it is IPv4-mapped.
    */
   public List<Record> toRecords() {
     List<Record> out = new ArrayList<>();
@@ -192,8 +232,7 @@ public record Delegation(
         dsTtl = minTtl(dsTtl, r.getTTL());
       } else if ((r instanceof ARecord || r instanceof AAAARecord) && ns.contains(r.getName())
           && Names.isInBailiwick(r.getName(), child)) {
-        b.glue(r.getName(), r instanceof ARecord ? ((ARecord) r).getAddress()
-            : ((AAAARecord) r).getAddress());
+        b.glue(r.getName(), glueAddress(r));
         glueTtl = minTtl(glueTtl, r.getTTL());
       }
     }
@@ -225,7 +264,11 @@ public record Delegation(
       return this;
     }
 
-    /** Adds glue addresses for {@code host} (also adding it as a name server). */
+    /**
+     * Adds glue addresses for {@code host} (also adding it as a name server): A glue for an {@link
+     * Inet4Address}, AAAA glue for an {@link Inet6Address} (IPv4-mapped ones included; see the
+     * class documentation).
+     */
     public Builder glue(Name host, InetAddress... addresses) {
       nameservers.add(host);
       glue.computeIfAbsent(host, h -> new LinkedHashSet<>()).addAll(Arrays.asList(addresses));

@@ -19,8 +19,12 @@ import org.xbill.DNS.Section;
  * validation: what the consistency checks of RFC 8078 §3 and RFC 9615 §4.2 need ("query every
  * authoritative nameserver"). Results carry {@link Verdict#UNVALIDATED}.
  *
- * <p>A referral (the server is not authoritative for the name) is reported as {@link
- * LookupResult.Failed} with {@link LookupResult.Problem#UNEXPECTED_ANSWER}, never as NODATA.
+ * <p>Only the server's authoritative data counts. A referral (no answer, NS and no SOA in the
+ * authority section, with or without AA) is {@link LookupResult.Failed} with {@link
+ * LookupResult.Problem#UNEXPECTED_ANSWER}, never NODATA; an answer, NODATA or NXDOMAIN without the
+ * AA bit, including a lame server's empty NOERROR, is {@link LookupResult.Failed} with {@link
+ * LookupResult.Problem#NOT_AUTHORITATIVE} (RFC 1034 §4.3.1): a lame server's empty answer must not
+ * count as "no CDS" in an RFC 8078 §3 check.
  */
 public final class DirectLookup implements DnsLookup {
   private final DnsTransport transport;
@@ -65,7 +69,8 @@ public final class DirectLookup implements DnsLookup {
     return transport.exchange(server, query, protocol, timeout)
         .handle((response, failure) -> failure != null
             ? Responses.failure(name, type, failure)
-            : Responses.classify(name, type, response.message(), Verdict.UNVALIDATED));
+            : Responses.classifyAuthoritative(name, type, response.message(),
+                Verdict.UNVALIDATED));
   }
 
   @Override

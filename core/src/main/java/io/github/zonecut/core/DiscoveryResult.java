@@ -1,5 +1,6 @@
 package io.github.zonecut.core;
 
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -57,23 +58,52 @@ public sealed interface DiscoveryResult
   }
 
   /**
+   * An address of the DSYNC target that the {@link AddressPolicy} refused, and the rule that
+   * refused it.
+   *
+   * @param address the address as the target's A or AAAA record gave it
+   * @param addressClass the special-purpose class it belongs to, which the policy does not allow
+   */
+  record RefusedAddress(InetAddress address, AddressPolicy.AddressClass addressClass) {
+    /** Checks the fields. */
+    public RefusedAddress {
+      Objects.requireNonNull(address, "address");
+      Objects.requireNonNull(addressClass, "addressClass");
+    }
+
+    /** {@code 127.0.0.1 (LOOPBACK)}. */
+    @Override
+    public String toString() {
+      return address.getHostAddress() + " (" + addressClass + ")";
+    }
+  }
+
+  /**
    * The parent publishes an endpoint for the wanted (RRtype, scheme).
    *
    * @param record the one DSYNC record selected (scheme and port non-zero)
    * @param endpoints where to send: the target's addresses with the record's port, after {@link
-   *     EndpointOverrides}; never empty
+   *     EndpointOverrides}, that the {@link AddressPolicy} allows; never empty
+   * @param refusedAddresses the target's addresses the policy refused and left out of {@code
+   *     endpoints}; empty when all were allowed
    */
-  record Found(Name child, DsyncRecord record, List<DnsEndpoint> endpoints, List<Step> steps)
-      implements DiscoveryResult {
+  record Found(Name child, DsyncRecord record, List<DnsEndpoint> endpoints, List<Step> steps,
+      List<RefusedAddress> refusedAddresses) implements DiscoveryResult {
     /** Copies the lists. */
     public Found {
       Objects.requireNonNull(child, "child");
       Objects.requireNonNull(record, "record");
       endpoints = List.copyOf(endpoints);
       steps = List.copyOf(steps);
+      refusedAddresses = List.copyOf(refusedAddresses);
       if (endpoints.isEmpty()) {
         throw new IllegalArgumentException("no endpoints");
       }
+    }
+
+    /** A result in which no address was refused. */
+    public Found(Name child, DsyncRecord record, List<DnsEndpoint> endpoints, List<Step> steps) {
+      this(child, record, endpoints, steps, List.of());
     }
   }
 
@@ -95,15 +125,23 @@ public sealed interface DiscoveryResult
    *
    * @param reason the class of refusal
    * @param detail what exactly was wrong
+   * @param refusedAddresses for {@link Reason#TARGET_ADDRESS_REFUSED}, every address of the
+   *     target with the rule that refused it; otherwise empty
    */
-  record Refused(Name child, Reason reason, String detail, List<Step> steps)
-      implements DiscoveryResult {
-    /** Copies the list. */
+  record Refused(Name child, Reason reason, String detail, List<Step> steps,
+      List<RefusedAddress> refusedAddresses) implements DiscoveryResult {
+    /** Copies the lists. */
     public Refused {
       Objects.requireNonNull(child, "child");
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(detail, "detail");
       steps = List.copyOf(steps);
+      refusedAddresses = List.copyOf(refusedAddresses);
+    }
+
+    /** A refusal that names no address. */
+    public Refused(Name child, Reason reason, String detail, List<Step> steps) {
+      this(child, reason, detail, steps, List.of());
     }
   }
 
@@ -128,6 +166,13 @@ public sealed interface DiscoveryResult
     LOOKUP_FAILED,
     /** The target has no A or AAAA records. */
     TARGET_UNRESOLVABLE,
+    /**
+     * Every address of the target belongs to a class the {@link AddressPolicy} refuses
+     * (unspecified, broadcast, multicast, reserved; by default also loopback, link-local,
+     * private and shared): the parent's DNS points at something that is not a public DNS server.
+     * {@link Refused#refusedAddresses()} names each address and rule.
+     */
+    TARGET_ADDRESS_REFUSED,
     /** A lookup name could not be built (longer than 255 octets) or the child is the root. */
     INVALID_NAME
   }

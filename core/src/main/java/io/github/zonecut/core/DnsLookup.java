@@ -20,4 +20,20 @@ public interface DnsLookup {
    * @param type an RR type code ({@link org.xbill.DNS.Type})
    */
   CompletionStage<LookupResult> lookup(Name name, int type);
+
+  /**
+   * Forgets everything this lookup has cached (a {@link ValidatingLookup}'s validated keys), so
+   * that later lookups see the DNS as it is now. A lookup without a cache ({@link DirectLookup})
+   * does nothing.
+   */
+  default void flush() {}
+
+  /**
+   * Forgets what this lookup has cached for {@code zone} and the zones at or below it (names
+   * compared label-wise), for instance after the DS of {@code zone} changed at its parent. May
+   * forget more (see {@link ValidatingLookup#flush(Name)}); a lookup without a cache does nothing.
+   *
+   * @param zone an absolute zone name
+   */
+  default void flush(Name zone) {}
 }

@@ -40,6 +40,15 @@ import org.xbill.DNS.Type;
  * asked twice; {@link Builder#maxSteps(int)} bounds the walk as well. Names are compared
  * label-wise and case-insensitively.
  *
+ * <p>The target's addresses are screened by the {@link AddressPolicy} (default {@link
+ * AddressPolicy#publicOnly()}): unspecified, broadcast, multicast and reserved addresses are
+ * always refused, loopback, link-local, private and shared ones unless the policy allows them.
+ * Refused addresses are left out and reported ({@link DiscoveryResult.Found#refusedAddresses()});
+ * if none is left, discovery is {@link DiscoveryResult.Reason#TARGET_ADDRESS_REFUSED refused}.
+ * {@link EndpointOverrides} are the host's own configuration and are not screened: a target name
+ * or address that is overridden goes where the override says. A record with port 0 (or scheme 0)
+ * is ignored as RFC 9859 §2.1 requires, so no endpoint with port 0 is ever handed out.
+ *
  * <p>The stage never completes exceptionally for anything the DNS does; see {@link
  * DiscoveryResult}.
  */
@@ -61,6 +70,7 @@ public final class DsyncDiscovery {
   private final Codepoints codepoints;
   private final Policy policy;
   private final EndpointOverrides overrides;
+  private final AddressPolicy addressPolicy;
   private final int maxSteps;
 
   private DsyncDiscovery(Builder b) {
@@ -68,6 +78,7 @@ public final class DsyncDiscovery {
     this.codepoints = b.codepoints;
     this.policy = b.policy;
     this.overrides = b.overrides;
+    this.addressPolicy = b.addressPolicy;
     this.maxSteps = b.maxSteps;
     ZonecutTypes.register();
   }
@@ -266,16 +277,33 @@ public final class DsyncDiscovery {
               }
             }
             List<DnsEndpoint> endpoints = new ArrayList<>();
-            for (InetAddress a : v4) {
-              endpoints.add(overrides.forAddress(a, record.getPort()));
+            List<DiscoveryResult.RefusedAddress> refused = new ArrayList<>();
+            List<InetAddress> all = new ArrayList<>(v4);
+            all.addAll(v6);
+            for (InetAddress a : all) {
+              if (!overrides.hasAddress(a)) {
+                Optional<AddressPolicy.AddressClass> rule = addressPolicy.refusal(a);
+                if (rule.isPresent()) {
+                  // the parent zone's data must not steer the child's NOTIFYs and UPDATEs at
+                  // its own host, an internal network, broadcast or multicast
+                  refused.add(new DiscoveryResult.RefusedAddress(a, rule.get()));
+                  continue;
+                }
+              }
+              DnsEndpoint e = overrides.forAddress(a, record.getPort());
+              if (!endpoints.contains(e)) {
+                endpoints.add(e);
+              }
             }
-            for (InetAddress a : v6) {
-              endpoints.add(overrides.forAddress(a, record.getPort()));
+            if (endpoints.isEmpty() && !refused.isEmpty()) {
+              return new DiscoveryResult.Refused(child, Reason.TARGET_ADDRESS_REFUSED,
+                  "every address of " + target + " is refused by " + addressPolicy + ": "
+                      + refused, steps, refused);
             }
             if (endpoints.isEmpty()) {
               return refuse(Reason.TARGET_UNRESOLVABLE, "no A or AAAA records at " + target);
             }
-            return new DiscoveryResult.Found(child, record, endpoints, steps);
+            return new DiscoveryResult.Found(child, record, endpoints, steps, refused);
           }));
     }
 
@@ -325,6 +353,7 @@ public final class DsyncDiscovery {
     private Codepoints codepoints = Codepoints.DEFAULT;
     private Policy policy = Policy.REQUIRE_SECURE;
     private EndpointOverrides overrides = EndpointOverrides.none();
+    private AddressPolicy addressPolicy = AddressPolicy.publicOnly();
     private int maxSteps = 8;
 
     private Builder(DnsLookup lookup) {
@@ -346,6 +375,15 @@ public final class DsyncDiscovery {
     /** Where to really send to a target name or address (default none). */
     public Builder overrides(EndpointOverrides overrides) {
       this.overrides = Objects.requireNonNull(overrides, "overrides");
+      return this;
+    }
+
+    /**
+     * Which target addresses may become endpoints (default {@link AddressPolicy#publicOnly()});
+     * test harnesses on loopback use {@link AddressPolicy#allowLoopbackAndPrivateForTesting()}.
+     */
+    public Builder addressPolicy(AddressPolicy addressPolicy) {
+      this.addressPolicy = Objects.requireNonNull(addressPolicy, "addressPolicy");
       return this;
     }
 

@@ -53,6 +53,11 @@ public final class EndpointOverrides {
     return override != null ? override : DnsEndpoint.of(address, port);
   }
 
+  /** Whether {@code address} is overridden. */
+  public boolean hasAddress(InetAddress address) {
+    return byAddress.containsKey(address);
+  }
+
   /** Whether there are no overrides at all. */
   public boolean isEmpty() {
     return byName.isEmpty() && byAddress.isEmpty();

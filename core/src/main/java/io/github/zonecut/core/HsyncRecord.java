@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Compression;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSOutput;
@@ -27,6 +28,11 @@ import org.xbill.DNS.Record;
  * without a dot. tdns's text parser appends a dot to them, so on wire input one trailing dot is
  * tolerated and dropped (anchors §4.1 item 2); text input and output never carry it. The
  * identity keeps its case in canonical form (RFC 3597 §7).
+ *
+ * <p>A record decoded from wire renders back to exactly the octets received (state 2 stays 2, a
+ * label's trailing dot stays, the identity keeps its case), so an RRSIG over the original RDATA
+ * still verifies when the record is re-rendered; records built from values or text are written
+ * in the profile's form.
  */
 public final class HsyncRecord extends ZonecutRecord {
   private static final long serialVersionUID = 1L;
@@ -37,6 +43,13 @@ public final class HsyncRecord extends ZonecutRecord {
   private String label = "";
   private Name identity = Name.root;
   private String upstream = NO_UPSTREAM;
+  /**
+   * The RDATA exactly as received when decoded from wire, else null. HSYNC's wire form has
+   * several spellings of one value (OFF as 0 or 2, tdns's trailing dot on labels), and an RRSIG
+   * covers the octets as signed (RFC 4034 §3.1.8.1), so a received record is rendered back as it
+   * came.
+   */
+  private byte @Nullable [] received;
 
   /** For dnsjava's type registry. */
   HsyncRecord(Codepoints codepoints) {
@@ -144,16 +157,23 @@ public final class HsyncRecord extends ZonecutRecord {
 
   @Override
   void readRdata(WireReader in) throws MalformedDataException {
-    state = HsyncState.fromWire(in.u8("state"), codepoints);
-    label = wireLabel(in, "label", false);
+    DNSOutput raw = new DNSOutput();
+    int rawState = in.u8("state");
+    raw.writeU8(rawState);
+    state = HsyncState.fromWire(rawState, codepoints);
+    label = wireLabel(in, "label", false, raw);
     identity = in.name("identity");
-    upstream = wireLabel(in, "upstream", true);
+    // the name's labels are kept as they came (case included); written uncompressed as read
+    identity.toWire(raw, null, false);
+    upstream = wireLabel(in, "upstream", true, raw);
+    received = raw.toByteArray();
   }
 
-  private static String wireLabel(WireReader in, String field, boolean dotAllowed)
-      throws MalformedDataException {
+  private static String wireLabel(WireReader in, String field, boolean dotAllowed,
+      DNSOutput raw) throws MalformedDataException {
     int at = in.offset();
     byte[] b = in.characterString(field);
+    raw.writeCountedString(b);
     if (dotAllowed && b.length == 1 && b[0] == '.') {
       return NO_UPSTREAM;
     }
@@ -191,6 +211,11 @@ public final class HsyncRecord extends ZonecutRecord {
 
   @Override
   protected void rrToWire(DNSOutput out, Compression c, boolean canonical) {
+    byte[] asReceived = received;
+    if (asReceived != null) {
+      out.writeByteArray(asReceived);
+      return;
+    }
     out.writeU8(state.toWire(codepoints));
     out.writeCountedString(label.getBytes(StandardCharsets.US_ASCII));
     // RFC 3597 §7: no compression, no lower-casing

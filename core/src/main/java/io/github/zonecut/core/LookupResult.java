@@ -144,7 +144,14 @@ public sealed interface LookupResult
      */
     UNEXPECTED_ANSWER,
     /** The transport refused the query (in-flight limit) or was closed. */
-    UNAVAILABLE
+    UNAVAILABLE,
+    /**
+     * A server asked directly ({@link DirectLookup}) answered without the AA bit (RFC 1035
+     * §4.1.1): it is lame for the zone or answered from a cache, so its answer, NODATA or NXDOMAIN
+     * is not the zone's data (RFC 1034 §4.3.1; RFC 8078 §3 and RFC 9615 §4.2 need the
+     * authoritative servers' own data).
+     */
+    NOT_AUTHORITATIVE
   }
 
   private static void requireNotBogus(Verdict verdict) {

@@ -58,6 +58,11 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  *       turns both into SERVFAIL, so the upstream's own RCODE is observed on the way in.
  * </ul>
  *
+ * <p>Validated DNSKEY RRsets are cached (up to {@link Builder#keyCacheMaxTtl(Duration)}): a
+ * reused lookup keeps answering SECURE for a zone whose parent has since broken its DS until the
+ * entry expires, which is what a resolver does too. A host that learns of such a change (or a
+ * test that makes one) calls {@link #flush()} or {@link #flush(Name)}.
+ *
  * <p>The validator's time checks use the injected {@link Clock}. Its internal continuations
  * between a DS and a DNSKEY query may run on {@code ForkJoinPool.commonPool()} (a dnsjava
  * internal); the network I/O and the completion of each returned stage do not.
@@ -68,8 +73,13 @@ public final class ValidatingLookup implements DnsLookup {
 
   private static final String KEY_CACHE_MAX_TTL = "dnsjava.dnssec.keycache.max_ttl";
 
-  private final ValidatingResolver validator;
+  private final TransportResolver head;
+  private final Clock clock;
+  private final Properties config;
+  private final List<RRset> anchors;
   private final Executor executor;
+  /** Replaced, never mutated, by {@link #flush()}: lookups in flight finish on the old one. */
+  private volatile ValidatingResolver validator;
   /** Upstream RCODEs of the top-level queries in flight, keyed by ID and question. */
   private final Map<QueryKey, Integer> upstreamRcodes = new ConcurrentHashMap<>();
 
@@ -78,24 +88,65 @@ public final class ValidatingLookup implements DnsLookup {
   private ValidatingLookup(Builder b) throws ZonecutException {
     ZonecutTypes.register();
     this.executor = b.executor;
-    TransportResolver head = new TransportResolver(b.transport, b.resolver, b.protocol, b.timeout,
+    this.head = new TransportResolver(b.transport, b.resolver, b.protocol, b.timeout,
         b.executor, this::observeUpstream);
-    ValidatingResolver v = new ValidatingResolver(head, b.clock);
-    Properties config = new Properties();
-    config.putAll(b.properties);
-    config.setProperty(KEY_CACHE_MAX_SIZE, Integer.toString(b.keyCacheMaxSize));
-    config.setProperty(KEY_CACHE_MAX_TTL, Long.toString(b.keyCacheMaxTtl.getSeconds()));
-    config.remove("dnsjava.dnssec.trust_anchor_file");
+    this.clock = b.clock;
+    Properties c = new Properties();
+    c.putAll(b.properties);
+    c.setProperty(KEY_CACHE_MAX_SIZE, Integer.toString(b.keyCacheMaxSize));
+    c.setProperty(KEY_CACHE_MAX_TTL, Long.toString(b.keyCacheMaxTtl.getSeconds()));
+    c.remove("dnsjava.dnssec.trust_anchor_file");
+    this.config = c;
+    this.anchors = b.anchorRRsets();
+    this.validator = newValidator();
+  }
+
+  /** A validator with this lookup's settings and anchors and an empty key cache. */
+  private ValidatingResolver newValidator() throws ZonecutException {
+    ValidatingResolver v = new ValidatingResolver(head, clock);
     try {
       v.init(config);
     } catch (IOException | RuntimeException e) {
       throw new ZonecutException("validator configuration rejected: " + e.getMessage(), e);
     }
     v.getTrustAnchors().clear();
-    for (RRset anchor : b.anchorRRsets()) {
+    for (RRset anchor : anchors) {
       v.getTrustAnchors().store(anchor);
     }
-    this.validator = v;
+    return v;
+  }
+
+  /**
+   * Forgets every validated DNSKEY RRset (and every "no key here" finding) this lookup has
+   * cached, so the next lookups rebuild the chain of trust from the anchors. The cache keeps an
+   * entry up to {@link Builder#keyCacheMaxTtl(Duration)} (900 s by default) whatever the parent
+   * publishes meanwhile: a DS that was replaced or broken, or a key that was revoked, is noticed
+   * only when its entry expires or is flushed. Lookups in flight finish with the cache they
+   * started with.
+   */
+  @Override
+  public void flush() {
+    try {
+      validator = newValidator();
+    } catch (ZonecutException e) {
+      // the same configuration was accepted when this lookup was built
+      throw new IllegalStateException("validator configuration rejected on flush", e);
+    }
+  }
+
+  /**
+   * Forgets what this lookup has cached for {@code zone} and every zone at or below it (names
+   * compared label-wise): their DNSKEY RRsets and the DS findings that led to them, as after a
+   * change of the DS at {@code zone}'s parent. dnsjava's validator cannot drop single cache
+   * entries, so this currently forgets the keys of every other zone too ({@link #flush()}); that
+   * costs only re-validation.
+   *
+   * @param zone an absolute zone name
+   */
+  @Override
+  public void flush(Name zone) {
+    Names.requireAbsolute("zone", zone);
+    flush();
   }
 
   /**
@@ -111,7 +162,8 @@ public final class ValidatingLookup implements DnsLookup {
     Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
     QueryKey key = new QueryKey(query.getHeader().getID(), name, type);
     upstreamRcodes.put(key, -1);
-    return validator.sendAsync(query, executor)
+    ValidatingResolver v = validator;
+    return v.sendAsync(query, executor)
         .handle((response, failure) -> {
           Integer upstream = upstreamRcodes.remove(key);
           if (failure != null) {

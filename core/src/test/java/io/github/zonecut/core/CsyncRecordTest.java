@@ -84,6 +84,16 @@ class CsyncRecordTest {
   }
 
   @Test
+  void type0BitIsRefused() {
+    // window 0, first octet 0x80: TYPE0; with A (0x40) beside it
+    assertMalformed("00000042" + "0003" + "0001c0", 8, "TYPE0");
+    assertThatThrownBy(() -> CsyncRecord.parse(OWNER, DClass.IN, 1, "66 3 TYPE0 A"))
+        .isInstanceOf(MalformedDataException.class).hasMessageContaining("TYPE0");
+    assertThatThrownBy(() -> new CsyncRecord(OWNER, DClass.IN, 1, 66, 3, List.of(0, Type.A)))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TYPE0");
+  }
+
+  @Test
   void badText() {
     assertThatThrownBy(() -> CsyncRecord.parse(OWNER, DClass.IN, 1, "66 3 A BOGUS"))
         .isInstanceOf(MalformedDataException.class).hasMessageContaining("CSYNC type");

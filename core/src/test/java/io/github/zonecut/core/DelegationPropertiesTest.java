@@ -3,6 +3,7 @@ package io.github.zonecut.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.HashMap;
@@ -29,11 +30,23 @@ class DelegationPropertiesTest {
     return Name.fromConstantString(s);
   }
 
+  /**
+   * Addresses of three families sharing the low octet {@code i / 3}: A 192.0.2.x, AAAA
+   * 2001:db8::x and AAAA ::ffff:192.0.2.x (IPv4-mapped, which must stay AAAA).
+   */
   private static InetAddress ip(int i) {
+    byte x = (byte) (i / 3);
     try {
-      return i % 2 == 0 ? InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, (byte) i})
-          : InetAddress.getByAddress(new byte[] {0x20, 1, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0,
-              0, 0, 0, 0, 0, (byte) i});
+      switch (i % 3) {
+        case 0:
+          return InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, x});
+        case 1:
+          return InetAddress.getByAddress(new byte[] {0x20, 1, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0,
+              0, 0, 0, 0, 0, 0, x});
+        default:
+          return Inet6Address.getByAddress(null, new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+              (byte) 0xff, (byte) 0xff, (byte) 192, 0, 2, x}, -1);
+      }
     } catch (UnknownHostException e) {
       throw new IllegalStateException(e);
     }
@@ -43,7 +56,7 @@ class DelegationPropertiesTest {
   Arbitrary<Delegation> delegations() {
     Arbitrary<List<Name>> in = Arbitraries.subsetOf(IN).map(List::copyOf);
     Arbitrary<List<Name>> out = Arbitraries.subsetOf(OUT).map(List::copyOf);
-    Arbitrary<Set<Integer>> addrs = Arbitraries.integers().between(1, 6).set().ofMinSize(1)
+    Arbitrary<Set<Integer>> addrs = Arbitraries.integers().between(1, 9).set().ofMinSize(1)
         .ofMaxSize(3);
     Arbitrary<Set<DsData>> ds = Arbitraries.integers().between(1, 4)
         .map(i -> new DsData(i * 1000, 13, 200, new byte[] {i.byteValue(), 7}))
@@ -118,6 +131,13 @@ class DelegationPropertiesTest {
     Delegation back = Delegation.fromRecords(CHILD, d.toRecords());
     assertThat(back.nameservers()).isEqualTo(d.nameservers());
     assertThat(back.glue()).isEqualTo(d.glue());
+    // each address keeps its family: A stays A, AAAA (IPv4-mapped included) stays AAAA
+    d.glue().forEach((host, addresses) -> assertThat(back.glue().get(host))
+        .extracting(a -> a.getClass().getSimpleName())
+        .containsExactlyElementsOf(addresses.stream().map(a -> a.getClass().getSimpleName())
+            .toList()));
+    assertThat(Delegation.fromRecords(CHILD, back.toRecords()).toRecords())
+        .isEqualTo(d.toRecords());
     assertThat(back.ds()).isEqualTo(d.ds());
     assertThat(back.nsTtl()).isEqualTo(d.nsTtl());
     if (!d.ds().isEmpty()) {

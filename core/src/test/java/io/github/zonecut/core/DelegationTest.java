@@ -178,4 +178,46 @@ class DelegationTest {
             "1 ns1.child.example. 192.0.2.1",
             "28 ns1.child.example. 2001:db8:0:0:0:0:0:1");
   }
+
+  /** AAAA ::ffff:192.0.2.1, as a parent's referral carries it. */
+  private static AAAARecord mappedAaaa(Name host) throws Exception {
+    byte[] rdata = new byte[16];
+    rdata[10] = (byte) 0xff;
+    rdata[11] = (byte) 0xff;
+    System.arraycopy(new byte[] {(byte) 192, 0, 2, 1}, 0, rdata, 12, 4);
+    return (AAAARecord) Record.newRecord(host, org.xbill.DNS.Type.AAAA, DClass.IN, 3600, rdata);
+  }
+
+  @Test
+  void ipv4MappedAaaaGlueStaysAaaa() throws Exception {
+    Name ns1 = n("ns1.child.example.");
+    List<Record> records = List.of(new NSRecord(CHILD, DClass.IN, 3600, ns1), mappedAaaa(ns1));
+    Delegation mapped = Delegation.fromRecords(CHILD, records);
+
+    assertThat(mapped.glue().get(ns1)).singleElement()
+        .isInstanceOf(java.net.Inet6Address.class);
+    List<Record> back = mapped.toRecords();
+    assertThat(back).filteredOn(r -> r.getName().equals(ns1)).singleElement()
+        .satisfies(r -> {
+          assertThat(r).isInstanceOf(AAAARecord.class);
+          assertThat(r.rdataToWireCanonical()).isEqualTo(mappedAaaa(ns1).rdataToWireCanonical());
+        });
+    assertThat(Delegation.fromRecords(CHILD, back)).isEqualTo(mapped);
+
+    // A 192.0.2.1 and AAAA ::ffff:192.0.2.1 are different glue: the diff must replace it
+    Delegation plainA = Delegation.builder(CHILD).glue(ns1, ip("192.0.2.1")).build();
+    DelegationDelta delta = plainA.diff(mapped);
+    assertThat(delta.isEmpty()).isFalse();
+    assertThat(delta.glueToReplace().get(ns1)).singleElement()
+        .isInstanceOf(java.net.Inet6Address.class);
+    assertThat(delta.applyTo(plainA)).isEqualTo(mapped);
+    assertThat(mapped.diff(plainA).glueToReplace().get(ns1)).singleElement()
+        .isInstanceOf(java.net.Inet4Address.class);
+    // both at once are two glue records, one of each type
+    Delegation both = Delegation.fromRecords(CHILD, List.of(records.get(0), mappedAaaa(ns1),
+        new ARecord(ns1, DClass.IN, 3600, ip("192.0.2.1"))));
+    assertThat(both.glue().get(ns1)).hasSize(2);
+    assertThat(both.toRecords()).extracting(Record::getType)
+        .contains(org.xbill.DNS.Type.A, org.xbill.DNS.Type.AAAA);
+  }
 }

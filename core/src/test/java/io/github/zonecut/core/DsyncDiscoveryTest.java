@@ -291,6 +291,140 @@ class DsyncDiscoveryTest {
             DnsEndpoint.of("2001:db8::53", 5359)));
   }
 
+  // ------------------------------------------------------------------ target address screen
+
+  /** A discovery whose DSYNC target {@code t.example.net.} has exactly {@code addresses}. */
+  private static DiscoveryResult discoverTarget(AddressPolicy policy, int port,
+      String... addresses) throws Exception {
+    FakeLookup fake = new FakeLookup().answer("child._dsync.example.", Verdict.SECURE,
+        dsync("child._dsync.example.", Type.CDS, DsyncScheme.NOTIFY, port, "t.example.net."));
+    List<Record> v4 = new ArrayList<>();
+    List<Record> v6 = new ArrayList<>();
+    for (String address : addresses) {
+      if (address.contains(":")) {
+        v6.add(aaaa("t.example.net.", address));
+      } else {
+        v4.add(a("t.example.net.", address));
+      }
+    }
+    if (!v4.isEmpty()) {
+      fake.answer("t.example.net.", Verdict.SECURE, v4.toArray(new Record[0]));
+    }
+    if (!v6.isEmpty()) {
+      fake.answer("t.example.net.", Verdict.SECURE, v6.toArray(new Record[0]));
+    }
+    return run(DsyncDiscovery.builder(fake).addressPolicy(policy).build()
+        .discoverNotify(n("child.example."), Type.CDS));
+  }
+
+  @Test
+  void everyRefusedAddressClassIsRefusedByDefault() throws Exception {
+    Map<String, AddressPolicy.AddressClass> cases = new java.util.LinkedHashMap<>();
+    cases.put("0.0.0.0", AddressPolicy.AddressClass.UNSPECIFIED);
+    cases.put("::", AddressPolicy.AddressClass.UNSPECIFIED);
+    cases.put("255.255.255.255", AddressPolicy.AddressClass.BROADCAST);
+    cases.put("224.0.0.1", AddressPolicy.AddressClass.MULTICAST);
+    cases.put("ff02::1", AddressPolicy.AddressClass.MULTICAST);
+    cases.put("240.0.0.1", AddressPolicy.AddressClass.RESERVED);
+    cases.put("127.0.0.1", AddressPolicy.AddressClass.LOOPBACK);
+    cases.put("127.8.9.10", AddressPolicy.AddressClass.LOOPBACK);
+    cases.put("::1", AddressPolicy.AddressClass.LOOPBACK);
+    cases.put("::ffff:127.0.0.1", AddressPolicy.AddressClass.LOOPBACK);
+    cases.put("169.254.169.254", AddressPolicy.AddressClass.LINK_LOCAL);
+    cases.put("fe80::1", AddressPolicy.AddressClass.LINK_LOCAL);
+    cases.put("10.1.2.3", AddressPolicy.AddressClass.PRIVATE);
+    cases.put("172.16.0.1", AddressPolicy.AddressClass.PRIVATE);
+    cases.put("172.31.255.255", AddressPolicy.AddressClass.PRIVATE);
+    cases.put("192.168.1.1", AddressPolicy.AddressClass.PRIVATE);
+    cases.put("fc00::1", AddressPolicy.AddressClass.PRIVATE);
+    cases.put("fd12:3456::1", AddressPolicy.AddressClass.PRIVATE);
+    cases.put("100.64.0.1", AddressPolicy.AddressClass.SHARED);
+    cases.put("100.127.255.254", AddressPolicy.AddressClass.SHARED);
+    for (Map.Entry<String, AddressPolicy.AddressClass> c : cases.entrySet()) {
+      DiscoveryResult r = discoverTarget(AddressPolicy.publicOnly(), 5359, c.getKey());
+      assertThat(r).as(c.getKey()).isInstanceOfSatisfying(DiscoveryResult.Refused.class, f -> {
+        assertThat(f.reason()).isEqualTo(Reason.TARGET_ADDRESS_REFUSED);
+        assertThat(f.refusedAddresses()).singleElement().satisfies(x -> {
+          assertThat(x.address()).isEqualTo(InetAddress.getByName(c.getKey()));
+          assertThat(x.addressClass()).isEqualTo(c.getValue());
+        });
+        assertThat(f.detail()).contains(c.getValue().toString());
+      });
+    }
+  }
+
+  @Test
+  void ordinaryAddressesNextToTheSpecialRangesAreAllowed() throws Exception {
+    for (String ok : List.of("192.0.2.1", "1.1.1.1", "172.32.0.1", "172.15.255.255",
+        "100.128.0.1", "100.63.255.255", "169.255.0.1", "223.255.255.255", "11.0.0.1",
+        "2001:db8::1", "2a00:1450::1", "2620:fe::fe")) {
+      assertThat(discoverTarget(AddressPolicy.publicOnly(), 5359, ok)).as(ok)
+          .isInstanceOfSatisfying(DiscoveryResult.Found.class,
+              f -> assertThat(f.refusedAddresses()).isEmpty());
+    }
+  }
+
+  @Test
+  void theLabPolicyAllowsLoopbackAndPrivateButNeverBroadcastOrMulticast() throws Exception {
+    AddressPolicy lab = AddressPolicy.allowLoopbackAndPrivateForTesting();
+    for (String ok : List.of("127.0.0.1", "::1", "10.0.0.53", "fd00::53", "169.254.1.1",
+        "100.64.0.53")) {
+      assertThat(discoverTarget(lab, 5359, ok)).as(ok).isInstanceOfSatisfying(
+          DiscoveryResult.Found.class, f -> assertThat(f.endpoints())
+              .containsExactly(DnsEndpoint.of(ok, 5359)));
+    }
+    for (String never : List.of("0.0.0.0", "::", "255.255.255.255", "224.0.0.1", "ff02::1")) {
+      assertRefused(discoverTarget(lab, 5359, never), Reason.TARGET_ADDRESS_REFUSED);
+    }
+    assertThat(AddressPolicy.publicOnly().alsoAllowing(AddressPolicy.AddressClass.PRIVATE)
+        .refusal(InetAddress.getByName("10.0.0.1"))).isEmpty();
+    assertThat(AddressPolicy.publicOnly().alsoAllowing(AddressPolicy.AddressClass.PRIVATE)
+        .refusal(InetAddress.getByName("127.0.0.1")))
+        .contains(AddressPolicy.AddressClass.LOOPBACK);
+    assertThatThrownBy(() -> AddressPolicy.publicOnly()
+        .alsoAllowing(AddressPolicy.AddressClass.BROADCAST))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void badAddressesAreDroppedAndReportedWhenGoodOnesRemain() throws Exception {
+    DiscoveryResult r = discoverTarget(AddressPolicy.publicOnly(), 5359, "192.0.2.53",
+        "127.0.0.1", "224.0.0.1", "2001:db8::53", "fe80::1");
+
+    assertThat(r).isInstanceOfSatisfying(DiscoveryResult.Found.class, f -> {
+      assertThat(f.endpoints()).containsExactly(DnsEndpoint.of("192.0.2.53", 5359),
+          DnsEndpoint.of("2001:db8::53", 5359));
+      assertThat(f.refusedAddresses()).extracting(x -> x.address().getHostAddress() + " "
+          + x.addressClass()).containsExactly("127.0.0.1 LOOPBACK", "224.0.0.1 MULTICAST",
+              "fe80:0:0:0:0:0:0:1 LINK_LOCAL");
+    });
+  }
+
+  @Test
+  void portZeroIsNeverHandedOut() throws Exception {
+    // RFC 9859 §2.1: a record with port 0 is ignored, so there is no endpoint at all
+    assertThat(discoverTarget(AddressPolicy.allowLoopbackAndPrivateForTesting(), 0,
+        "192.0.2.53")).isInstanceOf(DiscoveryResult.NotFound.class);
+    assertThatThrownBy(() -> DnsEndpoint.of("192.0.2.53", 0))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void overridesAreTheHostsOwnAndAreNotScreened() throws Exception {
+    FakeLookup fake = new FakeLookup().answer("child._dsync.example.", Verdict.SECURE,
+        dsync("child._dsync.example.", Type.CDS, DsyncScheme.NOTIFY, 5359, "t.example.net."))
+        .answer("t.example.net.", Verdict.SECURE, a("t.example.net.", "10.0.0.53"));
+    EndpointOverrides overrides = EndpointOverrides.builder()
+        .address(InetAddress.getByName("10.0.0.53"), DnsEndpoint.of("127.0.0.1", 15359))
+        .build();
+
+    DiscoveryResult r = run(DsyncDiscovery.builder(fake).overrides(overrides).build()
+        .discoverNotify(n("child.example."), Type.CDS));
+
+    assertThat(r).isInstanceOfSatisfying(DiscoveryResult.Found.class,
+        f -> assertThat(f.endpoints()).containsExactly(DnsEndpoint.of("127.0.0.1", 15359)));
+  }
+
   // ------------------------------------------------------------------ policy and refusals
 
   @Test

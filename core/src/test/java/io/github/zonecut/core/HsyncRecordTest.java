@@ -52,14 +52,39 @@ class HsyncRecordTest {
     String rest = "066e65746e6f64" + "056167656e74066e65746e6f6402736500" + "012e";
     Codepoints draftOff = Codepoints.builder().hsyncStateOff(2).build();
     for (String state : new String[] {"00", "02"}) {
-      HsyncRecord r = HsyncRecord.fromRdata(OWNER, DClass.IN, 1, Hex.bytes(state + rest), CP);
-      assertThat(r.getState().isOff()).isTrue();
-      assertThat(r.rdataToString()).startsWith("OFF ");
-      assertThat(Hex.hex(r.rdataToWireCanonical())).startsWith("00");
-      HsyncRecord d = HsyncRecord.fromRdata(OWNER, DClass.IN, 1, Hex.bytes(state + rest),
-          draftOff);
-      assertThat(Hex.hex(d.rdataToWireCanonical())).startsWith("02");
+      for (Codepoints cp : new Codepoints[] {CP, draftOff}) {
+        HsyncRecord r = HsyncRecord.fromRdata(OWNER, DClass.IN, 1, Hex.bytes(state + rest), cp);
+        assertThat(r.getState().isOff()).isTrue();
+        assertThat(r.rdataToString()).startsWith("OFF ");
+        // a received record renders back as received, whatever the profile
+        assertThat(Hex.hex(r.rdataToWireCanonical())).isEqualTo(state + rest);
+      }
     }
+    // built from values, OFF is written as the profile says
+    Name agent = Name.fromConstantString("agent.netnod.se.");
+    assertThat(Hex.hex(HsyncRecord.of(OWNER, 1, HsyncState.OFF, "netnod", agent,
+        Optional.empty()).rdataToWireCanonical())).isEqualTo("00" + rest);
+    assertThat(Hex.hex(new HsyncRecord(OWNER, DClass.IN, 1, HsyncState.OFF, "netnod", agent,
+        Optional.empty(), draftOff).rdataToWireCanonical())).isEqualTo("02" + rest);
+  }
+
+  @Test
+  void receivedOctetsAreKeptSoAnRrsigOverThemStillVerifies() throws Exception {
+    // state 2, a mixed-case identity with an escaped dot inside a label, tdns's dotted labels
+    String odd = "02" + "076e65746e6f642e" + "0641672e656e74" + "024e65" + "00" + "02782e";
+    // the root as identity and a one-letter upstream that prints like a relative name
+    String root = "02" + "0178" + "00" + "0178";
+    for (String hex : new String[] {odd, root}) {
+      HsyncRecord r = HsyncRecord.fromRdata(OWNER, DClass.IN, 1, Hex.bytes(hex), CP);
+      assertThat(Hex.hex(r.rdataToWireCanonical())).as(hex).isEqualTo(hex);
+      // and through dnsjava's message path, as a validator would re-render it
+      Record viaMessage = Record.fromWire(r.toWire(1), 1);
+      assertThat(Hex.hex(viaMessage.rdataToWireCanonical())).as(hex).isEqualTo(hex);
+    }
+    HsyncRecord r = HsyncRecord.fromRdata(OWNER, DClass.IN, 1, Hex.bytes(odd), CP);
+    assertThat(r.getLabel()).isEqualTo("netnod");
+    assertThat(r.getUpstream()).contains("x");
+    assertThat(r.getIdentity().toString()).isEqualTo("Ag\\.ent.Ne.");
   }
 
   @Test
@@ -81,7 +106,10 @@ class HsyncRecordTest {
     String wire = "01" + "076e65746e6f642e" + "056167656e74066e65746e6f6402736500" + "012e";
     HsyncRecord r = HsyncRecord.fromRdata(OWNER, DClass.IN, 1, Hex.bytes(wire), CP);
     assertThat(r.getLabel()).isEqualTo("netnod");
-    assertThat(Hex.hex(r.rdataToWireCanonical())).isEqualTo(NETNOD_WIRE);
+    // the value drops the dot; the wire form keeps the octets received
+    assertThat(Hex.hex(r.rdataToWireCanonical())).isEqualTo(wire);
+    assertThat(HsyncRecord.parse(OWNER, DClass.IN, 1, r.rdataToString(), CP)
+        .rdataToWireCanonical()).isEqualTo(Hex.bytes(NETNOD_WIRE));
     assertThatThrownBy(() -> HsyncRecord.parse(OWNER, DClass.IN, 1,
         "ON netnod. agent.netnod.se. .", CP))
         .isInstanceOf(MalformedDataException.class)

@@ -142,6 +142,9 @@ class LookupTest {
       try {
         String qn = q.getQuestion().getName().toString();
         Message r = reply(q, Rcode.NOERROR);
+        if (!qn.startsWith("referral.")) {
+          r.getHeader().setFlag(Flags.AA);
+        }
         if (qn.startsWith("referral.")) {
           r.addRecord(new NSRecord(Name.fromString("referral.example."), DClass.IN, 300,
               Name.fromString("ns.elsewhere.")), Section.AUTHORITY);
@@ -164,6 +167,59 @@ class LookupTest {
       assertThat(r).as(name).isInstanceOfSatisfying(LookupResult.Failed.class,
           f -> assertThat(f.problem()).isEqualTo(LookupResult.Problem.UNEXPECTED_ANSWER));
     }
+  }
+
+  @Test
+  void directLookupRefusesAnswersWithoutAa() throws Exception {
+    serve(q -> {
+      try {
+        String qn = q.getQuestion().getName().toString();
+        Message r = reply(q, qn.startsWith("nx.") ? Rcode.NXDOMAIN : Rcode.NOERROR);
+        // no AA anywhere: a lame server, or one answering from its cache
+        if (qn.startsWith("answer.")) {
+          r.addRecord(a(qn, "192.0.2.1"), Section.ANSWER);
+        } else if (qn.startsWith("nodata.") || qn.startsWith("nx.")) {
+          r.addRecord(soa("example."), Section.AUTHORITY);
+        }
+        // "lame.": an empty NOERROR, nothing in any section
+        return r;
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    DirectLookup lookup = DirectLookup.of(transport, server.endpoint());
+
+    for (String name : List.of("answer.example.", "nodata.example.", "nx.example.",
+        "lame.example.")) {
+      LookupResult r = await(lookup, name, Type.CDS);
+      assertThat(r).as(name).isInstanceOfSatisfying(LookupResult.Failed.class, f -> {
+        assertThat(f.problem()).isEqualTo(LookupResult.Problem.NOT_AUTHORITATIVE);
+        assertThat(f.detail()).contains("not authoritative");
+      });
+    }
+  }
+
+  @Test
+  void directLookupTakesAnAaReferralForAReferralNotNodata() throws Exception {
+    serve(q -> {
+      try {
+        Message r = reply(q, Rcode.NOERROR);
+        r.getHeader().setFlag(Flags.AA);
+        r.addRecord(new NSRecord(Name.fromString("child.example."), DClass.IN, 300,
+            Name.fromString("ns.elsewhere.")), Section.AUTHORITY);
+        return r;
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+
+    LookupResult r = await(DirectLookup.of(transport, server.endpoint()), "child.example.",
+        Type.CDS);
+
+    assertThat(r).isInstanceOfSatisfying(LookupResult.Failed.class, f -> {
+      assertThat(f.problem()).isEqualTo(LookupResult.Problem.UNEXPECTED_ANSWER);
+      assertThat(f.detail()).startsWith("referral");
+    });
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.github.zonecut.examples;
 
+import io.github.zonecut.core.AddressPolicy;
 import io.github.zonecut.core.Codepoints;
 import io.github.zonecut.core.DiscoveryResult;
 import io.github.zonecut.core.DnsEndpoint;
@@ -244,6 +245,8 @@ public final class Demo {
         .codepoints(CODEPOINTS)
         .policy(DsyncDiscovery.Policy.REQUIRE_SECURE)
         .overrides(overrides)
+        // the demo's hierarchy runs on 127.0.0.x, which the default policy refuses
+        .addressPolicy(AddressPolicy.allowLoopbackAndPrivateForTesting())
         .build();
     found("NOTIFY(CDS)", await(discovery.discoverNotify(CHILD, Type.CDS)));
     return found("UPDATE", await(discovery.discoverUpdate(CHILD)));
@@ -442,6 +445,7 @@ public final class Demo {
     DsyncDiscovery discovery = DsyncDiscovery.builder(validatingLookup(dns, transport, executor))
         .codepoints(CODEPOINTS)
         .overrides(overrides)
+        .addressPolicy(AddressPolicy.allowLoopbackAndPrivateForTesting())
         .build();
     DiscoveryResult result = await(discovery.discoverUpdate(CHILD));
     printSteps(result);

@@ -2,6 +2,7 @@ package io.github.zonecut.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.zonecut.core.AddressPolicy;
 import io.github.zonecut.core.Codepoints;
 import io.github.zonecut.core.DiscoveryResult;
 import io.github.zonecut.core.DnsEndpoint;
@@ -23,6 +24,8 @@ import org.xbill.DNS.Type;
  */
 @ExtendWith(TestnetExtension.class)
 class DsyncDiscoveryInteropTest {
+  /** The test network's servers live on 127.0.0.x, which the default policy refuses. */
+  private static final AddressPolicy LAB = AddressPolicy.allowLoopbackAndPrivateForTesting();
 
   private static ZonecutLookups anchored;
   private static ZonecutLookups unanchored;
@@ -43,7 +46,7 @@ class DsyncDiscoveryInteropTest {
   }
 
   private static DsyncDiscovery discovery() {
-    return DsyncDiscovery.builder(anchored.lookup()).build();
+    return DsyncDiscovery.builder(anchored.lookup()).addressPolicy(LAB).build();
   }
 
   private static void assertFoundSecurely(DiscoveryResult result, Testnet net, int rrType,
@@ -81,7 +84,8 @@ class DsyncDiscoveryInteropTest {
 
   @Test
   void withoutATrustAnchorDiscoveryIsRefusedAsNotSecure() throws Exception {
-    DsyncDiscovery insecure = DsyncDiscovery.builder(unanchored.lookup()).build();
+    DsyncDiscovery insecure = DsyncDiscovery.builder(unanchored.lookup()).addressPolicy(LAB)
+        .build();
 
     DiscoveryResult result = ZonecutLookups.await(
         insecure.discoverUpdate(Name.fromConstantString("child.parent.test.")));
@@ -92,7 +96,7 @@ class DsyncDiscoveryInteropTest {
 
   @Test
   void withoutATrustAnchorTheInsecurePolicyStillFindsIt(Testnet net) throws Exception {
-    DsyncDiscovery insecure = DsyncDiscovery.builder(unanchored.lookup())
+    DsyncDiscovery insecure = DsyncDiscovery.builder(unanchored.lookup()).addressPolicy(LAB)
         .policy(DsyncDiscovery.Policy.ACCEPT_INSECURE).build();
 
     DiscoveryResult result = ZonecutLookups.await(

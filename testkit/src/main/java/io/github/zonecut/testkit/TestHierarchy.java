@@ -1,6 +1,11 @@
 package io.github.zonecut.testkit;
 
+import io.github.zonecut.core.AddressPolicy;
+import io.github.zonecut.core.DnsLookup;
+import io.github.zonecut.core.DnsTransport;
+import io.github.zonecut.core.DsyncDiscovery;
 import io.github.zonecut.core.EndpointOverrides;
+import io.github.zonecut.core.ValidatingLookup;
 import io.github.zonecut.core.ZonecutTypes;
 import io.github.zonecut.testkit.internal.DnsServer;
 import io.github.zonecut.testkit.internal.SignedZone;
@@ -22,6 +27,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.ARecord;
@@ -194,6 +200,30 @@ public final class TestHierarchy implements AutoCloseable {
     return b.build();
   }
 
+  /**
+   * A {@link ValidatingLookup} builder set up for this hierarchy: the {@link #recursive()}
+   * endpoint as upstream, this hierarchy's {@link #trustAnchors()} and {@link #clock()}. Its key
+   * cache outlives run-time changes of DS or keys ({@link TestZone#setParentDs(ParentDs)}): call
+   * {@link ValidatingLookup#flush()} after such a change, or build a new lookup.
+   */
+  public ValidatingLookup.Builder validatingLookup(DnsTransport transport, Executor executor) {
+    return ValidatingLookup.builder(transport, recursive.dnsEndpoint(), executor)
+        .trustAnchors(trustAnchors())
+        .clock(clock);
+  }
+
+  /**
+   * A {@link DsyncDiscovery} builder set up for this hierarchy: {@link #endpointOverrides()} and
+   * {@link AddressPolicy#allowLoopbackAndPrivateForTesting()}, since every address here is on
+   * loopback and the default policy refuses loopback targets. Production code keeps the default
+   * {@link AddressPolicy#publicOnly()}.
+   */
+  public DsyncDiscovery.Builder dsyncDiscovery(DnsLookup lookup) {
+    return DsyncDiscovery.builder(lookup)
+        .overrides(endpointOverrides())
+        .addressPolicy(AddressPolicy.allowLoopbackAndPrivateForTesting());
+  }
+
   /** The clock the zones are signed with. */
   public Clock clock() {
     return clock;
@@ -219,7 +249,9 @@ public final class TestHierarchy implements AutoCloseable {
 
   /**
    * A dnsjava {@code ValidatingResolver} on the recursive endpoint, holding this hierarchy's trust
-   * anchors and its clock: AD on SECURE answers, SERVFAIL on BOGUS ones.
+   * anchors and its clock: AD on SECURE answers, SERVFAIL on BOGUS ones. Its key cache cannot be
+   * flushed: after a run-time DS or key change ({@link TestZone#setParentDs(ParentDs)}), use a new
+   * one.
    */
   public ValidatingResolver newValidatingResolver() {
     ValidatingResolver v = new ValidatingResolver(recursive.resolver(), clock);

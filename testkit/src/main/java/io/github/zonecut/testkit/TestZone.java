@@ -203,6 +203,12 @@ public final class TestZone {
   /**
    * Changes what the parent publishes as DS for this zone and re-signs the parent.
    *
+   * <p>Validators cache the DNSKEY RRsets they have validated: a {@code ValidatingLookup} (or a
+   * {@code ValidatingResolver}) that has already validated this zone or a zone below it keeps
+   * answering SECURE until its cache entry expires (up to 900 s). Call {@code
+   * ValidatingLookup.flush()} (or {@code flush(zone)}) on every validating lookup that was used
+   * before the change, or build a new one, for the fault to be seen.
+   *
    * @throws IllegalStateException if this zone has no parent in the hierarchy
    */
   public TestZone setParentDs(ParentDs mode) {
@@ -221,6 +227,11 @@ public final class TestZone {
   /**
    * Corrupts (or restores) every signature this zone publishes, so validators find it bogus
    * (RFC 4035 §5.5), from every endpoint that serves it.
+   *
+   * <p>A validator that cached this zone's DNSKEY RRset before still trusts the keys, though it
+   * checks each answer's signatures anew; restoring the signatures after a validator cached the
+   * zone as bogus needs a flush ({@code ValidatingLookup.flush()}) or a new validator, as {@link
+   * #setParentDs(ParentDs)} explains.
    */
   public TestZone setSignaturesCorrupted(boolean corrupted) {
     synchronized (lock) {

@@ -26,13 +26,8 @@ class DsyncDiscoveryIntegrationTest {
     fixture.accept(b);
     try (TestHierarchy h = b.start()) {
       ValidatingLookup lookup =
-          ValidatingLookup.builder(NET.transport(), h.recursive().dnsEndpoint(), NET.executor())
-              .trustAnchors(h.trustAnchors())
-              .clock(h.clock())
-              .timeout(Duration.ofSeconds(2))
-              .build();
-      DsyncDiscovery discovery =
-          DsyncDiscovery.builder(lookup).policy(policy).overrides(h.endpointOverrides()).build();
+          h.validatingLookup(NET.transport(), NET.executor()).timeout(Duration.ofSeconds(2)).build();
+      DsyncDiscovery discovery = h.dsyncDiscovery(lookup).policy(policy).build();
       DiscoveryResult r =
           discovery.discoverNotify(Dns.name(DsyncFixtureTest.CHILD), Type.CDS)
               .toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -71,5 +66,68 @@ class DsyncDiscoveryIntegrationTest {
   void insecureParentIsAcceptedWhenAllowed() throws Exception {
     DiscoveryResult r = discover(DsyncFixtureTest.INSECURE_PARENT, DsyncDiscovery.Policy.ACCEPT_INSECURE);
     assertThat(r).as(r.toString()).isInstanceOf(DiscoveryResult.Found.class);
+  }
+
+  private static DiscoveryResult await(java.util.concurrent.CompletionStage<DiscoveryResult> stage)
+      throws Exception {
+    return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /** test. above parent.test. (DSYNC for every child) above child.parent.test. */
+  private static TestHierarchy threeLevels(String dsyncTarget, String targetRecords) throws Exception {
+    return TestHierarchy.builder()
+        .clock(Dns.CLOCK)
+        .zone("test.")
+        .zone("parent.test.", z -> z.records("_dsync DSYNC CDS 1 5359 " + dsyncTarget + "\n" + targetRecords))
+        .zone("child.parent.test.")
+        .start();
+  }
+
+  @Test
+  void aReusedLookupSeesABrokenParentDsOnlyAfterAFlush() throws Exception {
+    try (TestHierarchy h = threeLevels("ns1.parent.test.", "")) {
+      ValidatingLookup lookup =
+          h.validatingLookup(NET.transport(), NET.executor()).timeout(Duration.ofSeconds(2)).build();
+      DsyncDiscovery discovery = h.dsyncDiscovery(lookup).build();
+      assertThat(await(discovery.discoverNotify(Dns.name("child.parent.test."), Type.CDS)))
+          .isInstanceOf(DiscoveryResult.Found.class);
+
+      h.zone("parent.test.").setParentDs(ParentDs.WRONG);
+
+      // the validator cached parent.test.'s DNSKEY RRset when it was SECURE, and keeps using it
+      // until the entry expires: that is the cache's nature, and why flush() exists
+      DiscoveryResult stale = await(discovery.discoverNotify(Dns.name("child.parent.test."), Type.CDS));
+      assertThat(stale).as(stale.toString()).isInstanceOf(DiscoveryResult.Found.class);
+
+      lookup.flush(Dns.name("parent.test."));
+      DiscoveryResult flushed = await(discovery.discoverNotify(Dns.name("child.parent.test."), Type.CDS));
+      assertThat(flushed).as(flushed.toString()).isInstanceOfSatisfying(DiscoveryResult.Refused.class,
+          r -> assertThat(r.reason()).isEqualTo(DiscoveryResult.Reason.BOGUS));
+
+      h.zone("parent.test.").setParentDs(ParentDs.CORRECT);
+      lookup.flush();
+      assertThat(await(discovery.discoverNotify(Dns.name("child.parent.test."), Type.CDS)))
+          .isInstanceOf(DiscoveryResult.Found.class);
+    }
+  }
+
+  @Test
+  void aLoopbackTargetNeedsTheLabPolicy() throws Exception {
+    // the target is no nameserver, so no name override applies: its A record says 127.0.0.9
+    try (TestHierarchy h = threeLevels("scanner.parent.test.", "scanner A 127.0.0.9")) {
+      ValidatingLookup lookup =
+          h.validatingLookup(NET.transport(), NET.executor()).timeout(Duration.ofSeconds(2)).build();
+      DiscoveryResult lab = await(h.dsyncDiscovery(lookup).build()
+          .discoverNotify(Dns.name("child.parent.test."), Type.CDS));
+      assertThat(lab).as(lab.toString()).isInstanceOfSatisfying(DiscoveryResult.Found.class,
+          f -> assertThat(f.endpoints()).containsExactly(io.github.zonecut.core.DnsEndpoint.of("127.0.0.9", 5359)));
+
+      DiscoveryResult production = await(DsyncDiscovery.builder(lookup).overrides(h.endpointOverrides())
+          .build().discoverNotify(Dns.name("child.parent.test."), Type.CDS));
+      assertThat(production).as(production.toString()).isInstanceOfSatisfying(DiscoveryResult.Refused.class, r -> {
+        assertThat(r.reason()).isEqualTo(DiscoveryResult.Reason.TARGET_ADDRESS_REFUSED);
+        assertThat(r.refusedAddresses()).extracting(x -> x.toString()).containsExactly("127.0.0.9 (LOOPBACK)");
+      });
+    }
   }
 }

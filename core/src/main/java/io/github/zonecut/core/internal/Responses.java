@@ -71,6 +71,47 @@ public final class Responses {
     return new LookupResult.NoData(name, type, soa, verdict);
   }
 
+  /**
+   * Classifies {@code m}, the answer of a server asked directly for (name, type, IN), which must
+   * be authoritative for it: a referral (no answer, NS and no SOA in the authority section,
+   * whatever AA says) is {@link Problem#UNEXPECTED_ANSWER}, and any NOERROR or NXDOMAIN answer
+   * without AA (a lame server's answer or its empty NOERROR, a cache's) is {@link
+   * Problem#NOT_AUTHORITATIVE}; the rest is {@link #classify}.
+   */
+  public static LookupResult classifyAuthoritative(Name name, int type, Message m,
+      Verdict verdict) {
+    int rcode = m.getRcode();
+    if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+      return classify(name, type, m, verdict);
+    }
+    boolean noAnswer = m.getSection(Section.ANSWER).isEmpty();
+    if (rcode == Rcode.NOERROR && noAnswer && soa(m) == null && hasNs(m)) {
+      // RFC 1034 §4.3.2: NS in the authority section without an SOA is a referral; a server that
+      // also sets AA is lying about one of them, and neither makes it NODATA (RFC 2308 §2.2)
+      return new LookupResult.Failed(name, type, Problem.UNEXPECTED_ANSWER, -1,
+          "referral: the server is not authoritative for " + name
+              + (m.getHeader().getFlag(Flags.AA) ? " (AA set on a referral)" : ""));
+    }
+    if (!m.getHeader().getFlag(Flags.AA)) {
+      String what = rcode == Rcode.NXDOMAIN ? "NXDOMAIN"
+          : noAnswer ? (m.getSection(Section.AUTHORITY).isEmpty() ? "an empty NOERROR (lame)"
+              : "NODATA") : "an answer";
+      return new LookupResult.Failed(name, type, Problem.NOT_AUTHORITATIVE, -1,
+          "not authoritative: " + what + " for " + name + "/" + Type.string(type)
+              + " without AA (lame server or cached data)");
+    }
+    return classify(name, type, m, verdict);
+  }
+
+  private static boolean hasNs(Message m) {
+    for (Record r : m.getSection(Section.AUTHORITY)) {
+      if (r.getType() == Type.NS) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The SOA of a negative answer's authority section (RFC 2308 §3), or null. */
   static @Nullable SOARecord soa(Message m) {
     for (Record r : m.getSection(Section.AUTHORITY)) {
