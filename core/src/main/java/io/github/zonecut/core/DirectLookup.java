@@ -25,6 +25,14 @@ import org.xbill.DNS.Section;
  * AA bit, including a lame server's empty NOERROR, is {@link LookupResult.Failed} with {@link
  * LookupResult.Problem#NOT_AUTHORITATIVE} (RFC 1034 §4.3.1): a lame server's empty answer must not
  * count as "no CDS" in an RFC 8078 §3 check.
+ *
+ * <p>Over UDP, nothing but the transport's answer matching protects this lookup: with {@link
+ * NioDnsTransport} each query leaves from its own random ephemeral port with a random ID, so an
+ * off-path attacker needs about 1.85 × 10⁹ forged datagrams per query (2^30.8: 28,232 default
+ * Linux ports × 65,536 IDs), against 2^20 (about a million datagrams, 6 s on loopback) with the
+ * 16 shared ports zonecut used before; a burst of 8 wrong IDs on the right port moves the query
+ * to TCP. An on-path attacker is not stopped: use {@link ValidatingLookup} where the answer
+ * authorises anything.
  */
 public final class DirectLookup implements DnsLookup {
   private final DnsTransport transport;

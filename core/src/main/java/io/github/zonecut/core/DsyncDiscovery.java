@@ -62,6 +62,14 @@ public final class DsyncDiscovery {
     REQUIRE_SECURE,
     /**
      * INSECURE (and unvalidated) lookups are accepted (tdns's choice); BOGUS is still refused.
+     *
+     * <p>Over UDP, nothing but the transport's answer matching protects an insecure discovery:
+     * with {@link NioDnsTransport} each query leaves from its own random ephemeral port with a random ID, so an
+     * off-path attacker needs about 1.85 × 10⁹ forged datagrams per query (2^30.8: 28,232 default
+     * Linux ports × 65,536 IDs), against 2^20 (about a million datagrams, 6 s on loopback) with the
+     * 16 shared ports zonecut used before; a burst of 8 wrong IDs on the right port moves the query
+     * to TCP. An on-path attacker is not stopped: use {@link ValidatingLookup} where the answer
+     * authorises anything.
      */
     ACCEPT_INSECURE
   }
