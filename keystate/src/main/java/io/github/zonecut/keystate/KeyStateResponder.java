@@ -502,8 +502,10 @@ public final class KeyStateResponder {
      * not signed, so it costs none). zonecut's {@link KeyStateInquiryClient} signs every inquiry
      * with the key it asks about, and tdns's child signs with its active key by default. The
      * state of a public key is not secret, so a parent serving children that cannot sign their
-     * inquiries may turn this off; unsigned inquiries are then answered as before, and signed
-     * ones are still verified (a bad signature is refused either way).
+     * inquiries may turn this off; unsigned inquiries are then answered with a signed state
+     * (the one exception to "sign only what was authenticated", chosen by the host), limited per
+     * source prefix only and answered per key tag, since no signature pins a key. Signed ones
+     * are still verified, and one that cannot be verified still gets an unsigned refusal.
      */
     public Builder requireSignedInquiries(boolean require) {
       this.requireSigned = require;
