@@ -12,4 +12,6 @@ module io.github.zonecut.keystate {
   requires static org.jspecify;
 
   exports io.github.zonecut.keystate;
+  // The rate limiter, for the dsync receivers (one implementation of per-source limits).
+  exports io.github.zonecut.keystate.internal to io.github.zonecut.dsync;
 }

@@ -9,8 +9,9 @@ import org.xbill.DNS.Name;
 
 /**
  * What a child's KeyState inquiry produced. Only {@link Answered} and {@link NoKeyState} come
- * from an answer whose SIG(0) verified against the receiver's key; everything else is reported,
- * never acted on.
+ * from an answer whose SIG(0) verified against the receiver's key; {@link Unauthenticated} is the
+ * unsigned refusal a receiver gives an inquiry it could not authenticate, which anyone on the
+ * path could have forged; everything else is reported, never acted on.
  */
 public sealed interface InquiryResult {
 
@@ -35,12 +36,10 @@ public sealed interface InquiryResult {
   }
 
   /**
-   * A signed answer without a KeyState option: the receiver does not speak KeyState, or refused
-   * to authenticate the inquiry (see {@link KeyStateResponder}): BADKEY (17) when it holds no key
-   * of this tag for the child, so the key is to be uploaded; BADSIG (16); BADTIME (18) for a
-   * clock outside the signature window or a replay; REFUSED (5) for an unsigned inquiry or one
-   * signed by another name or asking about another key than the one that signed. An answer the
-   * receiver could not sign would not have verified.
+   * A signed answer without a KeyState option: the receiver verified the inquiry but declined to
+   * state the key's trust (REFUSED: the inquiry asks about another key than the one that signed
+   * it, or the child's rate limit), or does not speak KeyState. An answer the receiver could not
+   * sign would not have verified.
    *
    * @param rcode the answer's RCODE, extended RCODE bits from the OPT included
    * @param from the receiver address that answered
@@ -53,7 +52,28 @@ public sealed interface InquiryResult {
   }
 
   /**
-   * Every answer received was unsigned, forged, signed by another key or malformed.
+   * Every address answered, unsigned and without a KeyState option: what a receiver answers an
+   * inquiry whose SIG(0) it could not authenticate (see {@link KeyStateResponder}), since it signs
+   * nothing a stranger can trigger. BADKEY (17): it holds no key with this algorithm and tag for
+   * the child, which ddns §8 tells the child to answer by (re-)bootstrapping the key; REFUSED
+   * (5): it holds such a key but could not use it; BADSIG (16); BADTIME (18): the child's clock is
+   * outside the signature window, or the inquiry was a replay. Not authenticated: anyone on the
+   * path could have sent it, so acting on it is the child's policy (ddns §11.3); a forged BADKEY
+   * can at worst cause a needless re-bootstrap, which never removes a trusted key.
+   *
+   * @param rcode the last such answer's RCODE, extended RCODE bits from the OPT included
+   * @param from the receiver address that sent it
+   */
+  record Unauthenticated(int rcode, DnsEndpoint from) implements InquiryResult {
+    /** Checks the fields. */
+    public Unauthenticated {
+      Objects.requireNonNull(from, "from");
+    }
+  }
+
+  /**
+   * Every answer received was unsigned with a key state, forged, signed by another key or
+   * malformed.
    *
    * @param problems one line per rejected answer (or failed try)
    */

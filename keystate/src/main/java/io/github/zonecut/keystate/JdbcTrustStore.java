@@ -42,11 +42,14 @@ public final class JdbcTrustStore implements TrustStore {
           + " seq BIGINT NOT NULL PRIMARY KEY, owner TEXT NOT NULL, algorithm INTEGER NOT NULL,"
           + " public_key TEXT NOT NULL, from_state VARCHAR(32), to_state VARCHAR(32),"
           + " at_ms BIGINT NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL)",
-      "CREATE INDEX zonecut_keystate_audit_owner ON zonecut_keystate_audit (owner, seq)"));
+      "CREATE INDEX zonecut_keystate_audit_owner ON zonecut_keystate_audit (owner, seq)"),
+      // 2: the key a roll's new key was vouched for by (same owner; ddns §9.6)
+      List.of("ALTER TABLE zonecut_keystate_key ADD COLUMN rolled_from_algorithm INTEGER",
+          "ALTER TABLE zonecut_keystate_key ADD COLUMN rolled_from_key TEXT"));
 
   private static final String KEY_COLUMNS = "owner, algorithm, public_key, flags, key_tag, state,"
       + " method, supersedes_others, since_ms, progress_rounds, progress_observation,"
-      + " progress_next_ms";
+      + " progress_next_ms, rolled_from_algorithm, rolled_from_key";
 
   private final DataSource dataSource;
 
@@ -203,7 +206,7 @@ public final class JdbcTrustStore implements TrustStore {
 
   private static void insert(Connection c, KeyEntry e) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO zonecut_keystate_key ("
-        + KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        + KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       ps.setString(1, ownerText(e.id().owner()));
       ps.setInt(2, e.id().algorithm());
       ps.setString(3, e.id().publicKeyBase64());
@@ -227,6 +230,14 @@ public final class JdbcTrustStore implements TrustStore {
         ps.setInt(10, p.roundsDone());
         ps.setString(11, p.observation());
         ps.setLong(12, p.nextRoundAt().toEpochMilli());
+      }
+      KeyIdentity from = e.rolledFrom();
+      if (from == null) {
+        ps.setNull(13, Types.INTEGER);
+        ps.setNull(14, Types.VARCHAR);
+      } else {
+        ps.setInt(13, from.algorithm());
+        ps.setString(14, from.publicKeyBase64());
       }
       ps.executeUpdate();
     }
@@ -275,9 +286,14 @@ public final class JdbcTrustStore implements TrustStore {
     VerificationProgress progress = rs.wasNull() ? null
         : new VerificationProgress(rounds, rs.getString(11),
             Instant.ofEpochMilli(rs.getLong(12)));
-    return new KeyEntry(identity(rs), rs.getInt(4), TrustState.valueOf(rs.getString(6)),
+    KeyIdentity id = identity(rs);
+    int fromAlgorithm = rs.getInt(13);
+    String fromKey = rs.wasNull() ? null : rs.getString(14);
+    KeyIdentity rolledFrom = fromKey == null ? null
+        : new KeyIdentity(id.owner(), fromAlgorithm, Base64.getDecoder().decode(fromKey));
+    return new KeyEntry(id, rs.getInt(4), TrustState.valueOf(rs.getString(6)),
         method == null ? null : BootstrapMethod.valueOf(method), rs.getInt(8) != 0,
-        Instant.ofEpochMilli(rs.getLong(9)), progress);
+        Instant.ofEpochMilli(rs.getLong(9)), progress, rolledFrom);
   }
 
   private static KeyIdentity identity(ResultSet rs) throws SQLException {

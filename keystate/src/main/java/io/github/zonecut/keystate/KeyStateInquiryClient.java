@@ -47,7 +47,10 @@ import org.xbill.DNS.Type;
  * exponential backoff: the first try waits 5 s (ddns §8: at least 5 s before declaring a
  * timeout), each next one twice as long, at most 5 tries by default. Unsigned answers, answers
  * whose signature does not verify against the receiver's KEY, and signed answers about another
- * key are rejected and reported; the next address is tried.
+ * key are rejected and reported; the next address is tried. When every address has sent an
+ * unsigned refusal without a key state (what a receiver answers an inquiry it could not
+ * authenticate, e.g. BADKEY for a key it does not hold), the result is {@link
+ * InquiryResult.Unauthenticated}.
  *
  * <p>The receiver's keys must come from a DNSSEC-validated (SECURE) lookup of the KEY RRset at
  * the DSYNC target name, or from a manual bootstrap (ddns §9.3); without one the inquiry is not
@@ -143,11 +146,12 @@ public final class KeyStateInquiryClient {
     Sig0Verifier verifier = Sig0Verifier.builder(
             Sig0KeyLookup.of(target.receiverKeys().toArray(new Sig0PublicKey[0])))
         .config(verifierConfig).replayGuard(answerGuard).build();
-    return attempt(0, childKey, target, verifier, new ArrayList<>(), false);
+    return attempt(0, childKey, target, verifier, new ArrayList<>(), false, null, 0);
   }
 
   private CompletionStage<InquiryResult> attempt(int k, Sig0KeyPair childKey, Target target,
-      Sig0Verifier verifier, List<String> problems, boolean sawAnswer) {
+      Sig0Verifier verifier, List<String> problems, boolean sawAnswer,
+      InquiryResult.@Nullable Unauthenticated unsigned, int unsignedCount) {
     DnsEndpoint ep = target.addresses().get(k % target.addresses().size());
     Duration timeout = backoff(k);
     byte[] query;
@@ -167,7 +171,7 @@ public final class KeyStateInquiryClient {
             problems.add(ep + ": " + cause.getMessage());
             boolean timedOut = cause instanceof DnsTransportException t
                 && t.reason() == DnsTransportException.Reason.TIMEOUT;
-            return new Step(null, timedOut ? Duration.ZERO : timeout, false);
+            return new Step(null, timedOut ? Duration.ZERO : timeout, false, null);
           }
           return judge(resp, query, keyTag, verifier, problems);
         })
@@ -176,47 +180,69 @@ public final class KeyStateInquiryClient {
             return CompletableFuture.completedFuture(step.result);
           }
           boolean answered = sawAnswer || step.answered;
+          InquiryResult.Unauthenticated lastUnsigned =
+              step.unsigned != null ? step.unsigned : unsigned;
+          int unsignedSeen = unsignedCount + (step.unsigned != null ? 1 : 0);
+          if (lastUnsigned != null && unsignedSeen >= target.addresses().size()) {
+            // As many unsigned refusals as addresses: asking again would get the same.
+            return CompletableFuture.completedFuture(lastUnsigned);
+          }
           if (k + 1 >= maxTries) {
-            return CompletableFuture.completedFuture(answered
-                ? new InquiryResult.Rejected(problems)
+            return CompletableFuture.completedFuture(lastUnsigned != null ? lastUnsigned
+                : answered ? new InquiryResult.Rejected(problems)
                 : new InquiryResult.Unreachable(problems));
           }
           CompletionStage<Void> wait = step.pause.isZero()
               ? CompletableFuture.completedFuture(null) : delayer.delay(step.pause);
           return wait.thenCompose(v -> attempt(k + 1, childKey, target, verifier, problems,
-              answered));
+              answered, lastUnsigned, unsignedSeen));
         });
   }
 
   /** What one try produced: a final result, or a reason to go on (after {@code pause}). */
-  private record Step(@Nullable InquiryResult result, Duration pause, boolean answered) {}
+  private record Step(@Nullable InquiryResult result, Duration pause, boolean answered,
+      InquiryResult.@Nullable Unauthenticated unsigned) {}
 
   private Step judge(DnsResponse resp, byte[] query, int keyTag, Sig0Verifier verifier,
       List<String> problems) {
     DnsEndpoint ep = resp.from();
     Sig0Outcome outcome = verifier.verifyResponse(resp.wire(), query);
+    Message m = resp.message();
+    if (outcome instanceof Sig0Outcome.Unsigned && m.getRcode() != 0) {
+      boolean hasState;
+      try {
+        hasState = KeyStateOption.find(m, codepoints).isPresent();
+      } catch (MalformedDataException e) {
+        hasState = true;
+      }
+      if (!hasState) {
+        problems.add(ep + ": unsigned refusal " + org.xbill.DNS.Rcode.string(m.getRcode())
+            + " (the receiver could not authenticate the inquiry, or a forgery)");
+        return new Step(null, Duration.ZERO, true,
+            new InquiryResult.Unauthenticated(m.getRcode(), ep));
+      }
+    }
     if (!(outcome instanceof Sig0Outcome.Verified)) {
       problems.add(ep + ": answer rejected, not signed by the receiver's key: " + outcome);
-      return new Step(null, Duration.ZERO, true);
+      return new Step(null, Duration.ZERO, true, null);
     }
-    Message m = resp.message();
     Optional<KeyStateOption> option;
     try {
       option = KeyStateOption.find(m, codepoints);
     } catch (MalformedDataException e) {
       problems.add(ep + ": signed answer with a malformed KeyState option: " + e.getMessage());
-      return new Step(null, Duration.ZERO, true);
+      return new Step(null, Duration.ZERO, true, null);
     }
     if (option.isEmpty()) {
-      return new Step(new InquiryResult.NoKeyState(m.getRcode(), ep), Duration.ZERO, true);
+      return new Step(new InquiryResult.NoKeyState(m.getRcode(), ep), Duration.ZERO, true, null);
     }
     if (option.get().keyId() != keyTag) {
       problems.add(ep + ": signed answer about key " + option.get().keyId() + ", asked about "
           + keyTag);
-      return new Step(null, Duration.ZERO, true);
+      return new Step(null, Duration.ZERO, true, null);
     }
     return new Step(new InquiryResult.Answered(option.get(), m.getRcode(), ep), Duration.ZERO,
-        true);
+        true, null);
   }
 
   private Duration backoff(int k) {

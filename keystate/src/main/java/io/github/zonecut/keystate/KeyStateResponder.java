@@ -5,6 +5,7 @@ import io.github.zonecut.core.Codepoints.KeyStateTable;
 import io.github.zonecut.core.ZonecutException;
 import io.github.zonecut.core.ZonecutTypes;
 import io.github.zonecut.keystate.internal.RateLimiter;
+import io.github.zonecut.keystate.internal.SourcePrefixes;
 import io.github.zonecut.sig0.Sig0Algorithm;
 import io.github.zonecut.sig0.Sig0Config;
 import io.github.zonecut.sig0.Sig0KeyPair;
@@ -38,66 +39,94 @@ import org.xbill.DNS.Section;
 /**
  * The parent side of the KeyState inquiry (draft-berra-dnsop-keystate; ddns §9.3): answers a
  * child's QUERY carrying a KeyState option with the state of that key in the {@link
- * TrustRegistry}, and signs every answer with the receiver's SIG(0) key.
+ * TrustRegistry}, signed with the receiver's SIG(0) key.
+ *
+ * <p><b>The receiver signs only what it authenticated.</b> An answer is signed, and carries a
+ * KeyState option, only when the inquiry's SIG(0) verified against a key the registry holds for
+ * the child (or, when a host {@link Builder#requireSignedInquiries(boolean) opts in}, for an
+ * unsigned inquiry). Everything a stranger can send (no key, a junk or unverifiable signature, a
+ * replay) gets an unsigned answer without the option: the parent signs nothing a stranger can
+ * trigger, so no on-path attacker can collect a signed statement and hand it to the real child.
  *
  * <ul>
  *   <li>Fail closed: when the answer cannot be signed, it goes out without the KeyState option
  *       (ddns-02 makes signing a MUST for inquiry answers), never as an unsigned state.
  *   <li>The option is only ever added to an answer to a message that carried one.
- *   <li>-03: any request code other than 2 is answered with 0 (malformed), KEY-ID echoed.
- *   <li>A store failure is answered with 1 (temporary failure) in -03, SERVFAIL in -02.
- *   <li>Rate limits per child and per source address: an inquiry over the child's limit is
- *       answered REFUSED without the option (no signing or verification work); one over the
- *       source's limit is dropped.
+ *   <li>-03: any request code other than 2 is answered with 0 (malformed), KEY-ID echoed, once
+ *       the signature verified.
+ *   <li>Rate limits: every query is charged to its source prefix (IPv4 /24, IPv6 /56 by default,
+ *       {@link Builder#sourcePrefixes}); over that limit it is dropped. Only an inquiry whose
+ *       signature verified is charged to the child's bucket, so a stranger cannot use up the
+ *       child's allowance; over it, the inquiry is answered REFUSED without the option and
+ *       without signing work.
  * </ul>
  *
  * <h2>Authenticating the inquiry (mutual authentication, ddns §9.3)</h2>
  *
  * <p>A signed inquiry is verified with a {@link Sig0Verifier} over the octets as received,
- * against every key the registry holds for the child, whatever its {@link TrustState}: a child
+ * against the keys the registry holds for the child, whatever their {@link TrustState}: a child
  * asks precisely about a key that is not trusted yet, and the state is the answer it needs. The
- * verifier uses the builder's clock (±300 s skew by default) and a replay guard. The signature
- * only proves possession of a key the registry already holds; it never changes a key's state.
+ * verifier uses the builder's clock (±300 s skew by default) and the replay guard; as the lookup
+ * returns held keys only, only a signature that verified against a held key is recorded in the
+ * guard, so strangers cannot push a shared guard's entries (those of UPDATE signatures) out. The
+ * signature only proves possession of a key the registry already holds; it never changes a key's
+ * state.
  *
- * <p>An inquiry that fails authentication is answered without the KeyState option, so no state
- * is disclosed, with the RCODE of the failure. Because an inquiry always carries an OPT record,
- * the answer carries one too and the extended RCODEs travel in it (RFC 6891 §6.1.3; dnsjava's
- * {@code Message.getRcode()} reads them back whole):
+ * <p>The answer states the trust of the very key that verified, identified by its public key
+ * octets, not of whichever key shares its tag: a self-uploaded key whose tag collides with the
+ * trusted key's gets its own state.
+ *
+ * <p>Because an inquiry always carries an OPT record, a refusal carries one too and the extended
+ * RCODEs travel in it (RFC 6891 §6.1.3; dnsjava's {@code Message.getRcode()} reads them back
+ * whole):
  *
  * <table>
- *   <caption>Refusals</caption>
- *   <tr><th>Inquiry</th><th>RCODE</th></tr>
- *   <tr><td>signature does not verify with the child's key of that tag</td><td>BADSIG (16)</td></tr>
- *   <tr><td>no key of that algorithm and tag held for the child, when the inquiry asks about
- *       another key than the one that signed it; unsupported algorithm</td>
- *       <td>BADKEY (17)</td></tr>
- *   <tr><td>outside the signature's validity window</td><td>BADTIME (18)</td></tr>
+ *   <caption>Answers (in the order checked)</caption>
+ *   <tr><th>Inquiry</th><th>RCODE</th><th>signed</th><th>KeyState option</th></tr>
+ *   <tr><td>over the source prefix's rate limit</td><td>(dropped)</td><td>—</td><td>—</td></tr>
+ *   <tr><td>unreadable SIG(0), or not alone and last</td><td>FORMERR (1)</td><td>no</td>
+ *       <td>no</td></tr>
+ *   <tr><td>unsigned, when signed inquiries are required (the default)</td>
+ *       <td>REFUSED (5)</td><td>no</td><td>no</td></tr>
+ *   <tr><td>signature that could not be checked: signer name other than the QNAME (compared
+ *       label-wise), unknown key, unsupported or mismatched algorithm</td>
+ *       <td>BADKEY (17) when the registry holds no key of the child with that algorithm and
+ *       tag, else REFUSED (5) (the ddns draft's answer to an UPDATE in the same case)</td>
+ *       <td>no</td><td>no</td></tr>
+ *   <tr><td>outside the signature's validity window</td><td>BADTIME (18)</td><td>no</td>
+ *       <td>no</td></tr>
+ *   <tr><td>a held key whose signature does not verify</td><td>BADSIG (16)</td><td>no</td>
+ *       <td>no</td></tr>
  *   <tr><td>a signature already accepted (replay; RFC 2931 §3.3)</td><td>BADTIME (18), so an
- *       honest child re-signs and retries</td></tr>
- *   <tr><td>SIG(0) not alone and last, or unreadable</td><td>FORMERR (1)</td></tr>
- *   <tr><td>signer name other than the QNAME (compared label-wise)</td><td>REFUSED (5), before
- *       any cryptographic work</td></tr>
- *   <tr><td>KEY-ID other than the tag of the key that signed</td><td>REFUSED (5)</td></tr>
- *   <tr><td>unsigned, when {@link Builder#requireSignedInquiries(boolean) signed inquiries are
- *       required} (the default)</td><td>REFUSED (5)</td></tr>
+ *       honest child re-signs and retries</td><td>no</td><td>no</td></tr>
+ *   <tr><td>registry unreadable before the signature was checked</td><td>SERVFAIL (2)</td>
+ *       <td>no</td><td>no</td></tr>
+ *   <tr><td>verified, over the child's rate limit</td><td>REFUSED (5)</td><td>no</td>
+ *       <td>no</td></tr>
+ *   <tr><td>verified, KEY-ID = the signing key's tag</td><td>NOERROR</td><td>yes</td>
+ *       <td>that key's state</td></tr>
+ *   <tr><td>verified by a TRUSTED key, KEY-ID = the tag of a key it rolled to ({@link
+ *       TrustRegistry#rollTo})</td><td>NOERROR</td><td>yes</td><td>the new key's state</td></tr>
+ *   <tr><td>verified by a TRUSTED key, KEY-ID held for no key of the child</td><td>NOERROR</td>
+ *       <td>yes</td><td>KEY_UNKNOWN (5): the roll's new key has not arrived</td></tr>
+ *   <tr><td>verified, any other KEY-ID</td><td>REFUSED (5)</td><td>yes</td><td>no</td></tr>
+ *   <tr><td>verified, -03 request code other than 2</td><td>NOERROR</td><td>yes</td>
+ *       <td>code 0 (malformed); FORMERR unsigned in -02</td></tr>
+ *   <tr><td>verified, registry unreadable afterwards</td><td>NOERROR</td><td>yes</td>
+ *       <td>1 (temporary failure); SERVFAIL unsigned in -02</td></tr>
+ *   <tr><td>unsigned, when {@link Builder#requireSignedInquiries(boolean) allowed}</td>
+ *       <td>NOERROR</td><td>yes</td><td>state of the child's key with that tag</td></tr>
  * </table>
  *
- * <p>An inquiry signed by the child's name with the very key it asks about, when the registry
- * holds no such key, is not refused: it gets a signed KEY_UNKNOWN (code 5), the KeyState answer
- * for exactly this case, which tells the child to (re-)bootstrap (ddns §9.7) and is what tdns
- * children act on. It discloses nothing a BADKEY would not.
+ * <p>An inquiry signed by a key the registry does not hold, about itself, gets BADKEY unsigned:
+ * that already tells the child to (re-)bootstrap (ddns §8, §9.7). (Earlier versions answered a
+ * signed KEY_UNKNOWN there, which any stranger could trigger.)
  *
  * <p>A KEY-ID mismatch is refused rather than answered with the -03 malformed code 0: the
  * request is well-formed, the asker is just not entitled to it; REFUSED is DNS's answer for a
- * request declined by policy (RFC 1035 §4.1.1) and works under both code tables. A -03 request
- * with a code other than 2 still gets code 0 once its signature verifies, with no KEY-ID check,
- * as that answer states nothing about any key.
- *
- * <p>The refusal of a signed inquiry is signed like every other answer (it carries no key state,
- * so when signing fails it goes out unsigned): the child can then tell an authentic refusal from
- * a forgery and stop, rather than retrying every receiver address. That signing work is bounded
- * by the same two rate limits as an answer. The refusal of an unsigned inquiry is not signed, so
- * that a stranger's plain query makes the parent sign nothing.
+ * request declined by policy (RFC 1035 §4.1.1) and works under both code tables. The refusal of
+ * a verified inquiry is signed (it carries no key state, so when signing fails it goes out
+ * unsigned), so the child can tell an authentic refusal from a forgery.
  *
  * <p>{@link #respond(byte[], InetAddress)} never throws; a host's server loop hands it the
  * received bytes and sends back what it returns.
@@ -122,15 +151,21 @@ public final class KeyStateResponder {
     this.signer = b.signer;
     this.codepoints = b.codepoints;
     this.form = b.form;
-    this.perChild = new RateLimiter(b.childBurst, b.childPeriod, 100_000, b.clock);
-    this.perSource = new RateLimiter(b.sourceBurst, b.sourcePeriod, 100_000, b.clock);
+    this.perChild = new RateLimiter(b.childBurst, b.childPeriod, MAX_TRACKED, b.clock);
+    this.perSource = new RateLimiter(b.sourceBurst, b.sourcePeriod, MAX_TRACKED, b.clock,
+        b.prefixes);
     TrustRegistry keys = b.registry;
     Sig0Config config = b.verifierConfig != null ? b.verifierConfig
         : Sig0Config.builder().clock(b.clock).build();
+    // The lookup returns held keys only: the guard is consulted after a signature verified
+    // against a key the registry holds, never for a stranger's key (issue 9 item 6).
     this.verifier = Sig0Verifier.builder((signer, alg, tag) -> heldKeys(keys, signer, alg, tag))
         .config(config).replayGuard(b.replayGuard).build();
     this.requireSigned = b.requireSigned;
   }
+
+  /** Keys (source prefixes, children) each rate limiter tracks, least recently used evicted. */
+  private static final int MAX_TRACKED = 100_000;
 
   /**
    * A builder answering from {@code registry}, signing with {@code receiverKey} (whose owner is
@@ -182,115 +217,151 @@ public final class KeyStateResponder {
       // keystate-02: the option only answers a message that carried one.
       return plain(q, Rcode.REFUSED);
     }
-    if (!perChild.tryAcquire(question.getName())) {
-      LOG.debug("refusing inquiry for {}: child rate limit", question.getName());
-      return plain(q, Rcode.REFUSED);
-    }
     KeyStateTable table = codepoints.keyStateTable();
     KeyStateRequest r = request.get();
     Name child = question.getName();
-    @Nullable Refusal refusal;
+    Authentication auth;
     try {
-      refusal = authenticate(wire, q, child, r);
+      auth = authenticate(wire, q, child);
     } catch (StoreUnavailable e) {
+      // The signature could not be checked: nothing is signed (no state, no option).
       LOG.warn("trust store failed verifying an inquiry for {}", child, e.getCause());
-      return storeFailure(q, wire, r, table, child);
+      return refuse(q, Rcode.SERVFAIL);
     }
-    if (refusal == UNKNOWN_KEY) {
-      // keystate §3.4 code 5: the inquiry is signed by the child's name with the very key it
-      // asks about, and no such key is held. KEY_UNKNOWN tells the child to (re-)bootstrap
-      // (ddns §9.7), as tdns children expect; it discloses no more than BADKEY would.
-      return signedState(q, wire, KeyStateOption.of(r.keyId(), KeyStateCode.KEY_UNKNOWN, table,
-          KeyStateCode.mnemonic(table, KeyStateCode.KEY_UNKNOWN.requireCode(table))), child);
+    if (auth instanceof Unauthenticated u) {
+      LOG.debug("refusing inquiry for {} from {}: {}", child, source.getHostAddress(), u.why());
+      return refuse(q, u.rcode());
     }
-    if (refusal != null) {
-      LOG.debug("refusing inquiry for {} from {}: {}", child, source.getHostAddress(),
-          refusal.why());
-      return refuse(q, wire, refusal, child);
+    Sig0PublicKey key = ((Authenticated) auth).key();
+    if (key != null && !perChild.tryAcquire(child)) {
+      // Charged only now that the child's key verified: strangers cannot use up its allowance.
+      LOG.debug("refusing inquiry for {}: child rate limit", child);
+      return plain(q, Rcode.REFUSED);
     }
-    KeyStateOption state;
     if (r instanceof KeyStateRequest.Malformed m) {
       LOG.debug("malformed KeyState request for {}: {}", child, m.problem());
-      if (table == KeyStateTable.DRAFT_02) {
-        return plain(q, Rcode.FORMERR);
-      }
-      state = m.answer();
-    } else {
-      try {
-        KeyStateCode code = registry.keyState(child, r.keyId());
-        state = KeyStateOption.of(r.keyId(), code, table, KeyStateCode.mnemonic(table,
-            code.requireCode(table)));
-      } catch (StoreException e) {
-        LOG.warn("trust store failed answering an inquiry for {}", child, e);
-        return storeFailure(q, wire, r, table, child);
-      }
+      return table == KeyStateTable.DRAFT_02 ? plain(q, Rcode.FORMERR)
+          : signedState(q, wire, m.answer(), child);
     }
-    return signedState(q, wire, state, child);
-  }
-
-  /** A store failure: 1 (temporary failure) in -03, SERVFAIL in -02 (which has no such code). */
-  private byte[] storeFailure(Message q, byte[] wire, KeyStateRequest r, KeyStateTable table,
-      Name child) {
-    if (table == KeyStateTable.DRAFT_02) {
-      return plain(q, Rcode.SERVFAIL);
+    KeyStateCode code;
+    try {
+      if (key == null) {
+        code = registry.keyStateByTag(child, r.keyId());
+      } else {
+        Optional<KeyStateCode> c = stateFor(key, child, r.keyId());
+        if (c.isEmpty()) {
+          LOG.debug("refusing inquiry for {}: asks about key {} but is signed by key {}", child,
+              r.keyId(), key.keyTag());
+          return signedRefusal(q, wire, Rcode.REFUSED, child);
+        }
+        code = c.get();
+      }
+    } catch (StoreException e) {
+      LOG.warn("trust store failed answering an inquiry for {}", child, e);
+      return table == KeyStateTable.DRAFT_02 ? refuse(q, Rcode.SERVFAIL)
+          : signedState(q, wire,
+              KeyStateOption.of(r.keyId(), KeyStateCode.TEMPORARY_FAILURE, table, ""), child);
     }
-    return signedState(q, wire,
-        KeyStateOption.of(r.keyId(), KeyStateCode.TEMPORARY_FAILURE, table, ""), child);
+    return signedState(q, wire, KeyStateOption.of(r.keyId(), code, table,
+        KeyStateCode.mnemonic(table, code.requireCode(table))), child);
   }
 
   /**
-   * Why an inquiry gets no state.
+   * The state answering an inquiry about tag {@code keyId} signed by {@code key} (verified, held):
+   * the signing key's own state when it asks about itself; for a trusted key, the state of the
+   * key it rolled to with that tag, or KEY_UNKNOWN when the child has no key of that tag; empty
+   * (refuse) otherwise.
+   */
+  private Optional<KeyStateCode> stateFor(Sig0PublicKey key, Name child, int keyId)
+      throws StoreException {
+    KeyIdentity signerId = new KeyIdentity(key.owner(), key.algorithm().number(), key.keyData());
+    Optional<KeyEntry> signing = registry.find(signerId);
+    boolean manualOnly = registry.policy().manualOnly();
+    if (keyId == key.keyTag()) {
+      // Issue 9 item 5: the state of the key that verified, by its octets, not by its tag.
+      return Optional.of(signing.map(e -> e.state().keyStateCode(manualOnly))
+          .orElse(KeyStateCode.KEY_UNKNOWN));
+    }
+    if (signing.isEmpty() || signing.get().state() != TrustState.TRUSTED) {
+      return Optional.empty();
+    }
+    // A key roll (ddns §9.6): the trusted old key asks about the new key it vouched for.
+    boolean tagHeld = false;
+    for (KeyEntry e : registry.keysOf(child)) {
+      if (e.keyTag() != keyId) {
+        continue;
+      }
+      tagHeld = true;
+      if (signerId.equals(e.rolledFrom())) {
+        return Optional.of(e.state().keyStateCode(manualOnly));
+      }
+    }
+    return tagHeld ? Optional.empty() : Optional.of(KeyStateCode.KEY_UNKNOWN);
+  }
+
+  /** How an inquiry's SIG(0) came out. */
+  private sealed interface Authentication permits Authenticated, Unauthenticated {}
+
+  /**
+   * The inquiry may be answered.
    *
-   * @param sign whether to sign the refusal: only for signed inquiries, so that a stranger's
-   *     unsigned query costs no signing work
+   * @param key the held key whose signature verified, or null for an allowed unsigned inquiry
    */
-  private record Refusal(int rcode, String why, boolean sign) {
-    static Refusal signed(int rcode, String why) {
-      return new Refusal(rcode, why, true);
-    }
-  }
+  private record Authenticated(@Nullable Sig0PublicKey key) implements Authentication {}
+
+  /** The signature could not be checked or did not verify: an unsigned answer, no option. */
+  private record Unauthenticated(int rcode, String why) implements Authentication {}
 
   /**
-   * Not a refusal: a signed inquiry about the very key that signed it, which the registry does
-   * not hold. Answered with a signed KEY_UNKNOWN (compared by identity).
-   */
-  private static final Refusal UNKNOWN_KEY =
-      new Refusal(Rcode.BADKEY, "inquiry signed by the key it asks about, not held", true);
-
-  /**
-   * Null when the inquiry may be answered: signed by the child with the key it asks about, or
-   * unsigned where that is allowed. See the class documentation for each refusal.
+   * Verifies the inquiry's SIG(0) against the keys the registry holds for the child.
    *
    * @throws StoreUnavailable when the registry cannot be read for the child's keys
    */
-  private @Nullable Refusal authenticate(byte[] wire, Message q, Name child, KeyStateRequest r) {
+  private Authentication authenticate(byte[] wire, Message q, Name child) {
     Record[] additional = q.getSectionArray(Section.ADDITIONAL);
     if (additional.length > 0 && additional[additional.length - 1] instanceof SIGRecord sig
         && !sig.getSigner().equals(child)) {
-      // Only the child's own keys speak for it; no need to look up or verify anything.
-      return Refusal.signed(Rcode.REFUSED, "signed by " + sig.getSigner() + ", not by the child");
+      // Only the child's own keys speak for it; nothing to verify.
+      return unverifiable(child, sig.getAlgorithm(), sig.getFootprint(),
+          "signed by " + sig.getSigner() + ", not by the child");
     }
     Sig0Outcome outcome = verifier.verify(wire);
+    if (outcome instanceof Sig0Outcome.Verified verified) {
+      // The key's owner is the child: the verifier accepts a SIG(0) only as the last additional
+      // record, the one whose signer was compared with the child above, and only with a key
+      // owned by that signer.
+      return new Authenticated(verified.key());
+    }
     if (outcome instanceof Sig0Outcome.Unsigned) {
-      return requireSigned ? new Refusal(Rcode.REFUSED, "unsigned inquiry", false) : null;
+      return requireSigned ? new Unauthenticated(Rcode.REFUSED, "unsigned inquiry")
+          : new Authenticated(null);
     }
-    if (outcome instanceof Sig0Outcome.UnknownKey unknown
-        && r instanceof KeyStateRequest.Inquiry
-        && r.keyId() == unknown.keyTag()) {
-      return UNKNOWN_KEY;
+    if (outcome instanceof Sig0Outcome.UnknownKey unknown) {
+      return unverifiable(child, unknown.algorithm().number(), unknown.keyTag(),
+          unknown.reason());
     }
-    if (!(outcome instanceof Sig0Outcome.Verified verified)) {
-      return Refusal.signed(outcome.rcode(), outcome.toString());
+    // BADSIG, BADTIME (window or replay), FORMERR, or an outcome this version does not know.
+    return new Unauthenticated(outcome.rcode(), outcome.toString());
+  }
+
+  /**
+   * An inquiry whose signature could not be checked gets what the ddns draft gives an UPDATE in
+   * the same case: BADKEY when the child has no key with that algorithm and tag (so the child
+   * re-bootstraps, ddns §8), REFUSED otherwise.
+   */
+  private Unauthenticated unverifiable(Name child, int algorithm, int keyTag, String why) {
+    List<KeyEntry> entries;
+    try {
+      entries = registry.keysOf(child);
+    } catch (StoreException e) {
+      throw new StoreUnavailable(e);
     }
-    // The key's owner is the child: the verifier accepts a SIG(0) only as the last additional
-    // record, the one whose signer was compared with the child above, and only with a key owned
-    // by that signer.
-    Sig0PublicKey key = verified.key();
-    if (!(r instanceof KeyStateRequest.Malformed) && r.keyId() != key.keyTag()) {
-      return Refusal.signed(Rcode.REFUSED,
-          "asks about key " + r.keyId() + " but is signed by key " + key.keyTag());
+    for (KeyEntry e : entries) {
+      if (e.id().algorithm() == algorithm && e.keyTag() == keyTag) {
+        return new Unauthenticated(Rcode.REFUSED, why);
+      }
     }
-    return null;
+    return new Unauthenticated(Rcode.BADKEY, why);
   }
 
   /** The keys the registry holds for {@code signer} in any state, as SIG(0) keys. */
@@ -320,16 +391,22 @@ public final class KeyStateResponder {
     }
   }
 
-  /** A refusal: no KeyState option, the RCODE split between header and OPT, signed if due. */
-  private byte[] refuse(Message q, byte[] wire, Refusal refusal, Name child) {
-    int rcode = refusal.rcode();
+  /** A refusal: no KeyState option, the RCODE split between header and OPT. */
+  private static Message refusal(Message q, int rcode) {
     Message a = reply(q, rcode & 0xF);
     // RFC 6891 §6.1.3: the upper eight bits of an extended RCODE are in the OPT record.
     a.addRecord(new OPTRecord(1232, rcode >>> 4, 0, 0), Section.ADDITIONAL);
-    byte[] unsigned = a.toWire();
-    if (!refusal.sign()) {
-      return unsigned;
-    }
+    return a;
+  }
+
+  /** An unsigned refusal, for an inquiry whose signature was not verified. */
+  private static byte[] refuse(Message q, int rcode) {
+    return refusal(q, rcode).toWire();
+  }
+
+  /** The signed refusal of a verified inquiry; unsigned if it cannot be signed (no state). */
+  private byte[] signedRefusal(Message q, byte[] wire, int rcode, Name child) {
+    byte[] unsigned = refusal(q, rcode).toWire();
     try {
       return signer.signResponse(unsigned, wire, receiverKey, form);
     } catch (ZonecutException | RuntimeException e) {
@@ -387,6 +464,7 @@ public final class KeyStateResponder {
     private @Nullable Sig0Config verifierConfig;
     private Sig0ReplayGuard replayGuard = Sig0ReplayGuard.create();
     private boolean requireSigned = true;
+    private SourcePrefixes prefixes = SourcePrefixes.DEFAULT;
 
     private Builder(TrustRegistry registry, Sig0KeyPair receiverKey) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -424,8 +502,10 @@ public final class KeyStateResponder {
      * not signed, so it costs none). zonecut's {@link KeyStateInquiryClient} signs every inquiry
      * with the key it asks about, and tdns's child signs with its active key by default. The
      * state of a public key is not secret, so a parent serving children that cannot sign their
-     * inquiries may turn this off; unsigned inquiries are then answered as before, and signed
-     * ones are still verified (a bad signature is refused either way).
+     * inquiries may turn this off; unsigned inquiries are then answered with a signed state
+     * (the one exception to "sign only what was authenticated", chosen by the host), limited per
+     * source prefix only and answered per key tag, since no signature pins a key. Signed ones
+     * are still verified, and one that cannot be verified still gets an unsigned refusal.
      */
     public Builder requireSignedInquiries(boolean require) {
       this.requireSigned = require;
@@ -459,17 +539,36 @@ public final class KeyStateResponder {
       return this;
     }
 
-    /** Inquiries per child name: {@code burst} at once, refilled per {@code period}. */
+    /**
+     * Verified inquiries per child name: {@code burst} at once, refilled per {@code period}. Only
+     * an inquiry whose SIG(0) verified against a key of the child is charged, so a stranger's
+     * traffic cannot lock the child out; default 10 per minute.
+     */
     public Builder childRateLimit(int burst, Duration period) {
       this.childBurst = burst;
       this.childPeriod = Objects.requireNonNull(period, "period");
       return this;
     }
 
-    /** Queries per source address: {@code burst} at once, refilled per {@code period}. */
+    /**
+     * Queries per source prefix (see {@link #sourcePrefixes}): {@code burst} at once, refilled
+     * per {@code period}; default 60 per minute. Every query is charged, signed or not.
+     */
     public Builder sourceRateLimit(int burst, Duration period) {
       this.sourceBurst = burst;
       this.sourcePeriod = Objects.requireNonNull(period, "period");
+      return this;
+    }
+
+    /**
+     * The prefix lengths that group source addresses for the per-source rate limit; default
+     * IPv4 /24 and IPv6 /56. A host owning one address usually owns its /24 or /64, so
+     * per-address buckets would cost it nothing.
+     *
+     * @throws IllegalArgumentException when a length is out of 0..32 or 0..128
+     */
+    public Builder sourcePrefixes(int ipv4Bits, int ipv6Bits) {
+      this.prefixes = new SourcePrefixes(ipv4Bits, ipv6Bits);
       return this;
     }
 

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.KEYRecord;
 import org.xbill.DNS.Name;
 
 /**
@@ -58,6 +59,32 @@ public final class TrustRegistry {
   public synchronized RegistryOutcome upload(UploadEvidence upload, String actor)
       throws StoreException {
     return commit(TrustRules.upload(store.keysOf(upload.child()), upload, policy, actor));
+  }
+
+  /**
+   * The first step of a key roll (ddns §9.6): {@code newKey}, added by an UPDATE whose SIG(0)
+   * verified with the trusted {@code oldKey}, becomes trusted, vouched for by the old key, which
+   * stays trusted until {@link #retire retired}. See {@link TrustRules#rollTo}.
+   *
+   * @param actor who sent it, for the audit trail
+   */
+  public synchronized RegistryOutcome rollTo(KeyIdentity oldKey, KEYRecord newKey, String actor)
+      throws StoreException {
+    return commit(TrustRules.rollTo(store.keysOf(oldKey.owner()), oldKey, newKey, policy,
+        clock.instant(), actor));
+  }
+
+  /**
+   * The second step of a key roll (ddns §9.6): {@code oldKey} is removed by an UPDATE whose
+   * SIG(0) verified with {@code signedBy}, another trusted key of the same owner (the new one).
+   * See {@link TrustRules#retire}.
+   *
+   * @param actor who sent it, for the audit trail
+   */
+  public synchronized RegistryOutcome retire(KeyIdentity oldKey, KeyIdentity signedBy,
+      String actor) throws StoreException {
+    return commit(TrustRules.retire(store.keysOf(oldKey.owner()), oldKey, signedBy, policy,
+        clock.instant(), actor));
   }
 
   /** A verifier starts validating {@code key} with {@code method}. */
@@ -146,12 +173,30 @@ public final class TrustRegistry {
   }
 
   /**
-   * The KeyState code answering an inquiry for the key of {@code owner} with tag {@code keyTag}
-   * (draft-berra-dnsop-keystate; spec state map). When several keys share the tag, the most
-   * advanced state answers, so that a stranger's self-signed upload with a colliding tag cannot
-   * make a trusted key look untrusted.
+   * The KeyState code of exactly {@code key} (draft-berra-dnsop-keystate; spec state map), or
+   * KEY_UNKNOWN when it is not held. This is what answers an inquiry whose SIG(0) verified with
+   * {@code key}.
    */
+  public KeyStateCode keyState(KeyIdentity key) throws StoreException {
+    return store.find(key).map(e -> e.state().keyStateCode(policy.manualOnly()))
+        .orElse(KeyStateCode.KEY_UNKNOWN);
+  }
+
+  /**
+   * The KeyState code for the key of {@code owner} with tag {@code keyTag}; when several keys
+   * share the tag, the most advanced state.
+   *
+   * @deprecated a tag does not identify a key: a self-uploaded key whose tag collides with the
+   *     trusted key's (about 80 k Ed25519 key generations) would be answered KEY_TRUSTED. Answer
+   *     with the state of the key that verified the inquiry, {@link #keyState(KeyIdentity)}.
+   */
+  @Deprecated
   public KeyStateCode keyState(Name owner, int keyTag) throws StoreException {
+    return keyStateByTag(owner, keyTag);
+  }
+
+  /** The tag-based answer, for unsigned inquiries a host chose to answer. */
+  KeyStateCode keyStateByTag(Name owner, int keyTag) throws StoreException {
     return store.keysOf(owner).stream()
         .filter(e -> e.keyTag() == keyTag)
         .min(Comparator.comparingInt(e -> rank(e.state())))

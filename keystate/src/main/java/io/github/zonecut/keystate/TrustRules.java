@@ -24,6 +24,11 @@ import org.xbill.DNS.Name;
  *   <li>A failed or abandoned validation leaves the old keys in place.
  *   <li>A KEY delete without an added key is refused unless signed by a trusted key of the owner
  *       and the policy allows management by UPDATE; even then the signer itself stays.
+ *   <li>A key roll (ddns §9.6, when the policy allows management by UPDATE) takes two steps,
+ *       each signed by a key that is trusted when it arrives: {@link #rollTo} adds the new key,
+ *       vouched for by the trusted old key, which stays trusted; {@link #retire} then removes
+ *       the old key, signed by another trusted key (the new one). An owner is never left without
+ *       a trusted key by a retirement.
  * </ul>
  */
 public final class TrustRules {
@@ -131,7 +136,8 @@ public final class TrustRules {
       if (old.isPresent() && old.get().state() == TrustState.TRUSTED) {
         continue;
       }
-      upserts.add(new KeyEntry(id, k.getFlags(), TrustState.TRUSTED, null, false, at, null));
+      upserts.add(new KeyEntry(id, k.getFlags(), TrustState.TRUSTED, null, false, at, null,
+          id.equals(signer) ? null : signer));
       events.add(new AuditEvent(id, old.map(KeyEntry::state).orElse(null), TrustState.TRUSTED,
           at, actor, "added by UPDATE signed by trusted key " + signer));
     }
@@ -177,6 +183,98 @@ public final class TrustRules {
   }
 
   /**
+   * The first step of a key roll (ddns §9.6): the child adds {@code newKey} by an UPDATE signed
+   * by its trusted {@code oldKey}. The new key is trusted at once, vouched for by the old one
+   * ({@link KeyEntry#rolledFrom()}); the old key stays trusted until it is {@link #retire
+   * retired}, so the child is never without a trusted key. Idempotent: a repeated roll to a key
+   * already trusted changes nothing.
+   *
+   * @param ownerKeys every stored key of the owner
+   * @param oldKey the key whose SIG(0) verified on the UPDATE
+   * @param newKey the KEY record added
+   * @return rejected when the old key is not held and trusted, the new key belongs to another
+   *     owner or is the old key, its algorithm is not accepted, it was refused, or the policy
+   *     does not allow key management by UPDATE
+   */
+  public static Decision rollTo(List<KeyEntry> ownerKeys, KeyIdentity oldKey, KEYRecord newKey,
+      RegistryPolicy policy, Instant at, String actor) {
+    KeyIdentity id = KeyIdentity.of(newKey);
+    if (!id.owner().equals(oldKey.owner())) {
+      return Decision.rejected("key roll from a key of " + oldKey.owner() + " to a key of "
+          + id.owner() + ": a key vouches only for keys of its own owner");
+    }
+    if (id.equals(oldKey)) {
+      return Decision.rejected("key roll from " + oldKey + " to itself");
+    }
+    Optional<KeyEntry> signer = find(ownerKeys, oldKey);
+    if (signer.isEmpty() || signer.get().state() != TrustState.TRUSTED) {
+      return Decision.rejected("key roll for " + id.owner() + " signed by " + oldKey + ", which is "
+          + signer.map(e -> e.state().toString()).orElse("not held") + ", not TRUSTED");
+    }
+    if (!policy.allowRolloverByTrustedKey()) {
+      return Decision.rejected("key rollover by UPDATE is not allowed by policy; bootstrap the "
+          + "new key with a self-signed upload");
+    }
+    if (!policy.algorithms().contains(id.algorithm())) {
+      return Decision.rejected("algorithm " + id.algorithm() + " not accepted by policy");
+    }
+    Optional<KeyEntry> existing = find(ownerKeys, id);
+    if (existing.isPresent() && existing.get().state() == TrustState.TRUSTED) {
+      return new Decision(new Applied(existing.get(), List.of()), RegistryChange.NONE);
+    }
+    if (existing.isPresent() && existing.get().state() == TrustState.REFUSED) {
+      // An operator's or the policy's refusal is not overridden by the child's other key.
+      return Decision.rejected("key " + id + " was refused; a roll does not override that");
+    }
+    KeyEntry entry = new KeyEntry(id, newKey.getFlags(), TrustState.TRUSTED, null, false, at,
+        null, oldKey);
+    return new Decision(new Applied(entry, List.of()), new RegistryChange(List.of(entry),
+        List.of(), List.of(new AuditEvent(id, existing.map(KeyEntry::state).orElse(null),
+            TrustState.TRUSTED, at, actor, "key roll: vouched for by trusted key " + oldKey
+                + ", which stays trusted until retired"))));
+  }
+
+  /**
+   * The second step of a key roll (ddns §9.6): the child deletes {@code oldKey} by an UPDATE
+   * signed by another of its trusted keys (the new one). Idempotent: retiring a key no longer
+   * held changes nothing.
+   *
+   * @param ownerKeys every stored key of the owner
+   * @param oldKey the key deleted
+   * @param signedBy the key whose SIG(0) verified on the UPDATE
+   * @return rejected when the signer is not a trusted key of the same owner, is the key being
+   *     retired (that would leave the owner without the trusted replacement the retirement
+   *     needs), or the policy does not allow key management by UPDATE
+   */
+  public static Decision retire(List<KeyEntry> ownerKeys, KeyIdentity oldKey,
+      KeyIdentity signedBy, RegistryPolicy policy, Instant at, String actor) {
+    if (!signedBy.owner().equals(oldKey.owner())) {
+      return Decision.rejected("retiring a key of " + oldKey.owner() + " signed by a key of "
+          + signedBy.owner());
+    }
+    if (signedBy.equals(oldKey)) {
+      return Decision.rejected("key " + oldKey + " cannot retire itself: the retirement must be "
+          + "signed by its trusted replacement (ddns §9.6, §11.2)");
+    }
+    Optional<KeyEntry> signer = find(ownerKeys, signedBy);
+    if (signer.isEmpty() || signer.get().state() != TrustState.TRUSTED) {
+      return Decision.rejected("retiring " + oldKey + " signed by " + signedBy + ", which is "
+          + signer.map(e -> e.state().toString()).orElse("not held") + ", not TRUSTED: the "
+          + "replacement must be trusted first");
+    }
+    if (!policy.allowRolloverByTrustedKey()) {
+      return Decision.rejected("key management by UPDATE is not allowed by policy");
+    }
+    Optional<KeyEntry> old = find(ownerKeys, oldKey);
+    if (old.isEmpty()) {
+      return new Decision(new Applied(signer.get(), List.of()), RegistryChange.NONE);
+    }
+    return new Decision(new Applied(signer.get(), List.of(oldKey)), new RegistryChange(List.of(),
+        List.of(oldKey), List.of(new AuditEvent(oldKey, old.get().state(), null, at, actor,
+            "key roll: retired by UPDATE signed by trusted key " + signedBy))));
+  }
+
+  /**
    * A verifier starts on {@code key} with {@code method}.
    *
    * @return rejected when the policy does not accept the method, the method is manual (that is
@@ -193,7 +291,7 @@ public final class TrustRules {
     if (key.state() == TrustState.VALIDATING && key.method() != method) {
       // the previous method did not apply: switch, starting the new method's count afresh
       KeyEntry switched = new KeyEntry(key.id(), key.flags(), TrustState.VALIDATING, method,
-          key.supersedesOthers(), at, null);
+          key.supersedesOthers(), at, null, key.rolledFrom());
       return new Decision(new Applied(switched, List.of()), new RegistryChange(
           List.of(switched), List.of(), List.of(new AuditEvent(key.id(), TrustState.VALIDATING,
               TrustState.VALIDATING, at, actor, "validation switched from " + key.method()

@@ -125,15 +125,16 @@ class HierarchyInquiryTest {
   }
 
   @Test
-  void anInquiryByAKeyTheRegistryDoesNotHoldGetsASignedKeyUnknownOverTheWire() throws Exception {
+  void anInquiryByAKeyTheRegistryDoesNotHoldGetsAnUnsignedBadKeyOverTheWire() throws Exception {
     Sig0KeyPair stranger = Sig0KeyPair.generate(CHILD, Sig0Algorithm.ED25519,
         Sig0PublicKey.FLAGS_HOST);
     InquiryResult r = client().inquire(stranger, new KeyStateInquiryClient.Target(TARGET,
         List.of(responderEndpoint()), List.of(receiver.publicKey()))).toCompletableFuture().get();
-    // keystate code 5: the child learns, from a signed answer, that it must (re-)bootstrap
-    assertThat(r).isInstanceOf(InquiryResult.Answered.class);
-    assertThat(((InquiryResult.Answered) r).code(KeyStateTable.DRAFT_03))
-        .contains(KeyStateCode.KEY_UNKNOWN);
+    // This used to be a signed KEY_UNKNOWN (code 5). Issue 9 item 2: the parent could not check
+    // the signature (the key is not held), so anyone could have sent this inquiry and the
+    // parent signs nothing; BADKEY tells the child to (re-)bootstrap (ddns §8), unauthenticated.
+    assertThat(r).isInstanceOfSatisfying(InquiryResult.Unauthenticated.class,
+        u -> assertThat(u.rcode()).isEqualTo(org.xbill.DNS.Rcode.BADKEY));
   }
 
   @Test

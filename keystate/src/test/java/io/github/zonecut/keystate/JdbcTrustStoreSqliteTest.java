@@ -50,6 +50,33 @@ class JdbcTrustStoreSqliteTest extends TrustStoreContract {
   }
 
   @Test
+  void aVersionOneDatabaseIsMigratedAndItsKeysKept() throws Exception {
+    DataSource ds = dataSource("v1.db");
+    KEYRecord k = key(1);
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE zonecut_keystate_schema (version INTEGER NOT NULL PRIMARY KEY)");
+      s.execute("CREATE TABLE zonecut_keystate_key ("
+          + " owner TEXT NOT NULL, algorithm INTEGER NOT NULL, public_key TEXT NOT NULL,"
+          + " flags INTEGER NOT NULL, key_tag INTEGER NOT NULL, state VARCHAR(32) NOT NULL,"
+          + " method VARCHAR(16), supersedes_others INTEGER NOT NULL, since_ms BIGINT NOT NULL,"
+          + " progress_rounds INTEGER, progress_observation TEXT, progress_next_ms BIGINT,"
+          + " PRIMARY KEY (owner, algorithm, public_key))");
+      s.execute("CREATE TABLE zonecut_keystate_audit ("
+          + " seq BIGINT NOT NULL PRIMARY KEY, owner TEXT NOT NULL, algorithm INTEGER NOT NULL,"
+          + " public_key TEXT NOT NULL, from_state VARCHAR(32), to_state VARCHAR(32),"
+          + " at_ms BIGINT NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL)");
+      s.execute("INSERT INTO zonecut_keystate_schema (version) VALUES (1)");
+      s.execute("INSERT INTO zonecut_keystate_key VALUES ('child.parent.example.', 15, '"
+          + id(k).publicKeyBase64() + "', 512, " + k.getFootprint() + ", 'TRUSTED', 'MANUAL', 0,"
+          + " 1000, NULL, NULL, NULL)");
+    }
+    JdbcTrustStore store = JdbcTrustStore.open(ds);
+    KeyEntry e = store.find(id(k)).orElseThrow();
+    assertThat(e.state()).isEqualTo(TrustState.TRUSTED);
+    assertThat(e.rolledFrom()).isNull();
+  }
+
+  @Test
   void aSchemaFromTheFutureIsRefused() throws Exception {
     DataSource ds = dataSource("future.db");
     JdbcTrustStore.open(ds);

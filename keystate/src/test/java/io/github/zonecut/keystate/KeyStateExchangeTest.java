@@ -131,9 +131,13 @@ class KeyStateExchangeTest {
   @Test
   void theStateFollowsTheRegistry() throws Exception {
     DnsTransport t = via(responder(Codepoints.DEFAULT), UnaryOperator.identity());
-    assertThat(((Answered) inquire(t, List.of(A1))).code(KeyStateTable.DRAFT_03))
-        .as("an inquiry signed by the key it asks about, not held: a signed KEY_UNKNOWN")
-        .contains(KeyStateCode.KEY_UNKNOWN);
+    // An inquiry signed by the key it asks about, not held: this used to be a signed
+    // KEY_UNKNOWN; the parent could not check the signature, so it now signs nothing (issue 9
+    // item 2) and the client reports the unauthenticated BADKEY after asking once.
+    assertThat(inquire(t, List.of(A1))).isEqualTo(new InquiryResult.Unauthenticated(
+        Rcode.BADKEY, A1));
+    assertThat(asked).containsExactly(A1);
+    queries.clear();
     upload();
     assertThat(((Answered) inquire(t, List.of(A1))).code(KeyStateTable.DRAFT_03))
         .contains(KeyStateCode.BOOTSTRAP_AUTO);
@@ -194,6 +198,45 @@ class KeyStateExchangeTest {
   }
 
   @Test
+  void anUnsignedRefusalFromEveryAddressIsUnauthenticatedAfterOneRound() throws Exception {
+    DnsTransport t = via(responder(Codepoints.DEFAULT), UnaryOperator.identity());
+    // not held: every address answers an unsigned BADKEY; asking again would get the same
+    InquiryResult r = inquire(t, List.of(A1, A2));
+    assertThat(r).isEqualTo(new InquiryResult.Unauthenticated(Rcode.BADKEY, A2));
+    assertThat(asked).containsExactly(A1, A2);
+  }
+
+  @Test
+  void aForgedUnsignedRefusalDoesNotHideASignedAnswer() throws Exception {
+    KeyStateResponder server = responder(Codepoints.DEFAULT);
+    upload();
+    DnsTransport t = (ep, req, p, timeout) -> {
+      asked.add(ep);
+      try {
+        Message q = new Message(req.wire());
+        byte[] answer;
+        if (ep.equals(A1)) {
+          Message forged = new Message(q.getHeader().getID());
+          forged.getHeader().setFlag(Flags.QR);
+          forged.getHeader().setRcode(Rcode.BADKEY & 0xF);
+          forged.addRecord(q.getQuestion(), Section.QUESTION);
+          forged.addRecord(new OPTRecord(1232, Rcode.BADKEY >>> 4, 0, 0), Section.ADDITIONAL);
+          answer = forged.toWire();
+        } else {
+          answer = server.respond(req.wire(), SOURCE).orElseThrow();
+        }
+        return CompletableFuture.completedFuture(
+            new DnsResponse(answer, new Message(answer), ep, p));
+      } catch (Exception e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    };
+    InquiryResult r = inquire(t, List.of(A1, A2));
+    assertThat(r).isInstanceOf(Answered.class);
+    assertThat(((Answered) r).code(KeyStateTable.DRAFT_03)).contains(KeyStateCode.BOOTSTRAP_AUTO);
+  }
+
+  @Test
   void onlyUnsignedAnswersAreRejectedNeverActedOn() throws Exception {
     DnsTransport t = via(responder(Codepoints.DEFAULT), q -> forgedUnsigned(q));
     // the hostile answer claims KEY_TRUSTED
@@ -220,6 +263,7 @@ class KeyStateExchangeTest {
 
   @Test
   void anAnswerSignedByAnotherKeyIsRejected() throws Exception {
+    upload();
     KeyStateResponder impostor = KeyStateResponder.builder(registry, strangerAtReceiverName)
         .build();
     InquiryResult r = inquire(via(impostor, UnaryOperator.identity()), List.of(A1));
@@ -229,6 +273,7 @@ class KeyStateExchangeTest {
 
   @Test
   void aTamperedSignedAnswerIsRejected() throws Exception {
+    upload();
     InquiryResult r = inquire(via(responder(Codepoints.DEFAULT), a -> {
       byte[] b = a.clone();
       b[b.length - 1] ^= 1;
@@ -364,23 +409,24 @@ class KeyStateExchangeTest {
   }
 
   @Test
-  void rateLimitsPerChildAndPerSource() throws Exception {
+  void unsignedInquiriesAreLimitedPerSourcePrefixOnly() throws Exception {
     Clock fixed = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
     KeyStateResponder r = lenient().clock(fixed)
-        .childRateLimit(2, Duration.ofMinutes(1)).sourceRateLimit(3, Duration.ofMinutes(1))
+        .childRateLimit(1, Duration.ofMinutes(1)).sourceRateLimit(3, Duration.ofMinutes(1))
         .build();
     byte[] q = query(2, 0, Type.KEY);
-    assertThat(KeyStateOption.find(parse(r.respond(q, SOURCE).orElseThrow()),
-        Codepoints.DEFAULT)).isPresent();
-    assertThat(KeyStateOption.find(parse(r.respond(q, SOURCE).orElseThrow()),
-        Codepoints.DEFAULT)).isPresent();
-    Message limited = parse(r.respond(q, SOURCE).orElseThrow());
-    assertThat(limited.getRcode()).isEqualTo(Rcode.REFUSED);
-    assertThat(KeyStateOption.find(limited, Codepoints.DEFAULT)).isEmpty();
+    // Issue 9 item 3: the child's bucket is charged only for verified inquiries, so unsigned
+    // ones (answered here because the host allowed them) never lock the child out.
+    for (int i = 0; i < 3; i++) {
+      assertThat(KeyStateOption.find(parse(r.respond(q, SOURCE).orElseThrow()),
+          Codepoints.DEFAULT)).isPresent();
+    }
     assertThat(r.respond(q, SOURCE)).as("over the source limit: dropped").isEmpty();
-    InetAddress other = InetAddress.getByAddress(new byte[] {127, 0, 0, 9});
-    assertThat(parse(r.respond(q, other).orElseThrow()).getRcode())
-        .as("another source, same child: still the child's limit").isEqualTo(Rcode.REFUSED);
+    InetAddress sameSlash24 = InetAddress.getByAddress(new byte[] {127, 0, 0, 9});
+    assertThat(r.respond(q, sameSlash24)).as("the same /24: the same bucket").isEmpty();
+    InetAddress other = InetAddress.getByAddress(new byte[] {127, 0, 9, 9});
+    assertThat(KeyStateOption.find(parse(r.respond(q, other).orElseThrow()),
+        Codepoints.DEFAULT)).as("another /24 is answered").isPresent();
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.github.zonecut.sig0.Sig0KeyPair;
 import io.github.zonecut.sig0.Sig0Outcome;
 import io.github.zonecut.sig0.Sig0PublicKey;
 import io.github.zonecut.sig0.Sig0ReplayGuard;
+import io.github.zonecut.sig0.Sig0ResponseForm;
 import io.github.zonecut.sig0.Sig0Signer;
 import io.github.zonecut.sig0.Sig0Verifier;
 import java.net.InetAddress;
@@ -32,6 +33,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SIGRecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -108,6 +110,26 @@ class KeyStateResponderAuthTest {
     return parse(a);
   }
 
+  /** The answer, checked to carry no SIG(0): the parent signs nothing a stranger can trigger. */
+  static Message unsignedAnswer(KeyStateResponder r, byte[] query) throws Exception {
+    Message m = parse(r.respond(query, SOURCE).orElseThrow());
+    assertThat(m.getSectionArray(Section.ADDITIONAL)).as("the answer is not signed")
+        .noneMatch(x -> x.getType() == Type.SIG);
+    return m;
+  }
+
+  /**
+   * An inquiry for {@link #CHILD} about {@code keyId} carrying a SIG(0) with junk signature
+   * octets: what a stranger without any key can send.
+   */
+  static byte[] junkSigned(Name signer, int algorithm, int keyTag, int keyId) {
+    Message q = inquiry(CHILD, keyId, 2);
+    q.addRecord(new SIGRecord(Name.root, DClass.ANY, 0, 0, algorithm, 0,
+        NOW.plusSeconds(300), NOW.minusSeconds(300), keyTag, signer, new byte[64]),
+        Section.ADDITIONAL);
+    return q.toWire();
+  }
+
   static Optional<KeyStateOption> state(Message m) throws Exception {
     return KeyStateOption.find(m, Codepoints.DEFAULT);
   }
@@ -149,21 +171,22 @@ class KeyStateResponderAuthTest {
   }
 
   @Test
-  void anInquiryAboutTheUnheldKeyThatSignedItGetsASignedKeyUnknown() throws Exception {
+  void anInquiryAboutTheUnheldKeyThatSignedItIsAnUnsignedBadKey() throws Exception {
     upload(secondChildKey);
-    Message m = signedAnswer(builder().build(), signedInquiry(childKey));
-    assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
-    assertThat(state(m).orElseThrow().code(KeyStateTable.DRAFT_03))
-        .contains(KeyStateCode.KEY_UNKNOWN);
-    assertThat(state(m).orElseThrow().keyId()).isEqualTo(childKey.publicKey().keyTag());
+    // This used to be a signed KEY_UNKNOWN. Issue 9 item 2: the signature could not be checked
+    // (the key is not held), so anyone could have sent it, and the parent signs nothing a
+    // stranger can trigger; an unsigned BADKEY already tells the real child to re-bootstrap
+    // (ddns §8), as an UPDATE signed by an unknown key would.
+    Message m = unsignedAnswer(builder().build(), signedInquiry(childKey));
+    assertRefused(m, Rcode.BADKEY);
   }
 
   @Test
-  void anUnheldKeyAskingAboutAnotherKeyIsBadKeyInTheOpt() throws Exception {
+  void anUnheldKeyAskingAboutAnotherKeyIsAnUnsignedBadKeyInTheOpt() throws Exception {
     upload(secondChildKey);
     // signed by childKey (not held) but asking about the held secondChildKey: no state for it
     byte[] q = signer.sign(inquiry(CHILD, secondChildKey.publicKey().keyTag(), 2), childKey);
-    Message m = signedAnswer(builder().build(), q);
+    Message m = unsignedAnswer(builder().build(), q);
     assertRefused(m, Rcode.BADKEY);
     assertThat(m.getHeader().getRcode()).as("low four bits in the header").isEqualTo(17 & 0xF);
     assertThat(m.getOPT()).isNotNull();
@@ -171,11 +194,95 @@ class KeyStateResponderAuthTest {
   }
 
   @Test
+  void theAnswerIsTheStateOfTheKeyThatVerifiedNotOfItsTag() throws Exception {
+    upload(childKey);
+    // A key of the child whose tag collides with childKey's, held TRUSTED. Issue 9 item 5: the
+    // answer used to be the most advanced state among keys sharing the tag, so a self-uploaded
+    // KNOWN key colliding with the trusted key's tag (~80 k Ed25519 generations) got a signed
+    // KEY_TRUSTED. Here the roles are built the other way round (the colliding bytes are the
+    // trusted ones), which needs no grinding.
+    org.xbill.DNS.KEYRecord real = childKey.publicKey().toKeyRecord(3600);
+    org.xbill.DNS.KEYRecord twin = collidingKey(real);
+    assertThat(twin.getFootprint()).isEqualTo(real.getFootprint());
+    registry.upload(new UploadEvidence(CHILD, List.of(twin), false, KeyIdentity.of(twin), NOW),
+        "twin");
+    registry.approve(KeyIdentity.of(twin), "alice", "ticket");
+    Message m = signedAnswer(builder().build(), signedInquiry(childKey));
+    assertThat(state(m).orElseThrow().code(KeyStateTable.DRAFT_03))
+        .as("the key that signed is only known").contains(KeyStateCode.BOOTSTRAP_AUTO);
+  }
+
+  /**
+   * Another public key with the same owner, flags, algorithm and key tag as {@code k}: two of its
+   * 16-bit words swapped (the tag is their ones'-complement sum, RFC 4034 Appendix B).
+   */
+  static org.xbill.DNS.KEYRecord collidingKey(org.xbill.DNS.KEYRecord k) {
+    byte[] pub = k.getKey();
+    for (int i = 2; i + 1 < pub.length; i += 2) {
+      if (pub[0] != pub[i] || pub[1] != pub[i + 1]) {
+        byte[] p = pub.clone();
+        p[0] = pub[i];
+        p[1] = pub[i + 1];
+        p[i] = pub[0];
+        p[i + 1] = pub[1];
+        return new org.xbill.DNS.KEYRecord(k.getName(), DClass.IN, 3600, k.getFlags(),
+            k.getProtocol(), k.getAlgorithm(), p);
+      }
+    }
+    throw new AssertionError("no colliding key");
+  }
+
+  @Test
+  void aKeyRollIsAnsweredToTheTrustedOldKeyAskingAboutTheNewOne() throws Exception {
+    registry = new TrustRegistry(new InMemoryTrustStore(), new RegistryPolicy(
+        VerificationPolicy.of(BootstrapMethod.MANUAL), RegistryPolicy.DEFAULT_ALGORITHMS, true),
+        CLOCK);
+    upload(childKey);
+    registry.approve(id(childKey), "alice", "ticket");
+    Sig0KeyPair next = Sig0KeyPair.generate(CHILD, Sig0Algorithm.ED25519,
+        Sig0PublicKey.FLAGS_HOST);
+    KeyStateResponder r = builder().build();
+    byte[] aboutNext = signer.sign(inquiry(CHILD, next.publicKey().keyTag(), 2), childKey);
+    // Issue 10: this used to be REFUSED. Before the roll, the trusted key learns the new key has
+    // not arrived; after it, the new key's state, in a signed answer.
+    KeyStateOption before = state(signedAnswer(r, aboutNext)).orElseThrow();
+    assertThat(before.code(KeyStateTable.DRAFT_03)).contains(KeyStateCode.KEY_UNKNOWN);
+    assertThat(before.keyId()).isEqualTo(next.publicKey().keyTag());
+
+    assertThat(registry.rollTo(id(childKey), next.publicKey().toKeyRecord(3600), "child"))
+        .isInstanceOf(RegistryOutcome.Applied.class);
+    aboutNext = signer.sign(inquiry(CHILD, next.publicKey().keyTag(), 2), childKey);
+    KeyStateOption after = state(signedAnswer(r, aboutNext)).orElseThrow();
+    assertThat(after.code(KeyStateTable.DRAFT_03)).contains(KeyStateCode.KEY_TRUSTED);
+    assertThat(after.keyId()).isEqualTo(next.publicKey().keyTag());
+    assertThat(state(signedAnswer(r, signedInquiry(next))).orElseThrow()
+        .code(KeyStateTable.DRAFT_03)).contains(KeyStateCode.KEY_TRUSTED);
+
+    assertThat(registry.retire(id(childKey), id(next), "child"))
+        .isInstanceOf(RegistryOutcome.Applied.class);
+    assertRefused(unsignedAnswer(r, signedInquiry(childKey)), Rcode.BADKEY);
+    assertThat(state(signedAnswer(r, signedInquiry(next))).orElseThrow()
+        .code(KeyStateTable.DRAFT_03)).contains(KeyStateCode.KEY_TRUSTED);
+  }
+
+  @Test
+  void onlyATrustedKeyMayAskAboutTheKeyItRolledTo() throws Exception {
+    registry = new TrustRegistry(new InMemoryTrustStore(), new RegistryPolicy(
+        VerificationPolicy.of(BootstrapMethod.MANUAL), RegistryPolicy.DEFAULT_ALGORITHMS, true),
+        CLOCK);
+    upload(childKey);
+    Sig0KeyPair next = Sig0KeyPair.generate(CHILD, Sig0Algorithm.ED25519,
+        Sig0PublicKey.FLAGS_HOST);
+    byte[] aboutNext = signer.sign(inquiry(CHILD, next.publicKey().keyTag(), 2), childKey);
+    assertRefused(signedAnswer(builder().build(), aboutNext), Rcode.REFUSED);
+  }
+
+  @Test
   void aSignatureThatDoesNotVerifyIsBadSig() throws Exception {
     upload(childKey);
     byte[] q = signedInquiry(childKey);
     q[q.length - 1] ^= 1;
-    assertRefused(signedAnswer(builder().build(), q), Rcode.BADSIG);
+    assertRefused(unsignedAnswer(builder().build(), q), Rcode.BADSIG);
   }
 
   @Test
@@ -184,7 +291,7 @@ class KeyStateResponderAuthTest {
     Sig0Signer stale = Sig0Signer.create(Sig0Config.builder()
         .clock(Clock.offset(CLOCK, Duration.ofHours(-1))).build());
     byte[] q = stale.sign(inquiry(CHILD, childKey.publicKey().keyTag(), 2), childKey);
-    assertRefused(signedAnswer(builder().build(), q), Rcode.BADTIME);
+    assertRefused(unsignedAnswer(builder().build(), q), Rcode.BADTIME);
     KeyStateResponder thenClock = builder().clock(Clock.offset(CLOCK, Duration.ofHours(-1)))
         .build();
     assertThat(state(signedAnswer(thenClock, q))).as("the injected clock decides").isPresent();
@@ -200,27 +307,89 @@ class KeyStateResponderAuthTest {
     KeyStateResponder r = builder().build();
     byte[] q = signedInquiry(childKey);
     assertThat(state(signedAnswer(r, q))).isPresent();
-    assertRefused(signedAnswer(r, q), Rcode.BADTIME);
+    // a replay is what a stranger who captured the inquiry sends: not signed
+    assertRefused(unsignedAnswer(r, q), Rcode.BADTIME);
     assertThat(state(signedAnswer(r, signedInquiry(childKey))))
         .as("a freshly signed inquiry is answered").isPresent();
   }
 
   @Test
-  void aSignerOtherThanTheChildIsRefusedEvenWithAHeldKey() throws Exception {
+  void aSignerOtherThanTheChildGetsNoSignedAnswerEvenWithAHeldKey() throws Exception {
     upload(childKey);
     upload(otherKey);
+    registry.approve(id(otherKey), "alice", "ticket");
+    // Issue 9 item 2: these used to be signed REFUSED answers, which requireSignedInquiries(true)
+    // is meant to deny strangers. other.'s key is held, trusted even, but it does not speak for
+    // child.: its signature is not checked, so the answer is unsigned. The child holds no key
+    // with other.'s algorithm and tag: BADKEY, as for an UPDATE signed by an unknown key.
+    KeyStateResponder r = builder().requireSignedInquiries(true).build();
     byte[] q = signer.sign(inquiry(CHILD, otherKey.publicKey().keyTag(), 2), otherKey);
-    assertRefused(signedAnswer(builder().build(), q), Rcode.REFUSED);
+    assertRefused(unsignedAnswer(r, q), Rcode.BADKEY);
     byte[] sameTag = signer.sign(inquiry(CHILD, childKey.publicKey().keyTag(), 2), otherKey);
-    assertRefused(signedAnswer(builder().build(), sameTag), Rcode.REFUSED);
+    assertRefused(unsignedAnswer(r, sameTag), Rcode.BADKEY);
+    // the SIG(0) names other. but carries the algorithm and tag of a key the child holds
+    byte[] held = junkSigned(OTHER, 15, childKey.publicKey().keyTag(),
+        childKey.publicKey().keyTag());
+    assertRefused(unsignedAnswer(r, held), Rcode.REFUSED);
   }
 
   @Test
-  void aSignerOtherThanTheChildIsRefusedBeforeAnyKeyLookup() throws Exception {
+  void aJunkSigWithAnUnsupportedAlgorithmGetsNoSignedStateForATrustedKey() throws Exception {
     upload(childKey);
-    // otherKey is not held: were the signer looked up and verified, this would be BADKEY
-    byte[] q = signer.sign(inquiry(CHILD, otherKey.publicKey().keyTag(), 2), otherKey);
-    assertRefused(signedAnswer(builder().build(), q), Rcode.REFUSED);
+    registry.approve(id(childKey), "alice", "ticket");
+    int tag = childKey.publicKey().keyTag();
+    // Issue 9 item 2: algorithm 200 is unsupported, so the verifier gives up before any
+    // cryptography; the old responder answered a signed KEY_UNKNOWN for a TRUSTED key, which
+    // with the request-style form an on-path attacker could hand to the real child.
+    for (Sig0ResponseForm f : Sig0ResponseForm.values()) {
+      Message m = unsignedAnswer(builder().responseForm(f).build(), junkSigned(CHILD, 200, tag,
+          tag));
+      assertRefused(m, Rcode.BADKEY);
+    }
+  }
+
+  @Test
+  void aJunkSigWithAMismatchedAlgorithmGetsNoSignedAnswer() throws Exception {
+    upload(childKey);
+    registry.approve(id(childKey), "alice", "ticket");
+    int tag = childKey.publicKey().keyTag();
+    // the trusted key is Ed25519 (15); the SIG(0) claims ECDSA P-256 (13) with its tag
+    assertRefused(unsignedAnswer(builder().build(), junkSigned(CHILD, 13, tag, tag)),
+        Rcode.BADKEY);
+  }
+
+  @Test
+  void aStrangerEnumeratingTagsGetsNoSignedAnswerEitherWay() throws Exception {
+    upload(childKey);
+    registry.approve(id(childKey), "alice", "ticket");
+    int held = childKey.publicKey().keyTag();
+    int notHeld = (held + 1) & 0xFFFF;
+    KeyStateResponder r = builder().build();
+    // Issue 9 item 2: held gave BADSIG, not held a signed KEY_UNKNOWN; neither is signed now.
+    // (The RCODEs still differ, as they do for an UPDATE: key tags are public, signatures are
+    // what must not be obtainable.)
+    assertRefused(unsignedAnswer(r, junkSigned(CHILD, 15, held, held)), Rcode.BADSIG);
+    assertRefused(unsignedAnswer(r, junkSigned(CHILD, 15, notHeld, notHeld)), Rcode.BADKEY);
+  }
+
+  @Test
+  void aStrangersSignaturesNeverReachTheSharedReplayGuard() throws Exception {
+    upload(childKey);
+    Sig0ReplayGuard guard = Sig0ReplayGuard.create();
+    KeyStateResponder r = builder().replayGuard(guard).build();
+    Sig0KeyPair stranger = Sig0KeyPair.generate(CHILD, Sig0Algorithm.ED25519,
+        Sig0PublicKey.FLAGS_HOST);
+    // Issue 9 item 6: a valid signature by a key the registry does not hold, and junk, are
+    // refused before the guard is consulted, so they cannot push out UPDATE signatures.
+    for (int i = 0; i < 5; i++) {
+      assertRefused(unsignedAnswer(r, signer.sign(inquiry(CHILD, stranger.publicKey().keyTag(),
+          2), stranger)), Rcode.BADKEY);
+      assertRefused(unsignedAnswer(r, junkSigned(CHILD, 15, childKey.publicKey().keyTag(),
+          childKey.publicKey().keyTag())), Rcode.BADSIG);
+    }
+    assertThat(guard.size()).isZero();
+    assertThat(state(signedAnswer(r, signedInquiry(childKey)))).isPresent();
+    assertThat(guard.size()).as("a held key's verified signature is remembered").isEqualTo(1);
   }
 
   @Test
@@ -236,8 +405,12 @@ class KeyStateResponderAuthTest {
     upload(childKey);
     upload(secondChildKey);
     registry.approve(id(childKey), "alice", "ticket");
+    // the trusted key asks about a key it did not roll to (a self-uploaded one): signed REFUSED
     byte[] q = signer.sign(inquiry(CHILD, secondChildKey.publicKey().keyTag(), 2), childKey);
     assertRefused(signedAnswer(builder().build(), q), Rcode.REFUSED);
+    // a KNOWN key asking about the trusted one: verified, so the refusal is signed too
+    byte[] known = signer.sign(inquiry(CHILD, childKey.publicKey().keyTag(), 2), secondChildKey);
+    assertRefused(signedAnswer(builder().build(), known), Rcode.REFUSED);
     assertThat(state(signedAnswer(builder().build(), signedInquiry(secondChildKey))))
         .as("the key itself may ask").isPresent();
   }
@@ -288,7 +461,7 @@ class KeyStateResponderAuthTest {
         .contains(KeyStateCode.BOOTSTRAP_AUTO);
     byte[] tampered = signedInquiry(childKey);
     tampered[tampered.length - 1] ^= 1;
-    assertRefused(signedAnswer(lenient, tampered), Rcode.BADSIG);
+    assertRefused(unsignedAnswer(lenient, tampered), Rcode.BADSIG);
   }
 
   @Test
@@ -303,33 +476,83 @@ class KeyStateResponderAuthTest {
   }
 
   @Test
-  void aStoreFailureWhileVerifyingIsTemporaryFailureOrServfail() throws Exception {
+  void aStoreFailureWhileVerifyingIsAnUnsignedServfail() throws Exception {
     TrustRegistry broken = new TrustRegistry(new FailingStore(), registry.policy(), CLOCK);
     byte[] q = signedInquiry(childKey);
-    Message m = signedAnswer(KeyStateResponder.builder(broken, receiverKey).clock(CLOCK)
-        .signer(signer).build(), q);
-    assertThat(state(m)).contains(new KeyStateOption(childKey.publicKey().keyTag(), 1, 0, ""));
-    Codepoints v02 = Codepoints.builder().keyStateTable(KeyStateTable.DRAFT_02).build();
-    Message m02 = parse(KeyStateResponder.builder(broken, receiverKey).clock(CLOCK)
-        .signer(signer).codepoints(v02).build().respond(q, SOURCE).orElseThrow());
-    assertThat(m02.getRcode()).isEqualTo(Rcode.SERVFAIL);
-    assertThat(KeyStateOption.find(m02, v02)).isEmpty();
+    // The signature could not be checked, so nothing is signed (it used to be a signed
+    // temporary failure, which a stranger could trigger while the store was down).
+    for (KeyStateTable table : KeyStateTable.values()) {
+      Codepoints cp = Codepoints.builder().keyStateTable(table).build();
+      Message m = unsignedAnswer(KeyStateResponder.builder(broken, receiverKey).clock(CLOCK)
+          .signer(signer).codepoints(cp).build(), q);
+      assertThat(m.getRcode()).isEqualTo(Rcode.SERVFAIL);
+      assertThat(KeyStateOption.find(m, cp)).isEmpty();
+    }
   }
 
   @Test
-  void overTheChildsLimitASignedInquiryIsRefusedBeforeItIsVerified() throws Exception {
+  void aStoreFailureAfterVerificationIsASignedTemporaryFailure() throws Exception {
     upload(childKey);
-    Sig0ReplayGuard guard = Sig0ReplayGuard.create();
-    KeyStateResponder r = builder().replayGuard(guard).childRateLimit(1, Duration.ofMinutes(1))
-        .build();
+    InMemoryTrustStore keys = new InMemoryTrustStore();
+    keys.apply(new RegistryChange(registry.keysOf(CHILD), List.of(), List.of()));
+    TrustStore findFails = new FailingStore() {
+      @Override
+      public List<KeyEntry> keysOf(Name owner) {
+        return keys.keysOf(owner);
+      }
+    };
+    TrustRegistry half = new TrustRegistry(findFails, registry.policy(), CLOCK);
+    Message m = signedAnswer(KeyStateResponder.builder(half, receiverKey).clock(CLOCK)
+        .signer(signer).build(), signedInquiry(childKey));
+    assertThat(state(m)).contains(new KeyStateOption(childKey.publicKey().keyTag(), 1, 0, ""));
+  }
+
+  @Test
+  void overTheChildsLimitAVerifiedInquiryIsAPlainRefused() throws Exception {
+    upload(childKey);
+    KeyStateResponder r = builder().childRateLimit(1, Duration.ofMinutes(1)).build();
     assertThat(state(signedAnswer(r, signedInquiry(childKey)))).isPresent();
-    byte[] q = signedInquiry(childKey);
-    Message limited = parse(r.respond(q, SOURCE).orElseThrow());
+    Message limited = unsignedAnswer(r, signedInquiry(childKey));
     assertThat(limited.getRcode()).isEqualTo(Rcode.REFUSED);
-    assertThat(limited.getOPT()).as("rate-limited: a plain REFUSED").isNull();
-    KeyStateResponder sameGuard = builder().replayGuard(guard).build();
-    assertThat(state(signedAnswer(sameGuard, q)))
-        .as("the limited inquiry's signature was not consumed by a verification").isPresent();
+    assertThat(limited.getOPT()).as("rate-limited: a plain REFUSED, no signing work").isNull();
+  }
+
+  @Test
+  void aStrangersFloodDoesNotUseUpTheChildsAllowance() throws Exception {
+    upload(childKey);
+    KeyStateResponder r = builder().childRateLimit(10, Duration.ofMinutes(1))
+        .sourceRateLimit(1000, Duration.ofMinutes(1)).build();
+    InetAddress stranger = InetAddress.getByAddress(new byte[] {127, 0, 1, 1});
+    byte[] unsigned = inquiry(CHILD, childKey.publicKey().keyTag(), 2).toWire();
+    byte[] junk = junkSigned(CHILD, 15, childKey.publicKey().keyTag(),
+        childKey.publicKey().keyTag());
+    // Issue 9 item 3: the child's bucket used to be charged before authentication, so ten
+    // unsigned inquiries a minute from anywhere made the real child's inquiry REFUSED.
+    for (int i = 0; i < 50; i++) {
+      assertThat(r.respond(i % 2 == 0 ? unsigned : junk, stranger)).isPresent();
+    }
+    assertThat(state(signedAnswer(r, signedInquiry(childKey))))
+        .as("the real child is answered").isPresent();
+  }
+
+  @Test
+  void unauthenticatedTrafficIsLimitedPerSourcePrefix() throws Exception {
+    upload(childKey);
+    KeyStateResponder r = builder().sourceRateLimit(2, Duration.ofMinutes(1)).build();
+    byte[] q = inquiry(CHILD, childKey.publicKey().keyTag(), 2).toWire();
+    InetAddress a = InetAddress.getByAddress(new byte[] {127, 0, 1, 1});
+    InetAddress sameSlash24 = InetAddress.getByAddress(new byte[] {127, 0, 1, (byte) 200});
+    InetAddress otherSlash24 = InetAddress.getByAddress(new byte[] {127, 0, 2, 1});
+    assertThat(r.respond(q, a)).isPresent();
+    assertThat(r.respond(q, sameSlash24)).isPresent();
+    assertThat(r.respond(q, a)).as("over the /24's limit: dropped").isEmpty();
+    assertThat(r.respond(q, sameSlash24)).isEmpty();
+    assertThat(r.respond(q, otherSlash24)).isPresent();
+    KeyStateResponder perAddress = builder().sourceRateLimit(1, Duration.ofMinutes(1))
+        .sourcePrefixes(32, 128).build();
+    assertThat(perAddress.respond(q, a)).isPresent();
+    assertThat(perAddress.respond(q, sameSlash24)).as("/32: another key").isPresent();
+    assertThat(perAddress.respond(q, a)).isEmpty();
   }
 
   @Test
@@ -338,11 +561,11 @@ class KeyStateResponderAuthTest {
     Sig0ReplayGuard guard = Sig0ReplayGuard.create();
     byte[] q = signedInquiry(childKey);
     assertThat(state(signedAnswer(builder().replayGuard(guard).build(), q))).isPresent();
-    assertRefused(signedAnswer(builder().replayGuard(guard).build(), q), Rcode.BADTIME);
+    assertRefused(unsignedAnswer(builder().replayGuard(guard).build(), q), Rcode.BADTIME);
   }
 
   /** A store that fails every call. */
-  static final class FailingStore implements TrustStore {
+  static class FailingStore implements TrustStore {
     @Override
     public Optional<KeyEntry> find(KeyIdentity id) throws StoreException {
       throw new StoreException("disk on fire");

@@ -58,8 +58,9 @@ final class ReadmeExample {
         .build();
     Optional<byte[]> answer = responder.respond(received, source);
 
-    // child side: a signed refusal is a NoKeyState with the (extended) RCODE
-    if (result instanceof InquiryResult.NoKeyState n && n.rcode() == Rcode.BADKEY) {
+    // child side: the parent signs only answers to inquiries it verified; an inquiry by a key
+    // it does not hold gets an unsigned BADKEY, reported as Unauthenticated
+    if (result instanceof InquiryResult.Unauthenticated u && u.rcode() == Rcode.BADKEY) {
       // the parent holds no key with this tag for the child: upload it (self-signed UPDATE)
     }
     // --- end ---

@@ -23,6 +23,7 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Update;
 
+@SuppressWarnings("deprecation") // keyState(Name, int) is tested until it goes
 class TrustRegistryTest {
   private final InMemoryTrustStore store = new InMemoryTrustStore();
   private final Clock clock = Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC);
@@ -256,6 +257,11 @@ class TrustRegistryTest {
         .isEqualTo(KeyStateCode.KEY_TRUSTED);
     assertThat(registry.keyState(CHILD, (a.getFootprint() + 1) & 0xFFFF))
         .isEqualTo(KeyStateCode.KEY_UNKNOWN);
+    // Issue 9 item 5: what answers an authenticated inquiry is the state of the key itself
+    assertThat(registry.keyState(id(a))).isEqualTo(KeyStateCode.KEY_TRUSTED);
+    assertThat(registry.keyState(id(b))).as("the colliding key is only known")
+        .isEqualTo(KeyStateCode.BOOTSTRAP_AUTO);
+    assertThat(registry.keyState(id(key(999_999)))).isEqualTo(KeyStateCode.KEY_UNKNOWN);
 
     KEYRecord upper = new KEYRecord(Name.fromConstantString("CHILD.Parent.EXAMPLE."), DClass.IN,
         17, a.getFlags(), a.getProtocol(), a.getAlgorithm(), a.getKey());

@@ -60,6 +60,21 @@ abstract class TrustStoreContract {
   }
 
   @Test
+  void storesTheKeyThatVouchedForARolledKey() throws Exception {
+    TrustStore s = store();
+    KeyEntry old = entry(1, TrustState.TRUSTED);
+    KeyEntry rolled = new KeyEntry(id(key(2)), 0x0200, TrustState.TRUSTED, null, false,
+        T0.plusSeconds(2), null, old.id());
+    s.apply(new RegistryChange(List.of(old, rolled), List.of(), List.of()));
+    assertThat(s.find(rolled.id())).contains(rolled);
+    assertThat(s.find(rolled.id()).orElseThrow().rolledFrom()).isEqualTo(old.id());
+    assertThat(s.find(old.id()).orElseThrow().rolledFrom()).isNull();
+    s.apply(new RegistryChange(List.of(), List.of(old.id()), List.of()));
+    assertThat(s.find(rolled.id()).orElseThrow().rolledFrom())
+        .as("kept after the old key is retired").isEqualTo(old.id());
+  }
+
+  @Test
   void anEmptyChangeChangesNothing() throws Exception {
     TrustStore s = store();
     s.apply(RegistryChange.NONE);
