@@ -41,6 +41,14 @@ public record KeyIdentity(Name owner, int algorithm, byte[] publicKey) {
     return new KeyIdentity(key.getName(), key.getAlgorithm(), key.getKey());
   }
 
+  /**
+   * The identity of a SIG(0) public key, e.g. the one a {@code Sig0Outcome.Verified} names: the
+   * signer of a verified UPDATE or inquiry.
+   */
+  public static KeyIdentity of(io.github.zonecut.sig0.Sig0PublicKey key) {
+    return new KeyIdentity(key.owner(), key.algorithm().number(), key.keyData());
+  }
+
   /** A copy of the public key octets. */
   @Override
   public byte[] publicKey() {

@@ -4,6 +4,7 @@ import io.github.zonecut.core.DnsEndpoint;
 import io.github.zonecut.core.DnsLookup;
 import io.github.zonecut.core.DnsTransport;
 import io.github.zonecut.sig0.Sig0KeyPair;
+import io.github.zonecut.sig0.Sig0Outcome;
 import io.github.zonecut.sig0.Sig0PublicKey;
 import io.github.zonecut.sig0.Sig0ReplayGuard;
 import java.net.InetAddress;
@@ -20,7 +21,7 @@ import org.xbill.DNS.Rcode;
 final class ReadmeExample {
   private ReadmeExample() {}
 
-  static void parent(Message update, Name child, KeyIdentity verifiedSigner, DnsLookup validating,
+  static void parent(Message update, Name child, Sig0Outcome verified, DnsLookup validating,
       List<Name> nameservers, List<DnsEndpoint> servers, Sig0KeyPair receiverKey,
       byte[] received, InetAddress source, Executor executor) throws Exception {
     // --- README: parent ---
@@ -29,6 +30,7 @@ final class ReadmeExample {
         Clock.systemUTC());
 
     // the UPDATE receiver verified the self-signed bootstrap UPDATE's SIG(0) first
+    KeyIdentity verifiedSigner = KeyIdentity.of(((Sig0Outcome.Verified) verified).key());
     RegistryOutcome outcome = registry.upload(
         UploadEvidence.fromUpdate(update, child, verifiedSigner, Instant.now()), "192.0.2.7");
 
