@@ -2,7 +2,7 @@ package io.github.zonecut.testkit;
 
 import io.github.zonecut.core.EndpointOverrides;
 import io.github.zonecut.core.ZonecutTypes;
-import io.github.zonecut.testkit.internal.DnsServer;
+import io.github.zonecut.core.internal.server.DnsServer;
 import io.github.zonecut.testkit.internal.SignedZone;
 import io.github.zonecut.testkit.internal.ZoneKeys;
 import io.github.zonecut.testkit.internal.ZoneText;
