@@ -152,7 +152,9 @@ public final class UpdateReceiver {
     this.receiverKey = Objects.requireNonNull(b.receiverKey, "receiverKey");
     this.registry = Objects.requireNonNull(b.registry, "registry");
     this.backend = Objects.requireNonNull(b.backend, "backend");
-    this.signer = b.signer;
+    Sig0Signer chosen = b.signer;
+    this.signer = chosen != null ? chosen
+        : Sig0Signer.create(Sig0Config.builder().clock(b.clock).build());
     this.form = b.form;
     this.clock = b.clock;
     this.authorizer = b.authorizer;
@@ -710,7 +712,7 @@ public final class UpdateReceiver {
     private final TrustRegistry registry;
     private final DelegationBackend backend;
     private final Sig0ReplayGuard replayGuard;
-    private Sig0Signer signer = Sig0Signer.create();
+    private @Nullable Sig0Signer signer;
     private Sig0ResponseForm form = Sig0ResponseForm.WITH_QUERY;
     private Clock clock = Clock.systemUTC();
     private @Nullable Sig0Config verifierConfig;
@@ -740,7 +742,7 @@ public final class UpdateReceiver {
       this.replayGuard = Objects.requireNonNull(replayGuard, "replayGuard");
     }
 
-    /** Signs answers (default {@link Sig0Signer#create()}). */
+    /** Signs answers (default: a {@link Sig0Signer} on the builder's clock). */
     public Builder signer(Sig0Signer signer) {
       this.signer = Objects.requireNonNull(signer, "signer");
       return this;
