@@ -9,4 +9,5 @@ module io.github.zonecut.core {
   requires org.slf4j;
 
   exports io.github.zonecut.core;
+  exports io.github.zonecut.core.internal.server to io.github.zonecut.testkit, io.github.zonecut.dsync;
 }

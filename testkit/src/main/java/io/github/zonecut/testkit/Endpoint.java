@@ -1,7 +1,7 @@
 package io.github.zonecut.testkit;
 
 import io.github.zonecut.core.DnsEndpoint;
-import io.github.zonecut.testkit.internal.DnsServer;
+import io.github.zonecut.core.internal.server.DnsServer;
 import io.github.zonecut.testkit.internal.Responder;
 import io.github.zonecut.testkit.internal.SignedZone;
 import java.io.IOException;
@@ -190,7 +190,8 @@ public final class Endpoint {
     return Responder.answer(query, data(), isRecursive());
   }
 
-  private void handle(byte[] wire, boolean tcp, Consumer<byte[]> reply) {
+  private void handle(byte[] wire, java.net.InetSocketAddress source, boolean tcp,
+      Consumer<byte[]> reply) {
     queries.incrementAndGet();
     Fault f = fault;
     Message query;

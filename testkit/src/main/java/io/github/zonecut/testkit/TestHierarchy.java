@@ -7,7 +7,7 @@ import io.github.zonecut.core.DsyncDiscovery;
 import io.github.zonecut.core.EndpointOverrides;
 import io.github.zonecut.core.ValidatingLookup;
 import io.github.zonecut.core.ZonecutTypes;
-import io.github.zonecut.testkit.internal.DnsServer;
+import io.github.zonecut.core.internal.server.DnsServer;
 import io.github.zonecut.testkit.internal.SignedZone;
 import io.github.zonecut.testkit.internal.ZoneKeys;
 import io.github.zonecut.testkit.internal.ZoneText;

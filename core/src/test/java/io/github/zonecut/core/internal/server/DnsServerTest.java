@@ -1,4 +1,4 @@
-package io.github.zonecut.testkit.internal;
+package io.github.zonecut.core.internal.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class DnsServerTest {
   /** Echoes each message reversed; throws on a message starting with 'X'. */
   private static final DnsServer.Handler ECHO =
-      (query, tcp, reply) -> {
+      (query, source, tcp, reply) -> {
         if (query.length > 0 && query[0] == 'X') {
           throw new IllegalStateException("handler bug");
         }

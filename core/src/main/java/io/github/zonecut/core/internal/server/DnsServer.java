@@ -1,4 +1,4 @@
-package io.github.zonecut.testkit.internal;
+package io.github.zonecut.core.internal.server;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,9 +31,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A small loopback DNS server: one selector thread serves every listener's UDP socket and TCP
- * connections (RFC 1035 §4.2, RFC 7766 length-prefixed frames), and one scheduler thread
- * releases delayed answers. {@link #close()} stops both and closes every socket before it returns.
+ * A small DNS server: one selector thread serves every listener's UDP socket and TCP connections
+ * (RFC 1035 §4.2, RFC 7766 length-prefixed frames), and one scheduler thread releases delayed
+ * answers. {@link #close()} stops both and closes every socket before it returns.
+ *
+ * <p>Bounded: at most {@code maxTcpConnections} connections (a new one evicts the least recently
+ * active), each closed after the idle timeout; messages of at most 65,535 octets. Handlers run on
+ * the selector thread and must return quickly: a handler doing real work (cryptography, storage)
+ * hands it to its own executor and calls {@code reply} from there.
+ *
+ * <p>Shared by testkit (the in-process hierarchy) and dsync (the DSYNC target server); exported
+ * to those two modules only.
  */
 public final class DnsServer implements AutoCloseable {
   /** Turns one received query into zero or one reply, now or later. */
@@ -42,9 +50,10 @@ public final class DnsServer implements AutoCloseable {
     /**
      * Handles {@code query}; call {@code reply} (from any thread, at most once) to answer it.
      *
+     * @param source the sender's address and port
      * @param tcp whether the query arrived over TCP
      */
-    void handle(byte[] query, boolean tcp, Consumer<byte[]> reply);
+    void handle(byte[] query, InetSocketAddress source, boolean tcp, Consumer<byte[]> reply);
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(DnsServer.class);
@@ -73,6 +82,14 @@ public final class DnsServer implements AutoCloseable {
    * @param idleTimeout a TCP connection without traffic this long is closed (RFC 7766 §6.2.3)
    */
   public DnsServer(int maxTcpConnections, Duration idleTimeout) {
+    this(maxTcpConnections, idleTimeout, "zonecut-testkit");
+  }
+
+  /**
+   * As {@link #DnsServer(int, Duration)}, naming the threads {@code threadPrefix + "-io"} and
+   * {@code threadPrefix + "-delay"}.
+   */
+  public DnsServer(int maxTcpConnections, Duration idleTimeout, String threadPrefix) {
     if (maxTcpConnections < 1 || idleTimeout.isNegative() || idleTimeout.isZero()) {
       throw new IllegalArgumentException(
           "need at least one TCP connection and a positive idle timeout: " + maxTcpConnections + ", " + idleTimeout);
@@ -84,12 +101,12 @@ public final class DnsServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a selector", e);
     }
-    thread = new Thread(this::loop, "zonecut-testkit-io");
+    thread = new Thread(this::loop, threadPrefix + "-io");
     thread.setDaemon(true);
     scheduler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
-              Thread t = new Thread(r, "zonecut-testkit-delay");
+              Thread t = new Thread(r, threadPrefix + "-delay");
               t.setDaemon(true);
               return t;
             });
@@ -101,12 +118,25 @@ public final class DnsServer implements AutoCloseable {
    * them with {@code handler}.
    */
   public InetSocketAddress listen(Handler handler) throws IOException {
+    return listen(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), handler);
+  }
+
+  /**
+   * Binds a UDP socket and a TCP listener on {@code bind} (port 0: the same ephemeral port for
+   * both) and serves them with {@code handler}.
+   *
+   * @return the bound address
+   */
+  public InetSocketAddress listen(InetSocketAddress bind, Handler handler) throws IOException {
     IOException last = null;
-    for (int attempt = 0; attempt < 20; attempt++) {
-      DatagramChannel udp = DatagramChannel.open(StandardProtocolFamily.INET);
-      ServerSocketChannel tcp = ServerSocketChannel.open(StandardProtocolFamily.INET);
+    StandardProtocolFamily family = bind.getAddress() instanceof java.net.Inet6Address
+        ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+    int attempts = bind.getPort() == 0 ? 20 : 1;
+    for (int attempt = 0; attempt < attempts; attempt++) {
+      DatagramChannel udp = DatagramChannel.open(family);
+      ServerSocketChannel tcp = ServerSocketChannel.open(family);
       try {
-        udp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        udp.bind(bind);
         InetSocketAddress address = (InetSocketAddress) udp.getLocalAddress();
         tcp.bind(address, 16);
         udp.configureBlocking(false);
@@ -179,7 +209,7 @@ public final class DnsServer implements AutoCloseable {
       try {
         selector.select(1000);
       } catch (IOException e) {
-        LOG.warn("selector failed; stopping the test DNS server", e);
+        LOG.warn("selector failed; stopping the DNS server", e);
         return;
       }
       for (Runnable task; (task = tasks.poll()) != null; ) {
@@ -209,7 +239,7 @@ public final class DnsServer implements AutoCloseable {
             }
           }
         } catch (IOException | RuntimeException e) {
-          LOG.debug("closing a test DNS server channel after {}", e.toString());
+          LOG.debug("closing a DNS server channel after {}", e.toString());
           if (attachment instanceof TcpConnection) {
             ((TcpConnection) attachment).close();
           }
@@ -231,12 +261,13 @@ public final class DnsServer implements AutoCloseable {
     }
   }
 
-  private static void dispatch(Handler handler, byte[] query, boolean tcp, Consumer<byte[]> reply) {
+  private static void dispatch(Handler handler, byte[] query, SocketAddress source, boolean tcp,
+      Consumer<byte[]> reply) {
     try {
-      handler.handle(query, tcp, reply);
+      handler.handle(query, (InetSocketAddress) source, tcp, reply);
     } catch (RuntimeException e) {
       // a handler bug must not take the server down; the requester sees a timeout
-      LOG.warn("test DNS handler failed", e);
+      LOG.warn("DNS handler failed", e);
     }
   }
 
@@ -256,7 +287,7 @@ public final class DnsServer implements AutoCloseable {
         byte[] query = new byte[buffer.remaining()];
         buffer.get(query);
         SocketAddress peer = from;
-        dispatch(handler, query, false, answer -> submit(() -> send(peer, answer)));
+        dispatch(handler, query, peer, false, answer -> submit(() -> send(peer, answer)));
       }
     }
 
@@ -313,6 +344,7 @@ public final class DnsServer implements AutoCloseable {
 
     void read() throws IOException {
       int n = channel.read(in);
+      SocketAddress remote = channel.getRemoteAddress();
       if (n < 0) {
         close();
         return;
@@ -327,7 +359,7 @@ public final class DnsServer implements AutoCloseable {
         in.getShort();
         byte[] query = new byte[length];
         in.get(query);
-        dispatch(handler, query, true, answer -> submit(() -> enqueue(answer)));
+        dispatch(handler, query, remote, true, answer -> submit(() -> enqueue(answer)));
       }
       in.compact();
     }

@@ -1,0 +1,123 @@
+package io.github.zonecut.dsync;
+
+import static io.github.zonecut.dsync.ReceiverFixture.CHILD;
+import static io.github.zonecut.dsync.ReceiverFixture.name;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.zonecut.keystate.KeyStateResponder;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.Update;
+
+/** The DSYNC target server on loopback: UPDATE over TCP and UDP, NOTIFY, KeyState, others. */
+class DsyncServerTest {
+
+  private static byte[] tcp(InetSocketAddress to, byte[] msg) throws IOException {
+    try (Socket s = new Socket(to.getAddress(), to.getPort())) {
+      s.setSoTimeout(5000);
+      DataOutputStream out = new DataOutputStream(s.getOutputStream());
+      out.writeShort(msg.length);
+      out.write(msg);
+      out.flush();
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      byte[] answer = new byte[in.readUnsignedShort()];
+      in.readFully(answer);
+      return answer;
+    }
+  }
+
+  private static byte[] udp(InetSocketAddress to, byte[] msg) throws IOException {
+    try (DatagramSocket s = new DatagramSocket()) {
+      s.setSoTimeout(5000);
+      s.send(new DatagramPacket(msg, msg.length, to));
+      DatagramPacket p = new DatagramPacket(new byte[65535], 65535);
+      s.receive(p);
+      return Arrays.copyOf(p.getData(), p.getLength());
+    }
+  }
+
+  private static Update change(ReceiverFixture f, String ns) throws Exception {
+    Update u = f.update();
+    u.add(CHILD, Type.NS, 3600, ns);
+    return u;
+  }
+
+  @Test
+  void servesUpdateNotifyAndKeyStateOverTcpAndUdp() throws Exception {
+    ReceiverFixture f = new ReceiverFixture();
+    KeyStateResponder responder = KeyStateResponder.builder(f.registry, f.receiverKey)
+        .clock(f.clock).replayGuard(f.guard).build();
+    AtomicInteger notifies = new AtomicInteger();
+    try (DsyncServer server = DsyncServer.builder(f.receiver).keyState(responder)
+        .notify((req, src) -> {
+          notifies.incrementAndGet();
+          return io.github.zonecut.dsync.internal.Replies.bare(req, Rcode.NOERROR);
+        }).workers(2, 64).start()) {
+      InetSocketAddress at = server.address();
+      assertThat(at.getAddress().isLoopbackAddress()).isTrue();
+
+      byte[] overTcp = f.sign(change(f, "ns2.child.parent.example."), f.childKey);
+      byte[] a1 = tcp(at, overTcp);
+      assertThat(ReceiverFixture.rcode(a1)).isEqualTo(Rcode.NOERROR);
+      assertThat(f.signedByReceiver(a1, overTcp)).isTrue();
+
+      byte[] overUdp = f.sign(change(f, "ns3.child.parent.example."), f.childKey);
+      byte[] a2 = udp(at, overUdp);
+      assertThat(ReceiverFixture.rcode(a2)).isEqualTo(Rcode.NOERROR);
+      assertThat(f.current(CHILD).nameservers()).contains(
+          name("ns2.child.parent.example."), name("ns3.child.parent.example."));
+
+      Message notify = Message.newQuery(Record.newRecord(CHILD, Type.CDS, DClass.IN));
+      notify.getHeader().setOpcode(Opcode.NOTIFY);
+      assertThat(ReceiverFixture.rcode(udp(at, notify.toWire()))).isEqualTo(Rcode.NOERROR);
+      assertThat(notifies).hasValue(1);
+
+      // an unsigned QUERY without KeyState option: the responder answers it (REFUSED)
+      Message q = Message.newQuery(Record.newRecord(CHILD, Type.KEY, DClass.IN));
+      byte[] ks = tcp(at, q.toWire());
+      assertThat(new Message(ks).getHeader().getID()).isEqualTo(q.getHeader().getID());
+      assertThat(ReceiverFixture.rcode(ks)).isEqualTo(Rcode.REFUSED);
+
+      Message status = Message.newQuery(Record.newRecord(CHILD, Type.SOA, DClass.IN));
+      status.getHeader().setOpcode(Opcode.STATUS);
+      assertThat(ReceiverFixture.rcode(udp(at, status.toWire()))).isEqualTo(Rcode.NOTIMP);
+    }
+  }
+
+  @Test
+  void defaultsAnswerNotifyNotimpAndQueryRefused() throws Exception {
+    ReceiverFixture f = new ReceiverFixture();
+    try (DsyncServer server = DsyncServer.builder(f.receiver).start()) {
+      Message notify = Message.newQuery(Record.newRecord(CHILD, Type.CSYNC, DClass.IN));
+      notify.getHeader().setOpcode(Opcode.NOTIFY);
+      assertThat(ReceiverFixture.rcode(tcp(server.address(), notify.toWire()))).isEqualTo(Rcode.NOTIMP);
+      Message q = Message.newQuery(Record.newRecord(CHILD, Type.KEY, DClass.IN));
+      assertThat(ReceiverFixture.rcode(udp(server.address(), q.toWire()))).isEqualTo(Rcode.REFUSED);
+    }
+  }
+
+  @Test
+  void closeStopsServing() throws Exception {
+    ReceiverFixture f = new ReceiverFixture();
+    DsyncServer server = DsyncServer.builder(f.receiver).start();
+    InetSocketAddress at = server.address();
+    server.close();
+    server.close(); // idempotent
+    assertThatThrownBy(() -> tcp(at, f.update().toWire())).isInstanceOf(IOException.class);
+  }
+}
