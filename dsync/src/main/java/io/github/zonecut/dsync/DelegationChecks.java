@@ -188,4 +188,72 @@ public final class DelegationChecks {
     keys.forEach(k -> out.add(k.getFootprint()));
     return out;
   }
+
+  /**
+   * These checks as the {@link UpdateReceiver}'s {@link ChangeCheck}: each change is judged
+   * against fresh observations of the child, the name servers the change adds included
+   * (draft-ietf-dnsop-delegation-mgmt-via-ddns §7.1: an UPDATE passes the same correctness tests
+   * a CDS/CSYNC scanner runs). The receiver's worker waits for the observations up to {@code
+   * timeout}; a check that cannot decide in time refuses with {@link ChangeCheck.Reason#TEMPORARY}
+   * so the child retries, and never throws.
+   *
+   * @param observer asks the child's servers and the validating resolver
+   * @param timeout how long one check may wait for its observations
+   */
+  public ChangeCheck asChangeCheck(Observer observer, java.time.Duration timeout) {
+    java.util.Objects.requireNonNull(observer, "observer");
+    java.util.Objects.requireNonNull(timeout, "timeout");
+    return change -> {
+      java.util.Set<Name> added = new java.util.TreeSet<>(change.desired().nameservers());
+      added.removeAll(change.expected().nameservers());
+      Observations seen;
+      try {
+        seen = observer.observe(change.child(), java.util.Optional.of(change.expected()), added)
+            .toCompletableFuture().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return new ChangeCheck.Result.Refused(ChangeCheck.Reason.TEMPORARY, "interrupted");
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+          | RuntimeException e) {
+        return new ChangeCheck.Result.Refused(ChangeCheck.Reason.TEMPORARY,
+            "could not observe " + change.child() + " (" + e.getClass().getSimpleName() + ")");
+      }
+      CheckResult r;
+      try {
+        r = check(change, seen);
+      } catch (RuntimeException e) {
+        return new ChangeCheck.Result.Refused(ChangeCheck.Reason.TEMPORARY,
+            "check failed: " + e.getMessage());
+      }
+      if (r instanceof CheckResult.Failed f) {
+        return new ChangeCheck.Result.Refused(portReason(f.reason()),
+            f.reason() + ": " + f.detail());
+      }
+      return ChangeCheck.Result.ACCEPTED;
+    };
+  }
+
+  /** The receiver port's coarser reason for a rule (the rule itself goes into the detail). */
+  static ChangeCheck.Reason portReason(Reason reason) {
+    if (reason.transientCondition()) {
+      return ChangeCheck.Reason.TEMPORARY;
+    }
+    switch (reason) {
+      case NO_CONTINUITY:
+      case DIGEST_NOT_ACCEPTED:
+      case MIXED_DELETE:
+      case CDS_CDNSKEY_MISMATCH:
+        return ChangeCheck.Reason.DS_MISMATCH;
+      case MISSING_GLUE:
+      case INCONSISTENT:
+        return ChangeCheck.Reason.NS_GLUE;
+      case LAME_DELEGATION:
+      case LAME_NAMESERVER:
+        return ChangeCheck.Reason.LAME;
+      case EMPTY_DELEGATION:
+        return ChangeCheck.Reason.EMPTY;
+      default:
+        return ChangeCheck.Reason.POLICY;
+    }
+  }
 }

@@ -24,7 +24,6 @@ class UpdateReceiverProperties {
   private static final Delegation BEFORE;
   private static final byte[] SIGNED;
   /** RR header 11 + SIG RDATA: 18 fixed + signer child.parent.example. (22) + Ed25519 64. */
-  private static final int SIG_RR_LENGTH = 11 + 18 + 22 + 64;
 
   static {
     try {
@@ -90,14 +89,8 @@ class UpdateReceiverProperties {
     int at = where % wire.length;
     wire[at] ^= (byte) xor;
     byte[] answer = F.send(wire);
-    // The SIG(0) RR's own TTL is not covered by the signature (RFC 2931 §3.1); a TTL other than
-    // 0 is malformed (RFC 2931 §3), which the sig0 verifier is being taught (security fixes,
-    // item 8). Until then such a message is the same signed change, verified, and may apply.
-    int sigTtl = SIGNED.length - SIG_RR_LENGTH + 5;
-    if (at >= sigTtl && at < sigTtl + 4) {
-      F.backend.put(BEFORE);
-      return;
-    }
+    // No octet is exempt: the SIG(0) RR's own TTL is not covered by the signature (RFC 2931
+    // §3.1), but a TTL other than 0 is malformed (RFC 2931 §3), so a flipped TTL octet is FORMERR.
     assertThat(F.current(CHILD)).isEqualTo(BEFORE);
     if (answer.length > 0) {
       try {
