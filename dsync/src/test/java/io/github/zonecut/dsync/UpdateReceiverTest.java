@@ -626,7 +626,11 @@ class UpdateReceiverTest {
     byte[] ans = f.send(req);
     assertThat(rcode(ans)).isEqualTo(Rcode.REFUSED);
     assertThat(f.signedByReceiver(ans, req)).isFalse();
-    assertThat(f.receiver.handle(req, addr("127.0.0.3"))).satisfies(
+    // sources are limited per prefix (IPv4 /24): a neighbour in the same /24 shares the bucket,
+    // another /24 does not
+    assertThat(rcode(f.receiver.handle(f.sign(deltaChange(f), f.childKey), addr("127.0.0.3"))))
+        .isEqualTo(Rcode.REFUSED);
+    assertThat(f.receiver.handle(req, addr("127.0.1.3"))).satisfies(
         a -> assertThat(rcode(a)).isEqualTo(Rcode.NOERROR));
   }
 
