@@ -38,7 +38,6 @@ import io.github.zonecut.sig0.Sig0ReplayGuard;
 import io.github.zonecut.sig0.Sig0Signer;
 import io.github.zonecut.sig0.Sig0Verifier;
 import io.github.zonecut.testkit.Endpoint;
-import io.github.zonecut.testkit.Fault;
 import io.github.zonecut.testkit.ParentDs;
 import io.github.zonecut.testkit.SigningAlgorithm;
 import io.github.zonecut.testkit.TestHierarchy;
@@ -172,10 +171,11 @@ public final class Demo {
       TrustRegistry registry = new TrustRegistry(new InMemoryTrustStore(),
           RegistryPolicy.of(VerificationPolicy.of(BootstrapMethod.AT_APEX, BootstrapMethod.MANUAL)),
           clock);
-      ParentReceiver parent =
-          new ParentReceiver(PARENT, List.of(CHILD), registry, receiverKey, sig0, CODEPOINTS);
+      // the registry parent: zonecut-dsync's UPDATE receiver and the KeyState responder
+      DemoParent parent =
+          new DemoParent(PARENT, List.of(CHILD), registry, receiverKey, sig0, CODEPOINTS);
       Endpoint receiverEndpoint = dns.nameserver(RECEIVER.toString());
-      receiverEndpoint.setFault(Fault.script(parent::respond));
+      receiverEndpoint.install(parent.service());
       sabotage.accept(dns);
 
       // every glue and DSYNC address in the hierarchy is 127.0.0.1: send 127.0.0.1 traffic to
@@ -361,7 +361,7 @@ public final class Demo {
   }
 
   private void sendBootstrap(NioDnsTransport transport, Sig0Config sig0, Sig0KeyPair childKey,
-      DiscoveryResult.Found update, Sig0PublicKey receiverPublic, ParentReceiver parent)
+      DiscoveryResult.Found update, Sig0PublicKey receiverPublic, DemoParent parent)
       throws Exception {
     section("The UPDATE, sent over TCP to the discovered endpoint");
     say("parent key  %s KEY, key tag %d, found SECURE in the DNS", RECEIVER,
@@ -387,7 +387,7 @@ public final class Demo {
 
   private void keyState(NioDnsTransport transport, ExecutorService executor, Sig0Config sig0,
       Sig0KeyPair childKey, DiscoveryResult.Found update, Sig0PublicKey receiverPublic,
-      ParentReceiver parent) throws Exception {
+      DemoParent parent) throws Exception {
     section("KeyState inquiry (draft-berra-dnsop-keystate-03)");
     KeyStateInquiryClient client = KeyStateInquiryClient.builder(transport, Delayer.using(executor))
         .codepoints(CODEPOINTS)

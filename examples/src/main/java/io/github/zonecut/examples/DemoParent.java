@@ -1,0 +1,105 @@
+package io.github.zonecut.examples;
+
+import io.github.zonecut.core.Codepoints;
+import io.github.zonecut.core.Delegation;
+import io.github.zonecut.dsync.InMemoryDelegationBackend;
+import io.github.zonecut.dsync.UpdateEvent;
+import io.github.zonecut.dsync.UpdateReceiver;
+import io.github.zonecut.keystate.KeyStateResponder;
+import io.github.zonecut.keystate.TrustRegistry;
+import io.github.zonecut.sig0.Sig0Config;
+import io.github.zonecut.sig0.Sig0KeyPair;
+import io.github.zonecut.sig0.Sig0ReplayGuard;
+import io.github.zonecut.sig0.Sig0Signer;
+import io.github.zonecut.testkit.ReceivedQuery;
+import io.github.zonecut.testkit.Service;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+
+/**
+ * The demo's registry parent: zonecut-dsync's {@link UpdateReceiver} and keystate's {@link
+ * KeyStateResponder} sharing one trust registry and one replay guard, installed as a testkit
+ * {@link Service} on the DSYNC target's endpoint (UPDATEs and KeyState inquiries go to them, every
+ * other query gets the zone's answer). The receiver's audit events become the narration.
+ */
+final class DemoParent {
+  private final UpdateReceiver receiver;
+  private final KeyStateResponder keyState;
+  private final Codepoints codepoints;
+  private final List<String> journal = new CopyOnWriteArrayList<>();
+
+  DemoParent(Name zone, List<Name> delegations, TrustRegistry registry, Sig0KeyPair receiverKey,
+      Sig0Config sig0, Codepoints codepoints) {
+    this.codepoints = codepoints;
+    // One guard for both handlers: an UPDATE cannot be replayed as an inquiry, nor the reverse.
+    Sig0ReplayGuard guard = Sig0ReplayGuard.create();
+    InMemoryDelegationBackend backend = new InMemoryDelegationBackend();
+    for (Name child : delegations) {
+      Name ns = Name.fromConstantString("ns1." + child);
+      backend.put(Delegation.builder(child).nameservers(ns)
+          .glue(ns, InetAddress.getLoopbackAddress()).build());
+    }
+    this.receiver = UpdateReceiver.builder(Set.of(zone), receiverKey, registry, backend, guard)
+        .clock(sig0.clock())
+        .verifierConfig(sig0)
+        .codepoints(codepoints)
+        .listener(this::narrate)
+        .build();
+    this.keyState = KeyStateResponder.builder(registry, receiverKey)
+        .signer(Sig0Signer.create(sig0))
+        .codepoints(codepoints)
+        .clock(sig0.clock())
+        .replayGuard(guard)
+        .build();
+  }
+
+  /** The receivers as a testkit service for the DSYNC target's endpoint. */
+  Service service() {
+    return Service.of(q -> isUpdate(q) || carriesKeyState(q.message()), this::respond);
+  }
+
+  /** What the parent did, one line per request, for the narration. */
+  List<String> drainJournal() {
+    List<String> lines = new ArrayList<>(journal);
+    journal.removeAll(lines);
+    return lines;
+  }
+
+  private Optional<byte[]> respond(ReceivedQuery q) {
+    if (isUpdate(q)) {
+      byte[] answer = receiver.handle(q.wire(), q.source());
+      return answer.length == 0 ? Optional.empty() : Optional.of(answer);
+    }
+    Optional<byte[]> answer = keyState.respond(q.wire(), q.source());
+    journal.add("KeyState inquiry for " + q.message().getQuestion().getName()
+        + (answer.isPresent() ? " answered from the registry (signed with the receiver's key)"
+            : " dropped"));
+    return answer;
+  }
+
+  private void narrate(UpdateEvent e) {
+    journal.add("UPDATE for " + (e.child() == null ? "?" : e.child())
+        + (e.signerKey() == null ? ", unsigned" : ", SIG(0) by key tag " + e.signerKey().keyTag())
+        + ": " + e.outcome() + ", answered " + Rcode.string(e.rcode())
+        + (e.signed() ? " (signed)" : " (unsigned)")
+        + (e.detail().isEmpty() ? "" : " — " + e.detail()));
+  }
+
+  private static boolean isUpdate(ReceivedQuery q) {
+    return q.message().getHeader().getOpcode() == Opcode.UPDATE;
+  }
+
+  private boolean carriesKeyState(Message m) {
+    OPTRecord opt = m.getOPT();
+    return opt != null && !opt.getOptions(codepoints.keyStateOptionCode()).isEmpty();
+  }
+}
