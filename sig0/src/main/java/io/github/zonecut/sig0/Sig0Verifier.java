@@ -3,6 +3,7 @@ package io.github.zonecut.sig0;
 import io.github.zonecut.core.MalformedDataException;
 import io.github.zonecut.core.ZonecutTypes;
 import io.github.zonecut.sig0.internal.Sig0Crypto;
+import io.github.zonecut.sig0.internal.Sig0Providers;
 import io.github.zonecut.sig0.internal.SignaturePool;
 import io.github.zonecut.sig0.internal.WireScan;
 import java.io.IOException;
@@ -65,7 +66,8 @@ public final class Sig0Verifier {
     this.keys = b.keys;
     this.replayGuard = b.replayGuard;
     this.responseForms = Set.copyOf(b.responseForms);
-    this.signatures = new SignaturePool(config.provider());
+    this.signatures = new SignaturePool(alg -> Sig0Algorithm.of(alg).isSupported()
+        ? config.signatureProvider(Sig0Algorithm.of(alg)) : config.provider());
   }
 
   /**
@@ -151,6 +153,12 @@ public final class Sig0Verifier {
     byte @Nullable [] jcaSig = Sig0Crypto.toJcaSignature(scan.algorithm, signature);
     String failure = "no key with this owner, algorithm and key tag";
     String badSignature = jcaSig == null ? "signature has the wrong length" : "signature does not verify";
+    // Refused for every provider alike: the forms providers judge differently.
+    String nonCanonical = Sig0Crypto.nonCanonical(scan.algorithm, signature);
+    if (nonCanonical != null) {
+      jcaSig = null;
+      badSignature = nonCanonical;
+    }
     boolean anyKey = false;
     for (Sig0PublicKey key : candidates) {
       // Confirm the store's answer from the key bytes themselves.
@@ -280,7 +288,12 @@ public final class Sig0Verifier {
       return pk;
     }
     try {
-      pk = Sig0Crypto.decodePublicKey(key.algorithm().number(), key.keyDataShared(), config.provider());
+      int alg = key.algorithm().number();
+      // Decoded (and validated) by the key provider, then handed to the signature provider in
+      // the form it uses natively, once per key.
+      pk = Sig0Providers.forVerify(alg,
+          Sig0Crypto.decodePublicKey(alg, key.keyDataShared(), config.provider()),
+          signatures.provider(alg));
     } catch (GeneralSecurityException | RuntimeException e) {
       return null;
     }
@@ -299,7 +312,7 @@ public final class Sig0Verifier {
 
   @Override
   public String toString() {
-    return "Sig0Verifier[" + config.provider().getName() + ", skew " + config.skew()
+    return "Sig0Verifier[" + config.describe() + ", skew " + config.skew()
         + (replayGuard == null ? ", NO replay guard" : ", " + replayGuard) + "]";
   }
 

@@ -208,6 +208,64 @@ public final class Sig0Crypto {
     }
   }
 
+  // Group orders: Ed25519 L (RFC 8032 §5.1), Ed448 L (§5.2), P-256 and P-384 n (SEC 2).
+  private static final BigInteger ED25519_L =
+      BigInteger.ONE.shiftLeft(252).add(new BigInteger("27742317777372353535851937790883648493"));
+  private static final BigInteger ED448_L = BigInteger.ONE.shiftLeft(446).subtract(new BigInteger(
+      "13818066809895115352007386748515426880336692474882178609894547503885"));
+  private static final BigInteger P256_N = new BigInteger(
+      "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", 16);
+  private static final BigInteger P384_N = new BigInteger(
+      "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973",
+      16);
+
+  /**
+   * Why a DNS-form signature is refused before any provider sees it, or {@code null} when it is
+   * well-formed: the wrong length for the algorithm (Ed25519 64, Ed448 114, ECDSA 2 × field),
+   * an EdDSA S ≥ L (RFC 8032 §5.1.7 step 1, §5.2.7; some implementations reduce S instead), an
+   * ECDSA r or s outside [1, n − 1] (SEC 1 §4.1.4 step 1). These are the cases where providers
+   * have been seen to disagree; zonecut refuses them whatever the provider.
+   */
+  public static @Nullable String nonCanonical(int alg, byte[] sig) {
+    switch (alg) {
+      case 13:
+      case 14:
+        {
+          int n = fieldLength(alg);
+          if (sig.length != 2 * n) {
+            return "signature has the wrong length: " + sig.length + " octets, ECDSA needs " + (2 * n);
+          }
+          BigInteger order = alg == 13 ? P256_N : P384_N;
+          BigInteger r = new BigInteger(1, Arrays.copyOfRange(sig, 0, n));
+          BigInteger s = new BigInteger(1, Arrays.copyOfRange(sig, n, 2 * n));
+          if (r.signum() == 0 || s.signum() == 0 || r.compareTo(order) >= 0 || s.compareTo(order) >= 0) {
+            return "ECDSA r or s outside [1, n-1]";
+          }
+          return null;
+        }
+      case 15:
+      case 16:
+        {
+          int n = alg == 15 ? 64 : 114;
+          if (sig.length != n) {
+            return "signature has the wrong length: " + sig.length + " octets, EdDSA needs " + n;
+          }
+          byte[] sLe = Arrays.copyOfRange(sig, n / 2, n);
+          byte[] sBe = new byte[sLe.length];
+          for (int i = 0; i < sLe.length; i++) {
+            sBe[i] = sLe[sLe.length - 1 - i];
+          }
+          BigInteger sv = new BigInteger(1, sBe);
+          if (sv.compareTo(alg == 15 ? ED25519_L : ED448_L) >= 0) {
+            return "EdDSA S is not below the group order L (RFC 8032)";
+          }
+          return null;
+        }
+      default:
+        return null;
+    }
+  }
+
   /** The magnitude of a non-negative integer without a sign octet. */
   public static byte[] unsigned(BigInteger v) {
     byte[] b = v.toByteArray();

@@ -6,7 +6,7 @@ import java.security.Signature;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Reusable JCA {@code Signature} objects for one provider. {@code Signature.getInstance} costs a
+ * Reusable JCA {@code Signature} objects, one provider per algorithm. {@code Signature.getInstance} costs a
  * service lookup and an allocation per call, a few percent of an Ed25519 operation; a
  * {@code Signature} is not thread-safe, so each caller borrows one and gives it back. The pool
  * holds at most as many objects as there were concurrent callers, capped per algorithm. An idle
@@ -18,10 +18,13 @@ public final class SignaturePool {
   // Index = DNSSEC algorithm number; only the supported ones are ever filled.
   @SuppressWarnings("unchecked")
   private final ConcurrentLinkedQueue<Signature>[] idle = new ConcurrentLinkedQueue[17];
-  private final Provider provider;
+  private final Provider[] providers = new Provider[17];
 
-  public SignaturePool(Provider provider) {
-    this.provider = provider;
+  /** A pool whose algorithm {@code alg} comes from {@code providers.apply(alg)}. */
+  public SignaturePool(java.util.function.IntFunction<Provider> providers) {
+    for (int alg = 0; alg < idle.length; alg++) {
+      this.providers[alg] = providers.apply(alg);
+    }
     for (int alg = 0; alg < idle.length; alg++) {
       idle[alg] = new ConcurrentLinkedQueue<>();
     }
@@ -30,7 +33,7 @@ public final class SignaturePool {
   /** A {@code Signature} for a supported algorithm; return it with {@link #release}. */
   public Signature borrow(int alg) throws NoSuchAlgorithmException {
     Signature s = idle[alg].poll();
-    return s != null ? s : Signature.getInstance(Sig0Crypto.signatureName(alg), provider);
+    return s != null ? s : Signature.getInstance(Sig0Crypto.signatureName(alg), providers[alg]);
   }
 
   /**
@@ -43,8 +46,8 @@ public final class SignaturePool {
     }
   }
 
-  /** The provider the signatures come from. */
-  public Provider provider() {
-    return provider;
+  /** The provider the signatures of {@code alg} come from. */
+  public Provider provider(int alg) {
+    return providers[alg];
   }
 }
