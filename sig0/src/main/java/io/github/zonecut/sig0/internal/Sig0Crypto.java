@@ -266,6 +266,52 @@ public final class Sig0Crypto {
     }
   }
 
+  /**
+   * Why zonecut refuses a DNS-form signature under {@code key} before any provider sees it, or
+   * {@code null}: {@link #nonCanonical}, or an RSA signature that is not exactly as long as the
+   * modulus (RFC 8017 §8.2.2 step 1; Bouncy Castle accepts one with its leading zero octet
+   * dropped, another encoding of the same signature).
+   */
+  public static @Nullable String refusal(int alg, byte[] sig, PublicKey key) {
+    if (key instanceof RSAPublicKey) {
+      int k = (((RSAPublicKey) key).getModulus().bitLength() + 7) / 8;
+      if (sig.length != k) {
+        return "RSA signature of " + sig.length + " octets, the modulus has " + k
+            + " (RFC 8017 §8.2.2)";
+      }
+      return null;
+    }
+    return nonCanonical(alg, sig);
+  }
+
+  // RFC 8017 §9.2 note 1: DigestInfo prefixes, NULL parameters included.
+  private static final byte[] SHA256_DIGEST_INFO = hex("3031300d060960864801650304020105000420");
+  private static final byte[] SHA512_DIGEST_INFO = hex("3051300d060960864801650304020305000440");
+
+  /** The DER DigestInfo of an RSASHA256 (8) or RSASHA512 (10) hash (RFC 8017 §9.2). */
+  public static byte[] pkcs1DigestInfo(int alg, byte[] hash) {
+    byte[] prefix = alg == 8 ? SHA256_DIGEST_INFO : SHA512_DIGEST_INFO;
+    byte[] out = Arrays.copyOf(prefix, prefix.length + hash.length);
+    System.arraycopy(hash, 0, out, prefix.length, hash.length);
+    return out;
+  }
+
+  /**
+   * EMSA-PKCS1-v1_5 (RFC 8017 §9.2 step 5): {@code 00 01 FF..FF 00 ‖ digestInfo}, {@code k}
+   * octets.
+   */
+  public static byte[] pkcs1Encoding(int k, byte[] digestInfo) {
+    byte[] em = new byte[k];
+    int ps = k - digestInfo.length - 3;
+    if (ps < 8) {
+      throw new IllegalArgumentException("RSA modulus too short for the digest");
+    }
+    em[1] = 1;
+    Arrays.fill(em, 2, 2 + ps, (byte) 0xFF);
+    System.arraycopy(digestInfo, 0, em, 3 + ps, digestInfo.length);
+    return em;
+  }
+
   /** The magnitude of a non-negative integer without a sign octet. */
   public static byte[] unsigned(BigInteger v) {
     byte[] b = v.toByteArray();
