@@ -108,11 +108,16 @@ public final class Sig0Providers {
   }
 
   private static final class Default {
-    static final Map<Integer, Provider> SELECTION = select();
+    static final Map<Integer, Provider> SELECTION = select(accp());
+  }
 
-    private static Map<Integer, Provider> select() {
+  /**
+   * The selection with {@code accp} as the native candidate ({@code null}: none): per algorithm
+   * the candidate when it offers the {@code Signature} and passes {@link #selfTest}, else Bouncy
+   * Castle.
+   */
+  static Map<Integer, Provider> select(@Nullable Provider accp) {
       Map<Integer, Provider> out = new LinkedHashMap<>();
-      Provider accp = accp();
       for (int alg : ALGORITHMS) {
         Provider chosen = bouncyCastle();
         // Ed448: AWS-LC has none; BC is the only candidate.
@@ -126,9 +131,8 @@ public final class Sig0Providers {
         }
         out.put(alg, chosen);
       }
-      LOG.info("SIG(0) default providers: {} (ACCP {})", describe(out), accpStatus());
+      LOG.info("SIG(0) providers: {} (ACCP {})", describe(out), accpStatus());
       return Collections.unmodifiableMap(out);
-    }
   }
 
   /** The default choice per algorithm number (8, 10, 13, 14, 15, 16), computed once. */
