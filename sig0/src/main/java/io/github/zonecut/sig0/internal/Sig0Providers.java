@@ -97,6 +97,52 @@ public final class Sig0Providers {
     }
   }
 
+  private static final class AccpRsa {
+    static final boolean STRICT = accp() != null
+        && refusesMissingNull(8, accp()) && refusesMissingNull(10, accp());
+  }
+
+  /**
+   * Whether {@code p}'s {@code SHA256withRSA}/{@code SHA512withRSA} compare the whole RFC 8017
+   * encoding, refusing a DigestInfo without its NULL parameters: checked once for ACCP; every
+   * other provider is treated as lenient (Bouncy Castle 1.87 and SunRsaSign accept it), and
+   * zonecut checks the encoding itself.
+   */
+  public static boolean strictPkcs1(Provider p) {
+    return p == accp() && AccpRsa.STRICT;
+  }
+
+  /** Signs the known-answer message with a NULL-less DigestInfo and asks {@code p} to verify. */
+  static boolean refusesMissingNull(int alg, Provider p) {
+    try {
+      KnownAnswers.Vector v = KnownAnswers.forAlgorithm(alg);
+      Base64.Decoder d = Base64.getDecoder();
+      Provider bc = bouncyCastle();
+      KeyFactory kf = KeyFactory.getInstance("RSA", bc);
+      PrivateKey priv = kf.generatePrivate(new PKCS8EncodedKeySpec(d.decode(v.pkcs8())));
+      PublicKey pub = kf.generatePublic(new X509EncodedKeySpec(d.decode(v.spki())));
+      byte[] msg = KnownAnswers.MESSAGE.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      byte[] hash = java.security.MessageDigest.getInstance(alg == 8 ? "SHA-256" : "SHA-512")
+          .digest(msg);
+      byte[] full = Sig0Crypto.pkcs1DigestInfo(alg, hash);
+      // The same DigestInfo without the two NULL octets, lengths adjusted (Wycheproof MissingNull).
+      byte[] missing = new byte[full.length - 2];
+      int algIdEnd = 2 + 2 + (full[3] & 0xFF);
+      System.arraycopy(full, 0, missing, 0, algIdEnd - 2);
+      System.arraycopy(full, algIdEnd, missing, algIdEnd - 2, full.length - algIdEnd);
+      missing[1] -= 2;
+      missing[3] -= 2;
+      int k = (((java.security.interfaces.RSAPublicKey) pub).getModulus().bitLength() + 7) / 8;
+      javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("RSA/ECB/NoPadding", bc);
+      c.init(javax.crypto.Cipher.DECRYPT_MODE, priv);
+      byte[] sig = c.doFinal(Sig0Crypto.pkcs1Encoding(k, missing));
+      return !verifyOrFalse(alg, p, forVerify(alg, pub, p), msg, sig)
+          && verify(alg, p, forVerify(alg, pub, p), msg, d.decode(v.signature()));
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return false;
+    }
+  }
+
   /** The Amazon Corretto Crypto Provider when present and loaded, else {@code null}. */
   public static @Nullable Provider accp() {
     return Accp.INSTANCE;

@@ -43,12 +43,14 @@ public final class SignaturePool {
    * exponent with it (else with {@link BigInteger#modPow}, e.g. for SunRsaSign) and compares
    * the result with its own encoding, because Bouncy Castle's
    * {@code SHA256withRSA} (and its {@code NONEwithRSA}) also accept a DigestInfo without the
-   * NULL (Wycheproof "MissingNull"), which AWS-LC refuses.
+   * NULL (Wycheproof "MissingNull"), which AWS-LC refuses. A provider shown to be strict
+   * ({@link Sig0Providers#strictPkcs1}) verifies with its own {@code Signature}.
    */
   public SignaturePool(java.util.function.IntFunction<Provider> providers, boolean verifying) {
     for (int alg = 0; alg < idle.length; alg++) {
       this.providers[alg] = providers.apply(alg);
-      prehashed[alg] = verifying && (alg == 8 || alg == 10);
+      prehashed[alg] = verifying && (alg == 8 || alg == 10)
+          && !Sig0Providers.strictPkcs1(this.providers[alg]);
       rawCipher[alg] = this.providers[alg].getService("Cipher", "RSA") != null;
     }
     for (int alg = 0; alg < idle.length; alg++) {

@@ -82,6 +82,16 @@ class Sig0ProvidersTest {
       assertThat(Sig0Providers.selfTest(alg, accp)).as("alg %d", alg).isTrue();
     }
     assertThat(Sig0Providers.selfTest(16, accp)).isFalse();
+    assertThat(Sig0Providers.strictPkcs1(accp)).isTrue();
+  }
+
+  @Test
+  void bouncyCastleAndSunRsaSignAcceptADigestInfoWithoutNullSoZonecutChecksForThem() {
+    assertThat(Sig0Providers.refusesMissingNull(8, Sig0Providers.bouncyCastle())).isFalse();
+    assertThat(Sig0Providers.refusesMissingNull(10, Sig0Providers.bouncyCastle())).isFalse();
+    assertThat(Sig0Providers.refusesMissingNull(8, java.security.Security.getProvider("SunRsaSign")))
+        .isFalse();
+    assertThat(Sig0Providers.strictPkcs1(Sig0Providers.bouncyCastle())).isFalse();
   }
 
   @Test
