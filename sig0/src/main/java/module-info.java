@@ -12,6 +12,9 @@ module io.github.zonecut.sig0 {
   requires org.bouncycastle.provider;
   requires org.slf4j;
   requires static org.jspecify;
+  // The optional native provider (Amazon Corretto Crypto Provider) is found through service
+  // binding or reflection, never linked: zonecut works without it.
+  uses java.security.Provider;
 
   exports io.github.zonecut.sig0;
 }

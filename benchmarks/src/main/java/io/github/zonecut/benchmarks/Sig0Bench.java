@@ -39,6 +39,11 @@ import org.xbill.DNS.Update;
  * The raw primitive reuses one initialised {@code Signature}; zonecut includes the wire walk,
  * the key lookup, the time check, the ECDSA DER/r‖s conversion and building the output.
  *
+ * <p>{@code provider}: {@code BC} pins every algorithm to Bouncy Castle; {@code ACCP} puts the
+ * algorithm on the Amazon Corretto Crypto Provider (keys still decoded by Bouncy Castle, as in
+ * the default selection); {@code DEFAULT} is {@link Sig0Config#defaults()}. The raw primitive
+ * uses the same provider with the key in the provider's native form.
+ *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar Sig0Bench}. Compare with miekg/dns:
  * {@code sig0tool bench KBASE 5000} (shared/peers/sig0tool.go) on the same machine.
  */
@@ -52,6 +57,9 @@ public class Sig0Bench {
 
   @Param({"ED25519", "ECDSAP256SHA256", "RSASHA256"})
   public String algorithm = "ED25519";
+
+  @Param({"BC", "ACCP"})
+  public String provider = "BC";
 
   private Sig0KeyPair key;
   private Sig0Signer signer;
@@ -67,10 +75,11 @@ public class Sig0Bench {
 
   @Setup
   public void setUp() throws Exception {
-    Sig0Config config = Sig0Config.defaults();
-    Provider provider = config.provider();
+    Sig0Config config = config(provider, Sig0Algorithm.parse(algorithm));
+    Provider keys = config.provider();
+    Provider sigProvider = config.signatureProvider(Sig0Algorithm.parse(algorithm));
     Name owner = Name.fromString("child.parent.test.");
-    key = Sig0KeyPair.generate(owner, Sig0Algorithm.parse(algorithm), Sig0PublicKey.FLAGS_HOST, provider);
+    key = Sig0KeyPair.generate(owner, Sig0Algorithm.parse(algorithm), Sig0PublicKey.FLAGS_HOST, keys);
     signer = Sig0Signer.create(config);
     // No replay guard: the benchmark verifies the same message again and again.
     verifier = Sig0Verifier.builder(Sig0KeyLookup.of(key.publicKey())).config(config)
@@ -97,17 +106,42 @@ public class Sig0Bench {
     System.arraycopy(unsigned, 0, toBeSigned, rdataPrefix.length, unsigned.length);
 
     String jca = jcaName(algorithm);
-    privateKey = key.privateKey(PrivateKeyAccess.exposingPrivateKeys());
-    // The benchmark runs on the class path, so it may reach the internal decoder directly.
-    publicKey = io.github.zonecut.sig0.internal.Sig0Crypto.decodePublicKey(
-        key.publicKey().algorithm().number(), key.publicKey().keyData(), provider);
-    rawSigner = Signature.getInstance(jca, provider);
-    rawVerifier = Signature.getInstance(jca, provider);
+    int alg = key.publicKey().algorithm().number();
+    // The benchmark runs on the class path, so it may reach the internal decoder directly; the
+    // raw primitive gets the keys in the provider's native form.
+    privateKey = io.github.zonecut.sig0.internal.Sig0Providers.forSign(
+        alg, key.privateKey(PrivateKeyAccess.exposingPrivateKeys()), sigProvider);
+    publicKey = io.github.zonecut.sig0.internal.Sig0Providers.forVerify(alg,
+        io.github.zonecut.sig0.internal.Sig0Crypto.decodePublicKey(
+            alg, key.publicKey().keyData(), keys), sigProvider);
+    rawSigner = Signature.getInstance(jca, sigProvider);
+    rawVerifier = Signature.getInstance(jca, sigProvider);
     rawSigner.initSign(privateKey);
     rawSigner.update(toBeSigned);
     rawSignature = rawSigner.sign();
     if (!(verifier.verify(signed) instanceof Sig0Outcome.Verified) || !rawVerify()) {
       throw new IllegalStateException("benchmark set-up does not verify");
+    }
+  }
+
+  /** The configuration for a {@code provider} parameter value. */
+  static Sig0Config config(String provider, Sig0Algorithm algorithm) {
+    switch (provider) {
+      case "DEFAULT":
+        return Sig0Config.defaults();
+      case "BC":
+        return Sig0Config.builder().pinBouncyCastleOnly().build();
+      case "ACCP":
+        {
+          Provider accp = io.github.zonecut.sig0.internal.Sig0Providers.accp();
+          if (accp == null) {
+            throw new IllegalStateException(
+                "ACCP is not available: " + Sig0Config.nativeProviderStatus());
+          }
+          return Sig0Config.builder().pinBouncyCastleOnly().signatureProvider(algorithm, accp).build();
+        }
+      default:
+        throw new IllegalArgumentException("provider BC, ACCP or DEFAULT: " + provider);
     }
   }
 

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 /**
  * The ratios behind {@link Sig0Bench}, measured interleaved so that a noisy, shared machine
  * affects both sides of each ratio alike: every round runs zonecut sign, raw sign, zonecut
- * verify, raw verify for a short slice each (and, when given, {@code sig0tool bench} of
+ * verify, raw verify for a short slice each, first with every algorithm pinned to Bouncy Castle
+ * and then (when it loads) on the Amazon Corretto Crypto Provider (and, when given, {@code sig0tool bench} of
  * miekg/dns right after), and the report is the median of the per-round ratios with the
  * interquartile range. JMH's absolute numbers come from {@code Sig0Bench}.
  *
@@ -30,27 +31,39 @@ public final class Sig0Ratios {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
     String tool = args.length > 1 ? args[1] : null;
     String[] algorithms = {"ED25519", "ECDSAP256SHA256", "RSASHA256"};
+    boolean accp = io.github.zonecut.sig0.internal.Sig0Providers.accp() != null;
+    System.out.println("SIG(0) providers: " + io.github.zonecut.sig0.Sig0Config.defaults().describe()
+        + " (ACCP " + io.github.zonecut.sig0.Sig0Config.nativeProviderStatus() + ")");
     for (int a = 0; a < algorithms.length; a++) {
       Sig0Bench b = new Sig0Bench();
       b.algorithm = algorithms[a];
+      b.provider = "BC";
       b.setUp();
-      List<Callable<Object>> ops = List.of(b::sign, b::rawSign, b::verify, b::rawVerify);
+      List<Callable<Object>> ops = new ArrayList<>(List.of(b::sign, b::rawSign, b::verify, b::rawVerify));
+      if (accp) {
+        Sig0Bench n = new Sig0Bench();
+        n.algorithm = algorithms[a];
+        n.provider = "ACCP";
+        n.setUp();
+        ops.addAll(List.of(n::sign, n::rawSign, n::verify, n::rawVerify));
+      }
       for (Callable<Object> op : ops) {
         rate(op, 2_000_000_000L); // warm-up
       }
-      double[][] r = new double[rounds][6];
+      int k0 = ops.size();
+      double[][] r = new double[rounds][k0 + 2];
       for (int i = 0; i < rounds; i++) {
-        for (int k = 0; k < 4; k++) {
-          int j = (i % 2 == 0) ? k : 3 - k; // alternate the order against drift
+        for (int k = 0; k < k0; k++) {
+          int j = (i % 2 == 0) ? k : k0 - 1 - k; // alternate the order against drift
           r[i][j] = rate(ops.get(j), SLICE_NANOS);
         }
         if (tool != null && args.length > 2 + a) {
           double[] go = miekg(tool, args[2 + a], algorithms[a].startsWith("RSA") ? 20 : 2000);
-          r[i][4] = go[0];
-          r[i][5] = go[1];
+          r[i][k0] = go[0];
+          r[i][k0 + 1] = go[1];
         }
       }
-      report(algorithms[a], r, tool != null && args.length > 2 + a);
+      report(algorithms[a], r, accp, tool != null && args.length > 2 + a);
     }
   }
 
@@ -114,17 +127,32 @@ public final class Sig0Ratios {
     return new double[] {Double.parseDouble(m.group(1)) * scale, Double.parseDouble(m.group(2)) * scale};
   }
 
-  private static void report(String alg, double[][] r, boolean withGo) {
+  // Columns: BC zonecut sign, raw sign, zonecut verify, raw verify; then the same on ACCP; then
+  // miekg/dns sign and verify.
+  private static void report(String alg, double[][] r, boolean accp, boolean withGo) {
+    int go = accp ? 8 : 4;
+    System.out.printf(Locale.ROOT, "%-16s ops/s median: BC sign %.0f raw %.0f verify %.0f raw %.0f%n",
+        alg, median(col(r, 0)), median(col(r, 1)), median(col(r, 2)), median(col(r, 3)));
     List<String> cols = new ArrayList<>(List.of(
-        ratio("sign/raw", r, 0, 1), ratio("verify/raw", r, 2, 3)));
-    if (withGo) {
-      cols.add(ratio("sign/miekg", r, 0, 4));
-      cols.add(ratio("verify/miekg", r, 2, 5));
+        ratio("BC sign/raw", r, 0, 1), ratio("BC verify/raw", r, 2, 3)));
+    if (accp) {
+      System.out.printf(Locale.ROOT, "%-16s ops/s median: ACCP sign %.0f raw %.0f verify %.0f raw %.0f%n",
+          "", median(col(r, 4)), median(col(r, 5)), median(col(r, 6)), median(col(r, 7)));
+      cols.add(ratio("ACCP sign/raw", r, 4, 5));
+      cols.add(ratio("ACCP verify/raw", r, 6, 7));
+      cols.add(ratio("sign ACCP/BC", r, 4, 0));
+      cols.add(ratio("verify ACCP/BC", r, 6, 2));
     }
-    System.out.printf(Locale.ROOT, "%-16s ops/s median: sign %.0f raw %.0f verify %.0f raw %.0f%s%n",
-        alg, median(col(r, 0)), median(col(r, 1)), median(col(r, 2)), median(col(r, 3)),
-        withGo ? String.format(Locale.ROOT, " miekg sign %.0f verify %.0f", median(col(r, 4)), median(col(r, 5))) : "");
-    System.out.println("                 " + String.join("  ", cols));
+    if (withGo) {
+      int s = accp ? 4 : 0;
+      System.out.printf(Locale.ROOT, "%-16s miekg sign %.0f verify %.0f%n", "",
+          median(col(r, go)), median(col(r, go + 1)));
+      cols.add(ratio("sign/miekg", r, s, go));
+      cols.add(ratio("verify/miekg", r, s + 2, go + 1));
+    }
+    for (String c : cols) {
+      System.out.println("                 " + c);
+    }
   }
 
   private static String ratio(String name, double[][] r, int num, int den) {

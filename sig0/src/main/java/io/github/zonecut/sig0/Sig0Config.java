@@ -3,25 +3,45 @@ package io.github.zonecut.sig0;
 import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
+import io.github.zonecut.sig0.internal.Sig0Providers;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The settings shared by {@link Sig0Signer} and {@link Sig0Verifier}: the JCA provider, the
+ * The settings shared by {@link Sig0Signer} and {@link Sig0Verifier}: the JCA providers, the
  * clock, the signing validity window, the verification skew and the longest validity window a
  * verifier accepts.
  *
- * <p>The provider is held, never registered: zonecut does not call {@code
- * Security.insertProviderAt}. The default is one shared Bouncy Castle instance, because JDK 17's
- * SunEC is 8–18× slower for Ed25519 and P-256.
+ * <p><b>Providers.</b> Providers are held, never registered: zonecut does not call {@code
+ * Security.insertProviderAt}, and the host's JCA configuration is untouched. Keys are decoded,
+ * parsed and generated with {@link #provider()} (one shared Bouncy Castle instance by default).
+ * Signatures use one provider per algorithm ({@link #signatureProviders()}). The default picks,
+ * for each of 8, 10, 13, 14, 15 and 16, the fastest provider that is present, loads, offers the
+ * algorithm and passes a known-answer self-test (a fixed key decoded through zonecut's own KEY
+ * path; a known-good signature verifies, the same with one bit flipped does not, and its own
+ * signature verifies under Bouncy Castle, byte-identical for the deterministic algorithms): the
+ * Amazon Corretto Crypto Provider (AWS-LC; an optional dependency) where it is on the class or
+ * module path, Bouncy Castle otherwise. Ed448 always stays on Bouncy Castle. JDK 17's SunEC is
+ * 8–18× slower than Bouncy Castle for Ed25519 and P-256 and is never chosen by default. {@link
+ * #describe()} shows the choice; {@link Builder#signatureProvider} overrides one algorithm and
+ * {@link Builder#pinBouncyCastleOnly()} pins them all to Bouncy Castle.
  *
- * @param provider the JCA provider for signatures and key factories
+ * <p>Every provider gives the same verdicts: the verifier refuses, before any provider sees
+ * them, the signatures providers are known to judge differently (Ed25519/Ed448 S ≥ L, ECDSA r
+ * or s outside [1, n−1], wrong lengths).
+ *
+ * @param provider the JCA provider for key decoding, parsing and generation
  * @param clock the time source for signing and for the validity check
  * @param signBefore how far before now a signature's inception is set (BIND: 300 s)
  * @param signAfter how far after now a signature's expiration is set (BIND: 300 s)
  * @param skew how far outside [inception, expiration] a verifier still accepts (default 300 s)
  * @param maxValidity the longest window (expiration − inception) a verifier accepts (default
  *     {@link #DEFAULT_MAX_VALIDITY}); a longer one is {@link Sig0Outcome.WindowTooLong}
+ * @param signatureProviders the {@code Signature} provider per supported algorithm; algorithms
+ *     missing from the map use {@code provider}
  */
 public record Sig0Config(
     Provider provider,
@@ -29,7 +49,8 @@ public record Sig0Config(
     Duration signBefore,
     Duration signAfter,
     Duration skew,
-    Duration maxValidity) {
+    Duration maxValidity,
+    Map<Sig0Algorithm, Provider> signatureProviders) {
 
   /** RFC 2931 §3.3: the window "should not normally extend further than 5 minutes". */
   public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(300);
@@ -42,9 +63,24 @@ public record Sig0Config(
    */
   public static final Duration DEFAULT_MAX_VALIDITY = Duration.ofHours(1);
 
-  /** Validates: durations non-negative and whole seconds below 2^31. */
+  /**
+   * Validates: durations non-negative and whole seconds below 2^31; {@code signatureProviders}
+   * only for supported algorithms, completed with {@code provider} for the others.
+   */
   public Sig0Config {
     Objects.requireNonNull(provider, "provider");
+    Objects.requireNonNull(signatureProviders, "signatureProviders");
+    Map<Sig0Algorithm, Provider> complete = new LinkedHashMap<>();
+    for (Sig0Algorithm alg : Sig0Algorithm.supported()) {
+      Provider p = signatureProviders.get(alg);
+      complete.put(alg, p != null ? p : provider);
+    }
+    for (Sig0Algorithm alg : signatureProviders.keySet()) {
+      if (!alg.isSupported()) {
+        throw new IllegalArgumentException("no SIG(0) support for algorithm " + alg);
+      }
+    }
+    signatureProviders = Collections.unmodifiableMap(complete);
     Objects.requireNonNull(clock, "clock");
     seconds("signBefore", signBefore);
     seconds("signAfter", signAfter);
@@ -58,12 +94,30 @@ public record Sig0Config(
     }
   }
 
+  /** One provider for keys and for every algorithm's signatures. */
+  public Sig0Config(Provider provider, Clock clock, Duration signBefore, Duration signAfter,
+      Duration skew, Duration maxValidity) {
+    this(provider, clock, signBefore, signAfter, skew, maxValidity, Map.of());
+  }
+
   /**
-   * The configuration before {@code maxValidity} existed: {@link #DEFAULT_MAX_VALIDITY} applies.
+   * The configuration before {@code maxValidity} existed: {@link #DEFAULT_MAX_VALIDITY} applies,
+   * and {@code provider} serves every algorithm.
    */
   public Sig0Config(
       Provider provider, Clock clock, Duration signBefore, Duration signAfter, Duration skew) {
     this(provider, clock, signBefore, signAfter, skew, DEFAULT_MAX_VALIDITY);
+  }
+
+  /**
+   * Runs zonecut's known-answer self-test (the one the default selection uses) for one algorithm
+   * on a provider: for a host that pins a provider and wants the same check.
+   */
+  public static boolean selfTest(Sig0Algorithm algorithm, Provider provider) {
+    if (!algorithm.isSupported()) {
+      return false;
+    }
+    return Sig0Providers.selfTest(algorithm.number(), provider);
   }
 
   private static void seconds(String field, Duration d) {
@@ -73,9 +127,36 @@ public record Sig0Config(
     }
   }
 
+  /** The {@code Signature} provider for a supported algorithm. */
+  public Provider signatureProvider(Sig0Algorithm algorithm) {
+    Provider p = signatureProviders.get(algorithm);
+    if (p == null) {
+      throw new IllegalArgumentException("no SIG(0) support for algorithm " + algorithm);
+    }
+    return p;
+  }
+
   /**
-   * Bouncy Castle, the system UTC clock, BIND's −300 s … +300 s window, ±300 s skew, windows of
-   * at most one hour accepted.
+   * The provider per algorithm, e.g. {@code "RSASHA256(8)=ACCP 2.5.0, ..., ED25519(15)=ACCP
+   * 2.5.0, ED448(16)=BC 1.87; keys: BC 1.87"}. For logs, {@code --version} output and support.
+   */
+  public String describe() {
+    Map<Integer, Provider> byNumber = new LinkedHashMap<>();
+    signatureProviders.forEach((alg, p) -> byNumber.put(alg.number(), p));
+    return Sig0Providers.describe(byNumber) + "; keys: " + Sig0Providers.label(provider);
+  }
+
+  /**
+   * Whether the Amazon Corretto Crypto Provider is usable in this JVM and why not, e.g. {@code
+   * "loaded ACCP 2.5.0"} or {@code "not on the class or module path"}.
+   */
+  public static String nativeProviderStatus() {
+    return Sig0Providers.accpStatus();
+  }
+
+  /**
+   * The default providers (see the class comment), the system UTC clock, BIND's −300 s … +300 s
+   * window, ±300 s skew, windows of at most one hour accepted.
    */
   public static Sig0Config defaults() {
     return builder().build();
@@ -86,18 +167,29 @@ public record Sig0Config(
     return new Builder();
   }
 
-  /** The shared default provider: one Bouncy Castle instance, not registered with the JVM. */
+  /**
+   * The shared key provider: one Bouncy Castle instance, not registered with the JVM. Also the
+   * signature provider of every algorithm under {@link Builder#pinBouncyCastleOnly()}.
+   */
   public static Provider defaultProvider() {
-    return DefaultProvider.BC;
+    return Sig0Providers.bouncyCastle();
   }
 
-  private static final class DefaultProvider {
-    static final Provider BC = new BouncyCastleProvider();
+  /**
+   * The default {@code Signature} provider per algorithm: the fastest present, loaded, self-tested
+   * one (computed once per JVM; see the class comment).
+   */
+  public static Map<Sig0Algorithm, Provider> defaultSignatureProviders() {
+    Map<Sig0Algorithm, Provider> out = new LinkedHashMap<>();
+    Sig0Providers.defaultSelection().forEach((alg, p) -> out.put(Sig0Algorithm.of(alg), p));
+    return Collections.unmodifiableMap(out);
   }
 
   /** Builds a {@link Sig0Config}. */
   public static final class Builder {
     private Provider provider;
+    private @Nullable Provider allSignatures;
+    private final Map<Sig0Algorithm, Provider> perAlgorithm = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
     private Duration signBefore = DEFAULT_WINDOW;
     private Duration signAfter = DEFAULT_WINDOW;
@@ -108,9 +200,36 @@ public record Sig0Config(
       provider = defaultProvider();
     }
 
-    /** The JCA provider used for every signature and key operation (default Bouncy Castle). */
+    /**
+     * One JCA provider for every key and signature operation, replacing the per-algorithm
+     * default selection ({@link #signatureProvider} still overrides single algorithms).
+     */
     public Builder provider(Provider provider) {
       this.provider = Objects.requireNonNull(provider, "provider");
+      this.allSignatures = provider;
+      return this;
+    }
+
+    /**
+     * Pins every algorithm to Bouncy Castle: no native code, whatever is on the class path.
+     * {@link Sig0Config#describe()} then shows BC everywhere.
+     */
+    public Builder pinBouncyCastleOnly() {
+      return provider(defaultProvider());
+    }
+
+    /**
+     * The {@code Signature} provider for one algorithm, overriding the default selection. The
+     * provider is used as given: no self-test runs (see {@link
+     * Sig0Config#selfTest(Sig0Algorithm, Provider)}).
+     *
+     * @throws IllegalArgumentException when zonecut does not support the algorithm
+     */
+    public Builder signatureProvider(Sig0Algorithm algorithm, Provider provider) {
+      if (!algorithm.isSupported()) {
+        throw new IllegalArgumentException("no SIG(0) support for algorithm " + algorithm);
+      }
+      perAlgorithm.put(algorithm, Objects.requireNonNull(provider, "provider"));
       return this;
     }
 
@@ -149,7 +268,15 @@ public record Sig0Config(
 
     /** Builds the configuration; invalid durations raise {@link IllegalArgumentException}. */
     public Sig0Config build() {
-      return new Sig0Config(provider, clock, signBefore, signAfter, skew, maxValidity);
+      Map<Sig0Algorithm, Provider> sig = new LinkedHashMap<>();
+      Provider all = allSignatures;
+      if (all == null) {
+        sig.putAll(defaultSignatureProviders());
+      } else {
+        Sig0Algorithm.supported().forEach(a -> sig.put(a, all));
+      }
+      sig.putAll(perAlgorithm);
+      return new Sig0Config(provider, clock, signBefore, signAfter, skew, maxValidity, sig);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.github.zonecut.sig0;
 
 import io.github.zonecut.core.ZonecutException;
 import io.github.zonecut.sig0.internal.Sig0Crypto;
+import io.github.zonecut.sig0.internal.Sig0Providers;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -10,6 +11,7 @@ import java.security.Provider;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.RSAKeyGenParameterSpec;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Name;
 
 /**
@@ -109,6 +111,33 @@ public final class Sig0KeyPair {
   PrivateKey signingKey() {
     return privateKey;
   }
+
+  /**
+   * The private key in the form {@code provider}'s {@code Signature} uses natively, translated
+   * once and kept for the last provider asked (one signer normally uses one provider per
+   * algorithm).
+   */
+  PrivateKey signingKeyFor(Provider provider) {
+    Translated t = translated;
+    if (t != null && t.provider == provider) {
+      return t.key;
+    }
+    PrivateKey k = Sig0Providers.forSign(publicKey.algorithm().number(), privateKey, provider);
+    translated = new Translated(provider, k);
+    return k;
+  }
+
+  private static final class Translated {
+    final Provider provider;
+    final PrivateKey key;
+
+    Translated(Provider provider, PrivateKey key) {
+      this.provider = provider;
+      this.key = key;
+    }
+  }
+
+  private volatile @Nullable Translated translated;
 
   /** The public key's identity; never the private key. */
   @Override

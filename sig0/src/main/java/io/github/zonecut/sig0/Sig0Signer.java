@@ -28,7 +28,8 @@ public final class Sig0Signer {
 
   private Sig0Signer(Sig0Config config) {
     this.config = config;
-    this.signatures = new SignaturePool(config.provider());
+    this.signatures = new SignaturePool(alg -> Sig0Algorithm.of(alg).isSupported()
+        ? config.signatureProvider(Sig0Algorithm.of(alg)) : config.provider());
   }
 
   /** A signer with the given configuration (provider, clock, signing window). */
@@ -116,7 +117,7 @@ public final class Sig0Signer {
     byte[] sig;
     try {
       Signature s = signatures.borrow(alg);
-      s.initSign(key.signingKey());
+      s.initSign(key.signingKeyFor(signatures.provider(alg)));
       s.update(prefix);
       if (query != null) {
         s.update(query);
@@ -157,6 +158,6 @@ public final class Sig0Signer {
 
   @Override
   public String toString() {
-    return "Sig0Signer[" + config.provider().getName() + "]";
+    return "Sig0Signer[" + config.describe() + "]";
   }
 }

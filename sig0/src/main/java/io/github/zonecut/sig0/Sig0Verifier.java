@@ -3,6 +3,7 @@ package io.github.zonecut.sig0;
 import io.github.zonecut.core.MalformedDataException;
 import io.github.zonecut.core.ZonecutTypes;
 import io.github.zonecut.sig0.internal.Sig0Crypto;
+import io.github.zonecut.sig0.internal.Sig0Providers;
 import io.github.zonecut.sig0.internal.SignaturePool;
 import io.github.zonecut.sig0.internal.WireScan;
 import java.io.IOException;
@@ -10,8 +11,6 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -65,7 +64,8 @@ public final class Sig0Verifier {
     this.keys = b.keys;
     this.replayGuard = b.replayGuard;
     this.responseForms = Set.copyOf(b.responseForms);
-    this.signatures = new SignaturePool(config.provider());
+    this.signatures = new SignaturePool(alg -> Sig0Algorithm.of(alg).isSupported()
+        ? config.signatureProvider(Sig0Algorithm.of(alg)) : config.provider(), true);
   }
 
   /**
@@ -163,16 +163,12 @@ public final class Sig0Verifier {
         continue;
       }
       anyKey = true;
-      if (pk instanceof RSAPublicKey rsa) {
-        // RFC 8017 §8.2.2 step 1: the signature is exactly k octets, k the modulus length. Bouncy
-        // Castle also accepts a shorter one (leading zero octet dropped): another encoding of the
-        // same signature.
-        int k = (rsa.getModulus().bitLength() + 7) / 8;
-        if (signature.length != k) {
-          badSignature = "RSA signature of " + signature.length + " octets, the modulus has " + k
-              + " (RFC 8017 §8.2.2)";
-          continue;
-        }
+      // Refused for every provider alike: the forms providers judge differently, and RSA
+      // signatures not exactly as long as the modulus (RFC 8017 §8.2.2 step 1).
+      String refused = Sig0Crypto.refusal(alg.number(), signature, pk);
+      if (refused != null) {
+        badSignature = refused;
+        continue;
       }
       if (jcaSig != null && verifies(pk, alg.number(), scan, wire, query, jcaSig)) {
         return remember(key, scan, wire, query, inception, expiration, expiration + skew, now);
@@ -257,17 +253,15 @@ public final class Sig0Verifier {
   private boolean verifies(
       PublicKey pk, int alg, WireScan scan, byte[] wire, byte[] query, byte[] jcaSig) {
     try {
-      Signature s = signatures.borrow(alg);
-      s.initVerify(pk);
-      s.update(scan.rdataPrefix);
-      if (query.length > 0) {
-        s.update(query);
-      }
-      s.update(signedHeader(wire, scan));
-      s.update(wire, 12, scan.sigStart - 12);
-      boolean ok = s.verify(jcaSig);
-      signatures.release(alg, s);
-      return ok;
+      byte[] header = signedHeader(wire, scan);
+      return signatures.verify(alg, pk, jcaSig, sink -> {
+        sink.update(scan.rdataPrefix, 0, scan.rdataPrefix.length);
+        if (query.length > 0) {
+          sink.update(query, 0, query.length);
+        }
+        sink.update(header, 0, header.length);
+        sink.update(wire, 12, scan.sigStart - 12);
+      });
     } catch (GeneralSecurityException | RuntimeException e) {
       // A hostile signature can make a provider throw; that is a failed verification.
       return false;
@@ -280,7 +274,12 @@ public final class Sig0Verifier {
       return pk;
     }
     try {
-      pk = Sig0Crypto.decodePublicKey(key.algorithm().number(), key.keyDataShared(), config.provider());
+      int alg = key.algorithm().number();
+      // Decoded (and validated) by the key provider, then handed to the signature provider in
+      // the form it uses natively, once per key.
+      pk = Sig0Providers.forVerify(alg,
+          Sig0Crypto.decodePublicKey(alg, key.keyDataShared(), config.provider()),
+          signatures.provider(alg));
     } catch (GeneralSecurityException | RuntimeException e) {
       return null;
     }
@@ -299,7 +298,7 @@ public final class Sig0Verifier {
 
   @Override
   public String toString() {
-    return "Sig0Verifier[" + config.provider().getName() + ", skew " + config.skew()
+    return "Sig0Verifier[" + config.describe() + ", skew " + config.skew()
         + (replayGuard == null ? ", NO replay guard" : ", " + replayGuard) + "]";
   }
 

@@ -208,6 +208,110 @@ public final class Sig0Crypto {
     }
   }
 
+  // Group orders: Ed25519 L (RFC 8032 §5.1), Ed448 L (§5.2), P-256 and P-384 n (SEC 2).
+  private static final BigInteger ED25519_L =
+      BigInteger.ONE.shiftLeft(252).add(new BigInteger("27742317777372353535851937790883648493"));
+  private static final BigInteger ED448_L = BigInteger.ONE.shiftLeft(446).subtract(new BigInteger(
+      "13818066809895115352007386748515426880336692474882178609894547503885"));
+  private static final BigInteger P256_N = new BigInteger(
+      "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", 16);
+  private static final BigInteger P384_N = new BigInteger(
+      "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973",
+      16);
+
+  /**
+   * Why a DNS-form signature is refused before any provider sees it, or {@code null} when it is
+   * well-formed: the wrong length for the algorithm (Ed25519 64, Ed448 114, ECDSA 2 × field),
+   * an EdDSA S ≥ L (RFC 8032 §5.1.7 step 1, §5.2.7; some implementations reduce S instead), an
+   * ECDSA r or s outside [1, n − 1] (SEC 1 §4.1.4 step 1). These are the cases where providers
+   * have been seen to disagree; zonecut refuses them whatever the provider.
+   */
+  public static @Nullable String nonCanonical(int alg, byte[] sig) {
+    switch (alg) {
+      case 13:
+      case 14:
+        {
+          int n = fieldLength(alg);
+          if (sig.length != 2 * n) {
+            return "signature has the wrong length: " + sig.length + " octets, ECDSA needs " + (2 * n);
+          }
+          BigInteger order = alg == 13 ? P256_N : P384_N;
+          BigInteger r = new BigInteger(1, Arrays.copyOfRange(sig, 0, n));
+          BigInteger s = new BigInteger(1, Arrays.copyOfRange(sig, n, 2 * n));
+          if (r.signum() == 0 || s.signum() == 0 || r.compareTo(order) >= 0 || s.compareTo(order) >= 0) {
+            return "ECDSA r or s outside [1, n-1]";
+          }
+          return null;
+        }
+      case 15:
+      case 16:
+        {
+          int n = alg == 15 ? 64 : 114;
+          if (sig.length != n) {
+            return "signature has the wrong length: " + sig.length + " octets, EdDSA needs " + n;
+          }
+          byte[] sLe = Arrays.copyOfRange(sig, n / 2, n);
+          byte[] sBe = new byte[sLe.length];
+          for (int i = 0; i < sLe.length; i++) {
+            sBe[i] = sLe[sLe.length - 1 - i];
+          }
+          BigInteger sv = new BigInteger(1, sBe);
+          if (sv.compareTo(alg == 15 ? ED25519_L : ED448_L) >= 0) {
+            return "EdDSA S is not below the group order L (RFC 8032)";
+          }
+          return null;
+        }
+      default:
+        return null;
+    }
+  }
+
+  /**
+   * Why zonecut refuses a DNS-form signature under {@code key} before any provider sees it, or
+   * {@code null}: {@link #nonCanonical}, or an RSA signature that is not exactly as long as the
+   * modulus (RFC 8017 §8.2.2 step 1; Bouncy Castle accepts one with its leading zero octet
+   * dropped, another encoding of the same signature).
+   */
+  public static @Nullable String refusal(int alg, byte[] sig, PublicKey key) {
+    if (key instanceof RSAPublicKey) {
+      int k = (((RSAPublicKey) key).getModulus().bitLength() + 7) / 8;
+      if (sig.length != k) {
+        return "RSA signature of " + sig.length + " octets, the modulus has " + k
+            + " (RFC 8017 §8.2.2)";
+      }
+      return null;
+    }
+    return nonCanonical(alg, sig);
+  }
+
+  // RFC 8017 §9.2 note 1: DigestInfo prefixes, NULL parameters included.
+  private static final byte[] SHA256_DIGEST_INFO = hex("3031300d060960864801650304020105000420");
+  private static final byte[] SHA512_DIGEST_INFO = hex("3051300d060960864801650304020305000440");
+
+  /** The DER DigestInfo of an RSASHA256 (8) or RSASHA512 (10) hash (RFC 8017 §9.2). */
+  public static byte[] pkcs1DigestInfo(int alg, byte[] hash) {
+    byte[] prefix = alg == 8 ? SHA256_DIGEST_INFO : SHA512_DIGEST_INFO;
+    byte[] out = Arrays.copyOf(prefix, prefix.length + hash.length);
+    System.arraycopy(hash, 0, out, prefix.length, hash.length);
+    return out;
+  }
+
+  /**
+   * EMSA-PKCS1-v1_5 (RFC 8017 §9.2 step 5): {@code 00 01 FF..FF 00 ‖ digestInfo}, {@code k}
+   * octets.
+   */
+  public static byte[] pkcs1Encoding(int k, byte[] digestInfo) {
+    byte[] em = new byte[k];
+    int ps = k - digestInfo.length - 3;
+    if (ps < 8) {
+      throw new IllegalArgumentException("RSA modulus too short for the digest");
+    }
+    em[1] = 1;
+    Arrays.fill(em, 2, 2 + ps, (byte) 0xFF);
+    System.arraycopy(digestInfo, 0, em, 3 + ps, digestInfo.length);
+    return em;
+  }
+
   /** The magnitude of a non-negative integer without a sign octet. */
   public static byte[] unsigned(BigInteger v) {
     byte[] b = v.toByteArray();

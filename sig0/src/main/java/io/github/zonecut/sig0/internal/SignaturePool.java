@@ -1,12 +1,18 @@
 package io.github.zonecut.sig0.internal;
 
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.interfaces.RSAPublicKey;
+import javax.crypto.Cipher;
 import java.security.Provider;
 import java.security.Signature;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
- * Reusable JCA {@code Signature} objects for one provider. {@code Signature.getInstance} costs a
+ * Reusable JCA {@code Signature} objects, one provider per algorithm. {@code Signature.getInstance} costs a
  * service lookup and an allocation per call, a few percent of an Ed25519 operation; a
  * {@code Signature} is not thread-safe, so each caller borrows one and gives it back. The pool
  * holds at most as many objects as there were concurrent callers, capped per algorithm. An idle
@@ -18,10 +24,35 @@ public final class SignaturePool {
   // Index = DNSSEC algorithm number; only the supported ones are ever filled.
   @SuppressWarnings("unchecked")
   private final ConcurrentLinkedQueue<Signature>[] idle = new ConcurrentLinkedQueue[17];
-  private final Provider provider;
+  private final Provider[] providers = new Provider[17];
 
-  public SignaturePool(Provider provider) {
-    this.provider = provider;
+  // Per algorithm: verify RSA by the raw public operation and zonecut's own encoding comparison.
+  private final boolean[] prehashed = new boolean[17];
+  private final boolean[] rawCipher = new boolean[17];
+
+  /** A signing pool whose algorithm {@code alg} comes from {@code providers.apply(alg)}. */
+  public SignaturePool(java.util.function.IntFunction<Provider> providers) {
+    this(providers, false);
+  }
+
+  /**
+   * A pool whose algorithm {@code alg} comes from {@code providers.apply(alg)}. A verifying pool
+   * checks RSA PKCS#1 v1.5 signatures strictly (RFC 8017 §8.2.2 step 3-4: the encoding is
+   * recomputed, DigestInfo with its NULL parameters, and compared as octet strings): where the
+   * provider offers the raw {@code RSA/ECB/NoPadding} cipher, zonecut applies the public
+   * exponent with it (else with {@link BigInteger#modPow}, e.g. for SunRsaSign) and compares
+   * the result with its own encoding, because Bouncy Castle's
+   * {@code SHA256withRSA} (and its {@code NONEwithRSA}) also accept a DigestInfo without the
+   * NULL (Wycheproof "MissingNull"), which AWS-LC refuses. A provider shown to be strict
+   * ({@link Sig0Providers#strictPkcs1}) verifies with its own {@code Signature}.
+   */
+  public SignaturePool(java.util.function.IntFunction<Provider> providers, boolean verifying) {
+    for (int alg = 0; alg < idle.length; alg++) {
+      this.providers[alg] = providers.apply(alg);
+      prehashed[alg] = verifying && (alg == 8 || alg == 10)
+          && !Sig0Providers.strictPkcs1(this.providers[alg]);
+      rawCipher[alg] = this.providers[alg].getService("Cipher", "RSA") != null;
+    }
     for (int alg = 0; alg < idle.length; alg++) {
       idle[alg] = new ConcurrentLinkedQueue<>();
     }
@@ -30,7 +61,56 @@ public final class SignaturePool {
   /** A {@code Signature} for a supported algorithm; return it with {@link #release}. */
   public Signature borrow(int alg) throws NoSuchAlgorithmException {
     Signature s = idle[alg].poll();
-    return s != null ? s : Signature.getInstance(Sig0Crypto.signatureName(alg), provider);
+    return s != null ? s : Signature.getInstance(Sig0Crypto.signatureName(alg), providers[alg]);
+  }
+
+  /** Where the signed data goes, in parts. */
+  public interface Sink {
+    void update(byte[] b, int off, int len) throws GeneralSecurityException;
+  }
+
+  /** Feeds the signed data to a {@link Sink}. */
+  public interface Feeder {
+    void feed(Sink sink) throws GeneralSecurityException;
+  }
+
+  /**
+   * Verifies a JCA-form signature over the data {@code feeder} provides. Exceptions from the
+   * provider propagate; the caller counts them as a failed verification.
+   */
+  public boolean verify(int alg, PublicKey key, byte[] jcaSig, Feeder feeder)
+      throws GeneralSecurityException {
+    if (prehashed[alg] && key instanceof RSAPublicKey) {
+      MessageDigest md = MessageDigest.getInstance(alg == 8 ? "SHA-256" : "SHA-512");
+      feeder.feed(md::update);
+      int k = (((RSAPublicKey) key).getModulus().bitLength() + 7) / 8;
+      byte[] expected = Sig0Crypto.pkcs1Encoding(k, Sig0Crypto.pkcs1DigestInfo(alg, md.digest()));
+      byte[] em;
+      if (rawCipher[alg]) {
+        Cipher c = Cipher.getInstance("RSA/ECB/NoPadding", providers[alg]);
+        c.init(Cipher.ENCRYPT_MODE, key);
+        em = c.doFinal(jcaSig);
+      } else {
+        RSAPublicKey rsa = (RSAPublicKey) key;
+        BigInteger sv = new BigInteger(1, jcaSig);
+        if (sv.compareTo(rsa.getModulus()) >= 0) {
+          return false;
+        }
+        em = Sig0Crypto.unsigned(sv.modPow(rsa.getPublicExponent(), rsa.getModulus()));
+      }
+      if (em.length < k) {
+        byte[] padded = new byte[k];
+        System.arraycopy(em, 0, padded, k - em.length, em.length);
+        em = padded;
+      }
+      return MessageDigest.isEqual(em, expected);
+    }
+    Signature s = borrow(alg);
+    s.initVerify(key);
+    feeder.feed(s::update);
+    boolean ok = s.verify(jcaSig);
+    release(alg, s);
+    return ok;
   }
 
   /**
@@ -43,8 +123,8 @@ public final class SignaturePool {
     }
   }
 
-  /** The provider the signatures come from. */
-  public Provider provider() {
-    return provider;
+  /** The provider the signatures of {@code alg} come from. */
+  public Provider provider(int alg) {
+    return providers[alg];
   }
 }
