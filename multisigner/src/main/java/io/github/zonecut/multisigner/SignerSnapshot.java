@@ -26,7 +26,9 @@ import org.xbill.DNS.Name;
  * @param ns the apex NS RRset it serves
  * @param csync whether it serves a CSYNC record (RFC 7477) with the NS, A and AAAA bits
  * @param dataTtl the largest TTL of the signed zone data it serves (how long its RRSIGs may stay
- *     in caches after it stops making them)
+ *     in caches after it stops making them); must cover {@code zoneTtls} when known
+ * @param zoneTtls the zone's TTLs as observed (SOA TTL and MINIMUM, largest data TTL), or null
+ *     when not observed; the planner refuses a {@code dataTtl} shorter than they require
  */
 public record SignerSnapshot(
     SignerId id,
@@ -40,7 +42,17 @@ public record SignerSnapshot(
     Observed<Set<DnsKey>> cdnskey,
     Observed<Set<Name>> ns,
     Observed<Boolean> csync,
-    Duration dataTtl) {
+    Duration dataTtl,
+    @Nullable ZoneTtls zoneTtls) {
+
+  /** As the canonical constructor, without observed zone TTLs. */
+  public SignerSnapshot(SignerId id, Set<Capability> capabilities, List<OwnedKey> ownKeys,
+      Set<Name> ownNs, Observed<Boolean> answering, Observed<Set<DnsKey>> dnskey,
+      Observed<Signing> signing, Observed<Set<DsRecord>> cds, Observed<Set<DnsKey>> cdnskey,
+      Observed<Set<Name>> ns, Observed<Boolean> csync, Duration dataTtl) {
+    this(id, capabilities, ownKeys, ownNs, answering, dnskey, signing, cds, cdnskey, ns, csync,
+        dataTtl, null);
+  }
 
   /** Copies collections and checks that own keys are distinct and own NS names absolute. */
   public SignerSnapshot {

@@ -71,8 +71,33 @@ public final class Simulation {
   long stepDelayMaxSeconds;
   boolean shuffleSteps;
 
+  /** TTL history of one RRset: the earlier TTL whose copies expire last (see {@link Observed}). */
+  static final class TtlHistory {
+    Duration ttl = Duration.ZERO;
+    Instant until = Instant.EPOCH;
+
+    /** The RRset was served with {@code oldTtl} until {@code at}. */
+    void note(long oldTtl, Instant at) {
+      if (at.plusSeconds(oldTtl).isAfter(until.plus(ttl))) {
+        ttl = Duration.ofSeconds(oldTtl);
+        until = at;
+      }
+    }
+
+    <T> Observed<T> observe(T value, long ttlSeconds, Instant since) {
+      return new Observed<>(value, Duration.ofSeconds(ttlSeconds), since, ttl, until);
+    }
+  }
+
+  /** Which TTL a {@link Simulation#changeTtl} call changes. */
+  enum TtlKind { DNSKEY, DATA, NS, PARENT_DS, PARENT_NS }
+
   static final class Sig {
     final SignerId id;
+    final TtlHistory dnskeyHist = new TtlHistory();
+    final TtlHistory dataHist = new TtlHistory();
+    final TtlHistory nsHist = new TtlHistory();
+    @Nullable ZoneTtls zoneTtls;
     Set<Capability> caps = EnumSet.allOf(Capability.class);
     final List<OwnedKey> own = new ArrayList<>();
     Set<Name> ownNs = new TreeSet<>();
@@ -100,13 +125,13 @@ public final class Simulation {
     SignerSnapshot snapshot() {
       return new SignerSnapshot(id, caps, own, ownNs,
           new Observed<>(answering, Duration.ZERO, answeringSince),
-          Observed.of(Set.copyOf(dnskey), dnskeyTtl, dnskeySince),
-          new Observed<>(signing, Duration.ofSeconds(dataTtl), signingSince),
-          Observed.of(Set.copyOf(cds), dnskeyTtl, cdsSince),
-          Observed.of(Set.copyOf(cdnskey), dnskeyTtl, cdsSince),
-          Observed.of(Set.copyOf(ns), nsTtl, nsSince),
-          Observed.of(csync, nsTtl, csyncSince),
-          Duration.ofSeconds(dataTtl));
+          dnskeyHist.observe(Set.copyOf(dnskey), dnskeyTtl, dnskeySince),
+          dataHist.observe(signing, dataTtl, signingSince),
+          dnskeyHist.observe(Set.copyOf(cds), dnskeyTtl, cdsSince),
+          dnskeyHist.observe(Set.copyOf(cdnskey), dnskeyTtl, cdsSince),
+          nsHist.observe(Set.copyOf(ns), nsTtl, nsSince),
+          nsHist.observe(csync, nsTtl, csyncSince),
+          Duration.ofSeconds(dataTtl), zoneTtls);
     }
   }
 
@@ -117,6 +142,8 @@ public final class Simulation {
     long nsTtl = 3600;
     Instant dsSince = T0.minus(Duration.ofDays(30));
     Instant nsSince = dsSince;
+    final TtlHistory dsHist = new TtlHistory();
+    final TtlHistory nsHist = new TtlHistory();
     @Nullable Set<DsRecord> pendingDs;
     Instant pendingDsAt = Instant.MAX;
     @Nullable Set<Name> pendingNs;
@@ -223,8 +250,8 @@ public final class Simulation {
       views.add(s.snapshot());
     }
     ParentServerView p = new ParentServerView("parent-ns",
-        Observed.of(Set.copyOf(parent.ds), parent.dsTtl, parent.dsSince),
-        Observed.of(Set.copyOf(parent.ns), parent.nsTtl, parent.nsSince));
+        parent.dsHist.observe(Set.copyOf(parent.ds), parent.dsTtl, parent.dsSince),
+        parent.nsHist.observe(Set.copyOf(parent.ns), parent.nsTtl, parent.nsSince));
     return new ZoneSnapshot(zone, views, ParentSnapshot.of(p), latency);
   }
 
@@ -232,6 +259,45 @@ public final class Simulation {
     // the initial state has been served for a long time: its versions may be in any cache
     Instant at = timeline.isEmpty() ? now.minus(Duration.ofDays(30)) : now;
     timeline.add(new TimedState(at, snapshot()));
+  }
+
+  /**
+   * An operator changes a TTL now (not a planner step): the RRset is served with {@code seconds}
+   * from now on, and what was served before stays in caches with the old TTL.
+   *
+   * @param signer the signer, or null for the parent's TTLs
+   */
+  void changeTtl(@Nullable SignerId signer, TtlKind kind, long seconds) {
+    if (timeline.isEmpty()) {
+      record(); // the state before the change, served for a long time
+    }
+    Sig s = signer == null ? null : signers.get(signer);
+    switch (kind) {
+      case DNSKEY -> {
+        Sig v = Objects.requireNonNull(s);
+        v.dnskeyHist.note(v.dnskeyTtl, now);
+        v.dnskeyTtl = seconds;
+      }
+      case DATA -> {
+        Sig v = Objects.requireNonNull(s);
+        v.dataHist.note(v.dataTtl, now);
+        v.dataTtl = seconds;
+      }
+      case NS -> {
+        Sig v = Objects.requireNonNull(s);
+        v.nsHist.note(v.nsTtl, now);
+        v.nsTtl = seconds;
+      }
+      case PARENT_DS -> {
+        parent.dsHist.note(parent.dsTtl, now);
+        parent.dsTtl = seconds;
+      }
+      case PARENT_NS -> {
+        parent.nsHist.note(parent.nsTtl, now);
+        parent.nsTtl = seconds;
+      }
+    }
+    record();
   }
 
   // ------------------------------------------------------------------ execution
