@@ -1051,8 +1051,14 @@ final class PlanRun {
         return false;
       }
     }
-    if (now.isBefore(dnskeyWaitEnd)) {
-      waitFor(dnskeyWaitEnd, WaitKind.DNSKEY_WAIT,
+    // the RRSIGs over the DNSKEY RRset are part of what caches hold: count signing changes too
+    Instant end = dnskeyWaitEnd;
+    for (SignerSnapshot t : target) {
+      end = max(end, max(t.signing().since().plus(scale(t.dnskey().ttl(), WaitKind.DNSKEY_WAIT)),
+          history(t.dnskey(), WaitKind.DNSKEY_WAIT)).plus(s.publicationLatency()));
+    }
+    if (now.isBefore(end)) {
+      waitFor(end, WaitKind.DNSKEY_WAIT,
           () -> "§5.7 step 4: DNSKEY-Wait-Time before the DS RRset moves to the new algorithm "
               + "(RFC 6781 §4.1.4)");
       return false;

@@ -70,6 +70,11 @@ public final class Simulation {
   boolean parentSilent;
   long stepDelayMaxSeconds;
   boolean shuffleSteps;
+  /** Apply only a random non-empty prefix of each plan's steps, then plan again (a restart). */
+  boolean partialSteps;
+  /** Changes that undid an earlier one: a key added back to a signer it was removed from. */
+  final List<String> regressions = new ArrayList<>();
+  private final Set<String> removedDnskeys = new HashSet<>();
 
   /** TTL history of one RRset: the earlier TTL whose copies expire last (see {@link Observed}). */
   static final class TtlHistory {
@@ -308,10 +313,18 @@ public final class Simulation {
       throw new IllegalStateException("unknown signer " + step.signer());
     }
     if (step instanceof Step.AddDnskeys a) {
+      for (DnsKey k : a.keys()) {
+        if (removedDnskeys.contains(s.id + "/" + k) && !s.dnskey.contains(k)) {
+          regressions.add(now + ": " + k + " added back to " + s.id);
+        }
+      }
       if (s.dnskey.addAll(a.keys())) {
         s.dnskeySince = now;
       }
     } else if (step instanceof Step.RemoveDnskeys r) {
+      for (DnsKey k : r.keys()) {
+        removedDnskeys.add(s.id + "/" + k);
+      }
       if (s.dnskey.removeAll(r.keys())) {
         s.dnskeySince = now;
       }
@@ -520,6 +533,10 @@ public final class Simulation {
         List<PlannedStep> steps = new ArrayList<>(a.steps());
         if (shuffleSteps) {
           Collections.shuffle(steps, rnd);
+        }
+        if (partialSteps && steps.size() > 1) {
+          // a host that stopped mid-plan: only a prefix was executed before it planned again
+          steps = new ArrayList<>(steps.subList(0, 1 + rnd.nextInt(steps.size())));
         }
         for (PlannedStep ps : steps) {
           refs.add(ps.draftStep());
