@@ -828,6 +828,9 @@ final class PlanRun {
     if (byAlgorithmRoll.contains(k)) {
       return algorithmRollComplete();
     }
+    if (o.role().isSep() && retirementStarted(owner, k)) {
+      return true;
+    }
     boolean ok = true;
     if (o.role().signsZone()) {
       ok = zoneSignaturesGone(owner, k);
@@ -836,6 +839,27 @@ final class PlanRun {
       ok = successorTrusted(owner, o.role(), k);
     }
     return ok;
+  }
+
+  /**
+   * Eligibility latches on an observed fact (issue 12 item 5): the owner no longer signs anything
+   * with its retiring SEP key while a successor in the parent's DS signs its DNSKEY RRset. The
+   * planner stops those signatures only once the key is eligible, so a host that executed part of
+   * the retirement and planned again continues it instead of adding the key back (the signing
+   * change itself would otherwise restart the waits).
+   */
+  private boolean retirementStarted(SignerSnapshot owner, DnsKey k) {
+    Signing sig = owner.signing().value();
+    if (sig.dnskeyKeys().contains(k) || sig.zoneKeys().contains(k) || parentDs == null) {
+      return false;
+    }
+    for (OwnedKey o : owner.ownKeys()) {
+      if (o.role().isSep() && !retiring.contains(o.key()) && sig.dnskeyKeys().contains(o.key())
+          && owner.dnskey().value().contains(o.key()) && parentCovers(o.key())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** When what a stopped signer served has left every cache (zonecut's signature wait). */

@@ -182,6 +182,26 @@ class PlannerSafetyTest {
     }
   }
 
+  // ---------------------------------------------------------------- defect 5
+
+  @Test
+  void aRestartMidRetirementContinuesAndNeverAddsAKeyBack() {
+    for (long seed = 1; seed <= 12; seed++) {
+      Simulation w = new Simulation(seed);
+      Simulation.Sig a = w.addSigner("alpha", 13, true, 60, 60, 60);
+      Simulation.Sig b = w.addSigner("bravo", 13, true, 60, 60, 60);
+      w.formGroup(List.of(a, b));
+      w.parent.dsTtl = 60;
+      w.parentDelayMaxSeconds = 1;
+      w.partialSteps = true; // the host executes a random prefix of each step list, then re-plans
+      Simulation.Result run = w.drive(Planner.create(),
+          Intent.group(a.id, b.id).withRollovers(new Rollover.Sep(a.id, a.own.get(0).key())), 0, 300);
+      assertThat(run.last()).as(trace(run)).isInstanceOf(Plan.Done.class);
+      assertThat(w.regressions).as("seed " + seed + "\n" + trace(run)).isEmpty();
+      assertThat(GlitchChecker.check(w.timeline).glitchFree()).isTrue();
+    }
+  }
+
   // ---------------------------------------------------------------- defect 6
 
   @Test
