@@ -155,7 +155,12 @@ public final class GlitchChecker {
         dnskeys.add(new Window<>(
             new KeySet(v.dnskey().value(), v.signing().value().dnskeyKeys()),
             Math.max(floor, v.dnskey().ttl().toMillis()), t, to, src));
-        data.add(new Window<>(v.signing().value().zoneKeys(), Math.max(floor, cachedDataTtl(v).toMillis()), t, to, src));
+        // a signer re-signing gradually (RFC 7583 Dsgn) serves the signatures of this state on
+        // some RRsets for its re-signing interval after the next change
+        long resign = v.resignInterval().isZero() ? 0 : Math.min(v.resignInterval().toMillis(),
+            Math.max(0, stops(timeline, at, v.id(), i) - to));
+        data.add(new Window<>(v.signing().value().zoneKeys(),
+            Math.max(floor, cachedDataTtl(v).toMillis()) + resign, t, to, src));
       }
 
       Map<Set<DsRecord>, String> dsAlive = alive(ds, t);
@@ -185,6 +190,17 @@ public final class GlitchChecker {
       }
     }
     return new GlitchReport.Clean(n, combinations);
+  }
+
+  /** When signer {@code id} first stops answering (or disappears) after state {@code i}. */
+  private static long stops(List<TimedState> timeline, long[] at, SignerId id, int i) {
+    for (int j = i + 1; j < timeline.size(); j++) {
+      SignerSnapshot v = timeline.get(j).state().signer(id);
+      if (v == null || !v.isAnswering()) {
+        return at[j];
+      }
+    }
+    return Long.MAX_VALUE;
   }
 
   private static <T> Map<T, String> alive(List<Window<T>> windows, long t) {

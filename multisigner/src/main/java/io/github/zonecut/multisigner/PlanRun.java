@@ -890,7 +890,9 @@ final class PlanRun {
   }
 
   private Instant sigWaitEnd(SignerSnapshot owner) {
-    Instant end = owner.signing().since().plus(scale(dataTtl(owner), WaitKind.SIGNATURE_WAIT));
+    // RFC 7583: old signatures are served until the zone is re-signed (Dsgn), then cached
+    Instant end = owner.signing().since().plus(owner.resignInterval())
+        .plus(scale(dataTtl(owner), WaitKind.SIGNATURE_WAIT));
     return max(end, history(owner.signing(), WaitKind.SIGNATURE_WAIT)).plus(s.publicationLatency());
   }
 

@@ -103,6 +103,8 @@ public final class Simulation {
     final TtlHistory dataHist = new TtlHistory();
     final TtlHistory nsHist = new TtlHistory();
     @Nullable ZoneTtls zoneTtls;
+    /** RFC 7583 Dsgn: old signatures stay on some RRsets this long after a signing change. */
+    long resignSeconds;
     Set<Capability> caps = EnumSet.allOf(Capability.class);
     final List<OwnedKey> own = new ArrayList<>();
     Set<Name> ownNs = new TreeSet<>();
@@ -136,7 +138,7 @@ public final class Simulation {
           dnskeyHist.observe(Set.copyOf(cdnskey), dnskeyTtl, cdsSince),
           nsHist.observe(Set.copyOf(ns), nsTtl, nsSince),
           nsHist.observe(csync, nsTtl, csyncSince),
-          Duration.ofSeconds(dataTtl), zoneTtls);
+          Duration.ofSeconds(dataTtl), zoneTtls, Duration.ofSeconds(resignSeconds));
     }
   }
 

@@ -147,6 +147,22 @@ class PlannerSafetyTest {
     assertThat(run.end()).isAfter(start.plus(Duration.ofDays(2)));
   }
 
+  // ---------------------------------------------------------------- defect 3
+
+  @Test
+  void aZskRolloverWaitsForAGraduallyResigningSigner() {
+    Simulation w = group(31, 13, 3600, 3600, 3600);
+    Simulation.Sig a = w.signers.get(SignerId.of("alpha"));
+    a.resignSeconds = 86_400; // re-signs its zone over a day, like BIND's sig-signing defaults
+    DnsKey old = a.own.get(1).key();
+    Simulation.Result run = w.drive(Planner.create(),
+        Intent.group(a.id, SignerId.of("bravo")).withRollovers(new Rollover.Zsk(a.id, old)), 30, 200);
+    assertThat(run.last()).as(trace(run)).isInstanceOf(Plan.Done.class);
+    GlitchReport r = GlitchChecker.check(w.timeline);
+    assertThat(r.glitchFree()).as(r + "\n" + trace(run)).isTrue();
+    assertThat(a.dnskey).doesNotContain(old);
+  }
+
   // ---------------------------------------------------------------- defect 4
 
   @Test
@@ -238,7 +254,7 @@ class PlannerSafetyTest {
   private static ZoneSnapshot withZoneTtls(ZoneSnapshot s, SignerId id, ZoneTtls z) {
     List<SignerSnapshot> vs = s.signers().stream().map(v -> !v.id().equals(id) ? v
         : new SignerSnapshot(v.id(), v.capabilities(), v.ownKeys(), v.ownNs(), v.answering(),
-            v.dnskey(), v.signing(), v.cds(), v.cdnskey(), v.ns(), v.csync(), v.dataTtl(), z))
+            v.dnskey(), v.signing(), v.cds(), v.cdnskey(), v.ns(), v.csync(), v.dataTtl(), z, v.resignInterval()))
         .toList();
     return new ZoneSnapshot(s.zone(), vs, s.parent(), s.publicationLatency());
   }

@@ -206,7 +206,7 @@ public final class DnsObserver {
           s.ownNs(), ans, dnskey,
           new Observed<>(both, s.dataTtl(), signingSince, data.earlierTtl(), data.earlierTtlUntil()),
           cds, cdnskey, ns,
-          csync, s.dataTtl(), zoneTtls(answers)));
+          csync, s.dataTtl(), zoneTtls(answers), java.time.Duration.ZERO));
     }
     List<ParentServerView> parent = new ArrayList<>();
     for (int i = 0; i < parentServers.size(); i++) {
