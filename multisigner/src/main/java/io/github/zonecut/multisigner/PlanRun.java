@@ -457,9 +457,11 @@ final class PlanRun {
       Signing want = Signing.of(zoneKeys, dnskeyKeys);
       if (!want.equals(cur)) {
         if (ref.isEmpty()) {
+          boolean newAlgorithmSep = dnskeyKeys.stream()
+              .anyMatch(k -> isNewAlgorithmKey(k) && !cur.dnskeyKeys().contains(k));
           ref = !removedNow.isEmpty()
               ? draftRefForRetiring(removedNow.iterator().next(), "§5.5 step 5", "§5.6 step 7", "§5.7 step 8")
-              : "§5.6 step 3";
+              : newAlgorithmSep ? "§5.7 step 1" : "§5.6 step 3";
           why = "sign the DNSKEY RRset with " + dnskeyKeys + " and zone data with " + zoneKeys;
         }
         add(new Step.SetSigning(v.id(), want), List.of(), why, ref);
