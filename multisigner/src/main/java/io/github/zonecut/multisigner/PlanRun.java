@@ -830,7 +830,8 @@ final class PlanRun {
     if (byAlgorithmRoll.contains(k)) {
       return algorithmRollComplete();
     }
-    if (o.role().isSep() && retirementStarted(owner, k)) {
+    if ((o.role().isSep() && retirementStarted(owner, k))
+        || (o.role().signsZone() && removalStarted(owner, k))) {
       return true;
     }
     boolean ok = true;
@@ -858,6 +859,25 @@ final class PlanRun {
     for (OwnedKey o : owner.ownKeys()) {
       if (o.role().isSep() && !retiring.contains(o.key()) && sig.dnskeyKeys().contains(o.key())
           && owner.dnskey().value().contains(o.key()) && parentCovers(o.key())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The other latch: an admitted member other than the owner no longer publishes the owner's
+   * zone-signing key. Admitted members received every live key before admission, so the key was
+   * removed, which the planner does only once it is eligible; a later change elsewhere (another
+   * signer's DS leaving the parent) must not restart its waits and add it back.
+   */
+  private boolean removalStarted(SignerSnapshot owner, DnsKey k) {
+    if (!owner.dnskey().value().contains(k)) {
+      return false;
+    }
+    for (SignerSnapshot v : answering) {
+      if (v != owner && intent.group().contains(v.id()) && admitted(v)
+          && !v.dnskey().value().contains(k)) {
         return true;
       }
     }

@@ -151,6 +151,11 @@ public final class Simulation {
     Instant nsSince = dsSince;
     final TtlHistory dsHist = new TtlHistory();
     final TtlHistory nsHist = new TtlHistory();
+    /** Further parent servers: each serves what the first served this many seconds earlier. */
+    long[] lags = new long[0];
+    /** What the first server served, from each instant on (for the lagging servers). */
+    final List<Instant> historyAt = new ArrayList<>();
+    final List<ParentServerView> history = new ArrayList<>();
     @Nullable Set<DsRecord> pendingDs;
     Instant pendingDsAt = Instant.MAX;
     @Nullable Set<Name> pendingNs;
@@ -256,10 +261,51 @@ public final class Simulation {
     for (Sig s : signers.values()) {
       views.add(s.snapshot());
     }
-    ParentServerView p = new ParentServerView("parent-ns",
+    ParentServerView p = primaryView();
+    if (parent.lags.length == 0) {
+      return new ZoneSnapshot(zone, views, ParentSnapshot.of(p), latency);
+    }
+    if (parent.history.isEmpty()) {
+      parent.historyAt.add(Instant.MIN);
+      parent.history.add(p);
+    }
+    List<ParentServerView> servers = new ArrayList<>();
+    servers.add(p);
+    for (int k = 0; k < parent.lags.length; k++) {
+      ParentServerView v = parent.history.get(0);
+      for (int i = 0; i < parent.history.size(); i++) {
+        if (!parent.historyAt.get(i).plusSeconds(parent.lags[k]).isAfter(now)) {
+          v = parent.history.get(i);
+        }
+      }
+      // the lagging server began serving each value (and stopped serving each TTL) lag later
+      servers.add(new ParentServerView("parent-ns" + (k + 2), lagged(v.ds(), parent.lags[k]),
+          lagged(v.ns(), parent.lags[k])));
+    }
+    return new ZoneSnapshot(zone, views, new ParentSnapshot(servers), latency);
+  }
+
+  private static <T> Observed<T> lagged(Observed<T> o, long lag) {
+    Instant until = o.earlierTtlUntil().equals(Instant.EPOCH) ? Instant.EPOCH
+        : o.earlierTtlUntil().plusSeconds(lag);
+    return new Observed<>(o.value(), o.ttl(), o.since().plusSeconds(lag), o.earlierTtl(), until);
+  }
+
+  private ParentServerView primaryView() {
+    return new ParentServerView("parent-ns",
         parent.dsHist.observe(Set.copyOf(parent.ds), parent.dsTtl, parent.dsSince),
         parent.nsHist.observe(Set.copyOf(parent.ns), parent.nsTtl, parent.nsSince));
-    return new ZoneSnapshot(zone, views, ParentSnapshot.of(p), latency);
+  }
+
+  /** The first parent server changed: the lagging ones follow (no-op with a single server). */
+  private void primaryChanged() {
+    if (parent.lags.length > 0) {
+      if (parent.history.isEmpty()) {
+        snapshot();
+      }
+      parent.historyAt.add(now);
+      parent.history.add(primaryView());
+    }
   }
 
   void record() {
@@ -296,12 +342,16 @@ public final class Simulation {
         v.nsTtl = seconds;
       }
       case PARENT_DS -> {
+        snapshot();
         parent.dsHist.note(parent.dsTtl, now);
         parent.dsTtl = seconds;
+        primaryChanged();
       }
       case PARENT_NS -> {
+        snapshot();
         parent.nsHist.note(parent.nsTtl, now);
         parent.nsTtl = seconds;
+        primaryChanged();
       }
     }
     record();
@@ -451,14 +501,28 @@ public final class Simulation {
   }
 
   Instant nextParentEvent() {
-    return parent.pendingDsAt.isBefore(parent.pendingNsAt) ? parent.pendingDsAt : parent.pendingNsAt;
+    Instant next = parent.pendingDsAt.isBefore(parent.pendingNsAt) ? parent.pendingDsAt : parent.pendingNsAt;
+    for (long lag : parent.lags) {
+      for (Instant at : parent.historyAt) {
+        if (!at.equals(Instant.MIN) && at.plusSeconds(lag).isAfter(now)
+            && at.plusSeconds(lag).isBefore(next)) {
+          next = at.plusSeconds(lag);
+        }
+      }
+    }
+    return next;
   }
 
   /** Advances the clock to {@code t}, publishing parent changes that fall due on the way. */
   void advanceTo(Instant t) {
     while (!nextParentEvent().isAfter(t)) {
       now = max(now, nextParentEvent());
+      boolean changed = false;
       if (!parent.pendingDsAt.isAfter(now) && parent.pendingDs != null) {
+        if (parent.lags.length > 0 && parent.history.isEmpty()) {
+          snapshot(); // the view before the first change
+        }
+        changed = true;
         parent.ds = parent.pendingDs;
         parent.dsSince = now;
         parent.pendingDs = null;
@@ -466,11 +530,18 @@ public final class Simulation {
         parent.changes++;
       }
       if (!parent.pendingNsAt.isAfter(now) && parent.pendingNs != null) {
+        if (parent.lags.length > 0 && parent.history.isEmpty()) {
+          snapshot();
+        }
+        changed = true;
         parent.ns = parent.pendingNs;
         parent.nsSince = now;
         parent.pendingNs = null;
         parent.pendingNsAt = Instant.MAX;
         parent.changes++;
+      }
+      if (changed) {
+        primaryChanged();
       }
       record();
       parentScan();

@@ -56,6 +56,11 @@ class PlannerProperties {
         .as(Ttls::new);
   }
 
+  @Provide
+  Arbitrary<Long> parentLags() {
+    return Arbitraries.of(-1L, 0L, 60L, 1800L);
+  }
+
   private static ParentPolicy parentPolicy(int which) {
     switch (which) {
       case 0:
@@ -77,18 +82,24 @@ class PlannerProperties {
    * change by the operator shortly before the intent starts, and resolvers with a cache floor of
    * 0, 300 or 3600 s that the planner is configured for; in half the runs the host executes only a
  * random prefix of each step list before planning again (a restart mid-step, issue 12 item 5);
- * the first member may re-sign its zone gradually over an hour or a day. The checker uses its default model:
+ * the first member may re-sign its zone gradually over an hour or a day; the parent has one server
+ * or three, one of them lagging up to 30 minutes behind. The checker uses its default model:
    * validators for every algorithm subset and a downgrade-hardened one. Seeds: jqwik's default
    * (random per run, the failing seed is reported and replayed first).
    */
   @Property(tries = 120)
   void executingThePlanIsGlitchFreeTerminatesAndReachesTheIntent(
       @ForAll("worlds") World spec, @ForAll("ttls") Ttls ttls, @ForAll Scenario scenario,
-      @ForAll @IntRange(min = 1, max = 12) int interleaveAfter, @ForAll boolean restarts) {
+      @ForAll @IntRange(min = 1, max = 12) int interleaveAfter, @ForAll boolean restarts,
+      @ForAll("parentLags") long parentLag) {
     Simulation w = new Simulation(spec.seed());
     w.partialSteps = restarts;
     w.parent.dsTtl = ttls.parentDsTtl();
     w.parent.nsTtl = ttls.parentNsTtl();
+    if (parentLag >= 0) {
+      // two more parent servers, one in step and one lagging behind the first
+      w.parent.lags = new long[] {0, parentLag};
+    }
     w.policy = parentPolicy(spec.parentPolicy());
     w.parentDelayMaxSeconds = spec.parentDelay();
     List<Simulation.Sig> members = new ArrayList<>();
