@@ -24,6 +24,12 @@ import org.xbill.DNS.Name;
  * 6840 §5.11: any valid path suffices). An empty DS RRset counts as a failure: the zone went
  * insecure.
  *
+ * <p>Which validators and caches exist is a {@link ResolverModel}: {@link #check(List)} proves
+ * the timeline against validators supporting every subset of the algorithms it uses and a
+ * validator hardened against algorithm downgrade; {@link #check(List, ResolverModel)} takes an
+ * explicit model (for instance with a resolver's minimum-TTL floor). The model's Javadoc states
+ * what is not covered.
+ *
  * <p>The checker walks the states in order; at each state's start it forms every combination of
  * versions that can be cached together at that instant (a version served during {@code [a, b)}
  * with TTL {@code t} can be cached during {@code [a, b + t)}) and reports the first that fails.
@@ -53,6 +59,36 @@ public final class GlitchChecker {
     if (timeline.isEmpty()) {
       throw new IllegalArgumentException("empty timeline");
     }
+    Set<Integer> algs = new java.util.TreeSet<>();
+    for (TimedState ts : timeline) {
+      for (ParentServerView p : ts.state().parent().servers()) {
+        for (DsRecord d : p.ds().value()) {
+          algs.add(d.algorithm());
+        }
+      }
+      for (SignerSnapshot v : ts.state().signers()) {
+        for (DnsKey k : v.dnskey().value()) {
+          algs.add(k.algorithm());
+        }
+      }
+    }
+    return check(timeline, ResolverModel.forAlgorithms(algs));
+  }
+
+  /**
+   * Checks a timeline against an explicit resolver model.
+   *
+   * @param timeline as for {@link #check(List)}
+   * @param model the validators and the cache floor
+   * @return {@link GlitchReport.Clean} or the first {@link GlitchReport.Glitch}
+   * @throws IllegalArgumentException if the timeline is empty, out of order, or mixes zones
+   */
+  public static GlitchReport check(List<TimedState> timeline, ResolverModel model) {
+    java.util.Objects.requireNonNull(model, "model");
+    if (timeline.isEmpty()) {
+      throw new IllegalArgumentException("empty timeline");
+    }
+    long floor = model.minimumTtl().toMillis();
     Name zone = timeline.get(0).state().zone();
     int n = timeline.size();
     long[] at = new long[n + 1];
@@ -83,8 +119,8 @@ public final class GlitchChecker {
       }
       ZoneSnapshot st = timeline.get(i).state();
       for (ParentServerView p : st.parent().servers()) {
-        ds.add(new Window<>(p.ds().value(), p.ds().ttl().toMillis(), t, to, p.server() + "@" + i));
-        ns.add(new Window<>(p.ns().value(), p.ns().ttl().toMillis(), t, to, p.server() + "@" + i));
+        ds.add(new Window<>(p.ds().value(), Math.max(floor, p.ds().ttl().toMillis()), t, to, p.server() + "@" + i));
+        ns.add(new Window<>(p.ns().value(), Math.max(floor, p.ns().ttl().toMillis()), t, to, p.server() + "@" + i));
       }
       Set<Name> names = new HashSet<>();
       for (Window<Set<Name>> w : ns) {
@@ -115,11 +151,16 @@ public final class GlitchChecker {
           continue;
         }
         String src = v.id() + "@" + i;
-        ns.add(new Window<>(v.ns().value(), v.ns().ttl().toMillis(), t, to, src));
+        ns.add(new Window<>(v.ns().value(), Math.max(floor, v.ns().ttl().toMillis()), t, to, src));
         dnskeys.add(new Window<>(
             new KeySet(v.dnskey().value(), v.signing().value().dnskeyKeys()),
-            v.dnskey().ttl().toMillis(), t, to, src));
-        data.add(new Window<>(v.signing().value().zoneKeys(), v.dataTtl().toMillis(), t, to, src));
+            Math.max(floor, v.dnskey().ttl().toMillis()), t, to, src));
+        // a signer re-signing gradually (RFC 7583 Dsgn) serves the signatures of this state on
+        // some RRsets for its re-signing interval after the next change
+        long resign = v.resignInterval().isZero() ? 0 : Math.min(v.resignInterval().toMillis(),
+            Math.max(0, stops(timeline, at, v.id(), i) - to));
+        data.add(new Window<>(v.signing().value().zoneKeys(),
+            Math.max(floor, cachedDataTtl(v).toMillis()) + resign, t, to, src));
       }
 
       Map<Set<DsRecord>, String> dsAlive = alive(ds, t);
@@ -132,7 +173,14 @@ public final class GlitchChecker {
               continue;
             }
             combinations++;
-            String problem = validate(zone, d.getKey(), k.getKey(), z.getKey());
+            String problem = null;
+            for (ResolverModel.Validator val : model.validators()) {
+              problem = validate(zone, val, d.getKey(), k.getKey(), z.getKey());
+              if (problem != null) {
+                problem = "validator " + val.name() + ": " + problem;
+                break;
+              }
+            }
             if (problem != null) {
               return new GlitchReport.Glitch(Instant.ofEpochMilli(t), i, d.getValue(),
                   k.getValue(), z.getValue(), problem);
@@ -142,6 +190,17 @@ public final class GlitchChecker {
       }
     }
     return new GlitchReport.Clean(n, combinations);
+  }
+
+  /** When signer {@code id} first stops answering (or disappears) after state {@code i}. */
+  private static long stops(List<TimedState> timeline, long[] at, SignerId id, int i) {
+    for (int j = i + 1; j < timeline.size(); j++) {
+      SignerSnapshot v = timeline.get(j).state().signer(id);
+      if (v == null || !v.isAnswering()) {
+        return at[j];
+      }
+    }
+    return Long.MAX_VALUE;
   }
 
   private static <T> Map<T, String> alive(List<Window<T>> windows, long t) {
@@ -154,14 +213,53 @@ public final class GlitchChecker {
     return out.isEmpty() ? new HashMap<>() : out;
   }
 
+  /**
+   * How long a resolver may keep this signer's signed data: the stated data TTL, or more when the
+   * snapshot carries the zone's observed TTLs (negative answers live min(SOA TTL, SOA MINIMUM),
+   * RFC 2308 §5; RFC 4035 §5.4).
+   */
+  private static java.time.Duration cachedDataTtl(SignerSnapshot v) {
+    java.time.Duration t = v.dataTtl();
+    ZoneTtls z = v.zoneTtls();
+    if (z != null && z.required().compareTo(t) > 0) {
+      t = z.required();
+    }
+    return t;
+  }
+
   private static @org.jspecify.annotations.Nullable String validate(
-      Name zone, Set<DsRecord> ds, KeySet dnskey, Set<DnsKey> signedBy) {
+      Name zone, ResolverModel.Validator val, Set<DsRecord> ds, KeySet dnskey, Set<DnsKey> signedBy) {
     if (ds.isEmpty()) {
       return "the DS RRset is empty: the zone is insecure";
     }
+    Set<Integer> dsAlgs = new java.util.TreeSet<>();
+    for (DsRecord d : ds) {
+      if (val.supports(d.algorithm())) {
+        dsAlgs.add(d.algorithm());
+      }
+    }
+    if (dsAlgs.isEmpty()) {
+      return null; // RFC 4035 §5.2: no supported DS algorithm, the zone is insecure to it
+    }
+    if (!val.hardenAlgorithmDowngrade()) {
+      return path(zone, val, -1, ds, dnskey, signedBy);
+    }
+    for (int alg : dsAlgs) {
+      String p = path(zone, val, alg, ds, dnskey, signedBy);
+      if (p != null) {
+        return "algorithm " + alg + " is in the DS RRset but " + p;
+      }
+    }
+    return null;
+  }
+
+  /** A validation path through keys of {@code alg} (any supported algorithm when -1), or why none. */
+  private static @org.jspecify.annotations.Nullable String path(Name zone,
+      ResolverModel.Validator val, int alg, Set<DsRecord> ds, KeySet dnskey, Set<DnsKey> signedBy) {
     boolean trusted = false;
     for (DnsKey k : dnskey.signers()) {
-      if (!dnskey.keys().contains(k)) {
+      if (!dnskey.keys().contains(k) || !val.supports(k.algorithm())
+          || (alg >= 0 && k.algorithm() != alg)) {
         continue;
       }
       for (DsRecord d : ds) {
@@ -179,7 +277,8 @@ public final class GlitchChecker {
           + dnskey.signers() + ", DS " + ds + ")";
     }
     for (DnsKey k : signedBy) {
-      if (dnskey.keys().contains(k)) {
+      if (dnskey.keys().contains(k) && val.supports(k.algorithm())
+          && (alg < 0 || k.algorithm() == alg)) {
         return null;
       }
     }

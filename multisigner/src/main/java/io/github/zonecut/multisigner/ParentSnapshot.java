@@ -30,8 +30,8 @@ public record ParentSnapshot(List<ParentServerView> servers) {
   }
 
   /**
-   * The DS RRset all parent servers agree on, with the largest TTL and the latest change instant;
-   * null while they disagree.
+   * The DS RRset all parent servers agree on, with the largest TTL, the latest change instant and
+   * the TTL history that expires last; null while they disagree.
    */
   public @Nullable Observed<java.util.Set<DsRecord>> agreedDs() {
     return agreed(ParentServerView::ds);
@@ -46,6 +46,8 @@ public record ParentSnapshot(List<ParentServerView> servers) {
     Observed<T> first = f.apply(servers.get(0));
     Duration ttl = first.ttl();
     Instant since = first.since();
+    Duration earlierTtl = first.earlierTtl();
+    Instant earlierUntil = first.earlierTtlUntil();
     for (int i = 1; i < servers.size(); i++) {
       Observed<T> o = f.apply(servers.get(i));
       if (!o.value().equals(first.value())) {
@@ -57,7 +59,13 @@ public record ParentSnapshot(List<ParentServerView> servers) {
       if (o.since().isAfter(since)) {
         since = o.since();
       }
+      // TTL history: keep the earlier TTL whose copies expire last, whichever server served it
+      if (o.earlierTtlUntil().plus(o.earlierTtl()).isAfter(earlierUntil.plus(earlierTtl))) {
+        earlierTtl = o.earlierTtl();
+        earlierUntil = o.earlierTtlUntil();
+      }
     }
-    return servers.size() == 1 ? first : new Observed<>(first.value(), ttl, since);
+    return servers.size() == 1 ? first
+        : new Observed<>(first.value(), ttl, since, earlierTtl, earlierUntil);
   }
 }

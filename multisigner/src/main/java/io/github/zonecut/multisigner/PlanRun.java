@@ -114,6 +114,13 @@ final class PlanRun {
         answering.add(v);
       }
     }
+    for (SignerSnapshot v : s.signers()) {
+      ZoneTtls z = v.zoneTtls();
+      if (z != null && v.dataTtl().compareTo(z.required()) < 0) {
+        // the signature wait would undercut cached negative answers or long-lived data
+        throw new Refuse(new Refusal.DataTtlTooShort(v.id(), v.dataTtl(), z));
+      }
+    }
     for (SignerSnapshot t : target) {
       if (!t.isAnswering()) {
         throw new Refuse(new Refusal.SignerNotReady(t.id(), "it does not serve the zone (§5.1 item 1)"));
@@ -243,6 +250,8 @@ final class PlanRun {
     Instant lastDnskey = Instant.MIN;
     Duration maxNsTtl = Duration.ZERO;
     Instant lastNs = Instant.MIN;
+    Instant dnskeyHistory = Instant.MIN;
+    Instant nsHistory = Instant.MIN;
     for (SignerSnapshot v : s.signers()) {
       if (v.isAnswering() || now.isBefore(expiry(v))) {
         cached.add(v);
@@ -253,18 +262,28 @@ final class PlanRun {
       lastDnskey = max(lastDnskey, v.dnskey().since());
       maxNsTtl = max(maxNsTtl, v.ns().ttl());
       lastNs = max(lastNs, v.ns().since());
+      // TTL history: a copy served with an earlier, larger TTL may outlive the current one
+      dnskeyHistory = max(dnskeyHistory, history(v.dnskey(), WaitKind.DNSKEY_WAIT));
+      nsHistory = max(nsHistory, history(v.ns(), WaitKind.NS_WAIT));
     }
     // §2 DNSKEY-Wait-Time: largest DNSKEY TTL of all signers plus publication on all secondaries
-    dnskeyWaitEnd = lastDnskey.plus(scale(maxDnskeyTtl)).plus(s.publicationLatency());
+    dnskeyWaitEnd = max(lastDnskey.plus(scale(maxDnskeyTtl, WaitKind.DNSKEY_WAIT)), dnskeyHistory)
+        .plus(s.publicationLatency());
     if (parentDs != null) {
       // §2 DS-Wait-Time: the DS RRset's TTL after the parent published it
-      dsWaitEnd = parentDs.since().plus(scale(parentDs.ttl()));
+      dsWaitEnd = parentDs.settledAt(cfg.ttlFloor(WaitKind.DS_WAIT), cfg.safetyFactor());
     }
     // §2 NS-Wait-Time: largest of the parent's and the signers' NS TTLs
-    nsWaitEnd = lastNs.plus(scale(maxNsTtl)).plus(s.publicationLatency());
+    nsWaitEnd = max(lastNs.plus(scale(maxNsTtl, WaitKind.NS_WAIT)), nsHistory)
+        .plus(s.publicationLatency());
     if (parentNs != null) {
-      nsWaitEnd = max(nsWaitEnd, parentNs.since().plus(scale(parentNs.ttl())));
+      nsWaitEnd = max(nsWaitEnd, parentNs.settledAt(cfg.ttlFloor(WaitKind.NS_WAIT), cfg.safetyFactor()));
     }
+  }
+
+  /** When copies served with the observation's earlier TTL have expired (TTL history). */
+  private Instant history(Observed<?> o, WaitKind kind) {
+    return o.earlierTtlUntil().plus(scale(o.earlierTtl(), kind));
   }
 
   // ---------------------------------------------------------------- rules
@@ -333,14 +352,14 @@ final class PlanRun {
       Set<DnsKey> missing = new TreeSet<>();
       if (isTarget) {
         for (OwnedKey k : v.ownKeys()) {
-          if (!retiring.contains(k.key()) && !current.contains(k.key())) {
+          if (!retiring.contains(k.key()) && !current.contains(k.key()) && !heldBack(k.key())) {
             missing.add(k.key());
           }
         }
       }
       for (DnsKey k : live) {
         Owner o = owners.get(k);
-        if (o != null && !o.signer().id().equals(v.id()) && !current.contains(k)) {
+        if (o != null && !o.signer().id().equals(v.id()) && !current.contains(k) && !heldBack(k)) {
           missing.add(k);
         }
       }
@@ -392,13 +411,24 @@ final class PlanRun {
         dnskeyKeys.addAll(cur.dnskeyKeys());
       }
       Set<DnsKey> zoneKeys = new TreeSet<>(cur.zoneKeys());
-      zoneKeys.removeAll(removedNow);
+      for (DnsKey k : removedNow) {
+        if (!byAlgorithmRoll.contains(k)) {
+          zoneKeys.remove(k);
+        }
+      }
       String ref = "";
       String why = "";
+      if (zoneKeys.stream().anyMatch(byAlgorithmRoll::contains) && oldAlgorithmDnskeysGone()) {
+        // RFC 6781 §4.1.4: old-algorithm signatures go a DNSKEY TTL after the old DNSKEYs
+        zoneKeys.removeIf(byAlgorithmRoll::contains);
+        ref = "§5.7 step 8";
+        why = "no cached DNSKEY RRset holds an algorithm " + (algorithmRoll == null ? "" : algorithmRoll.from())
+            + " key any more; stop signing with it (RFC 6781 §4.1.4)";
+      }
       for (OwnedKey k : v.ownKeys()) {
         DnsKey key = k.key();
         if (!k.role().signsZone() || retiring.contains(key) || zoneKeys.contains(key)
-            || !v.dnskey().value().contains(key)) {
+            || (!v.dnskey().value().contains(key) && !isNewAlgorithmKey(key))) {
           continue;
         }
         Set<Integer> algs = new HashSet<>();
@@ -409,7 +439,8 @@ final class PlanRun {
           // RFC 4035 §2.2: a zone signs with every algorithm in its DNSKEY RRset
           zoneKeys.add(key);
           ref = "§5.7 step 2";
-          why = "sign zone data with the new algorithm's key " + key + " as well";
+          why = "sign zone data with the new algorithm's key " + key + " as well, before it is "
+              + "published (RFC 6781 §4.1.4: new signatures first)";
         } else if (publishedEverywhere(key) && !pendingAdditions && !now.isBefore(dnskeyWaitEnd)) {
           zoneKeys.add(key);
           zoneKeys.removeIf(z -> retiring.contains(z) && z.algorithm() == key.algorithm());
@@ -426,9 +457,11 @@ final class PlanRun {
       Signing want = Signing.of(zoneKeys, dnskeyKeys);
       if (!want.equals(cur)) {
         if (ref.isEmpty()) {
+          boolean newAlgorithmSep = dnskeyKeys.stream()
+              .anyMatch(k -> isNewAlgorithmKey(k) && !cur.dnskeyKeys().contains(k));
           ref = !removedNow.isEmpty()
               ? draftRefForRetiring(removedNow.iterator().next(), "§5.5 step 5", "§5.6 step 7", "§5.7 step 8")
-              : "§5.6 step 3";
+              : newAlgorithmSep ? "§5.7 step 1" : "§5.6 step 3";
           why = "sign the DNSKEY RRset with " + dnskeyKeys + " and zone data with " + zoneKeys;
         }
         add(new Step.SetSigning(v.id(), want), List.of(), why, ref);
@@ -470,6 +503,15 @@ final class PlanRun {
         if (t.dnskey().value().contains(k.key()) && sig.dnskeyKeys().contains(k.key())) {
           d.add(k.key());
         }
+      }
+    }
+    if (algorithmRollInProgress()) {
+      // RFC 6781 §4.1.4: the DS RRset changes from the old algorithm's keys to the new one's in
+      // one step, once the new DNSKEYs have propagated (§5.7 steps 5 and 9)
+      if (newAlgorithmDsReady()) {
+        d.removeIf(byAlgorithmRoll::contains);
+      } else {
+        d.removeIf(this::isNewAlgorithmKey);
       }
     }
     for (SignerSnapshot l : leaving) {
@@ -788,6 +830,10 @@ final class PlanRun {
     if (byAlgorithmRoll.contains(k)) {
       return algorithmRollComplete();
     }
+    if ((o.role().isSep() && retirementStarted(owner, k))
+        || (o.role().signsZone() && removalStarted(owner, k))) {
+      return true;
+    }
     boolean ok = true;
     if (o.role().signsZone()) {
       ok = zoneSignaturesGone(owner, k);
@@ -798,13 +844,58 @@ final class PlanRun {
     return ok;
   }
 
+  /**
+   * Eligibility latches on an observed fact (issue 12 item 5): the owner no longer signs anything
+   * with its retiring SEP key while a successor in the parent's DS signs its DNSKEY RRset. The
+   * planner stops those signatures only once the key is eligible, so a host that executed part of
+   * the retirement and planned again continues it instead of adding the key back (the signing
+   * change itself would otherwise restart the waits).
+   */
+  private boolean retirementStarted(SignerSnapshot owner, DnsKey k) {
+    Signing sig = owner.signing().value();
+    if (sig.dnskeyKeys().contains(k) || sig.zoneKeys().contains(k) || parentDs == null) {
+      return false;
+    }
+    for (OwnedKey o : owner.ownKeys()) {
+      if (o.role().isSep() && !retiring.contains(o.key()) && sig.dnskeyKeys().contains(o.key())
+          && owner.dnskey().value().contains(o.key()) && parentCovers(o.key())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The other latch: an admitted member other than the owner no longer publishes the owner's
+   * zone-signing key. Admitted members received every live key before admission, so the key was
+   * removed, which the planner does only once it is eligible; a later change elsewhere (another
+   * signer's DS leaving the parent) must not restart its waits and add it back.
+   */
+  private boolean removalStarted(SignerSnapshot owner, DnsKey k) {
+    if (!owner.dnskey().value().contains(k)) {
+      return false;
+    }
+    for (SignerSnapshot v : answering) {
+      if (v != owner && intent.group().contains(v.id()) && admitted(v)
+          && !v.dnskey().value().contains(k)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** When what a stopped signer served has left every cache (zonecut's signature wait). */
   private Instant expiry(SignerSnapshot v) {
     if (v.isAnswering()) {
       return Instant.MAX;
     }
-    Duration ttl = max(max(v.dnskey().ttl(), v.dataTtl()), v.ns().ttl());
-    return v.answering().since().plus(scale(ttl)).plus(s.publicationLatency());
+    Instant end = v.answering().since().plus(scale(v.dnskey().ttl(), WaitKind.DNSKEY_WAIT));
+    end = max(end, v.answering().since().plus(scale(dataTtl(v), WaitKind.SIGNATURE_WAIT)));
+    end = max(end, v.answering().since().plus(scale(v.ns().ttl(), WaitKind.NS_WAIT)));
+    end = max(end, history(v.dnskey(), WaitKind.DNSKEY_WAIT));
+    end = max(end, history(v.signing(), WaitKind.SIGNATURE_WAIT));
+    end = max(end, history(v.ns(), WaitKind.NS_WAIT));
+    return end.plus(s.publicationLatency());
   }
 
   private boolean zoneSignaturesGone(SignerSnapshot owner, DnsKey k) {
@@ -821,7 +912,10 @@ final class PlanRun {
   }
 
   private Instant sigWaitEnd(SignerSnapshot owner) {
-    return owner.signing().since().plus(scale(owner.dataTtl())).plus(s.publicationLatency());
+    // RFC 7583: old signatures are served until the zone is re-signed (Dsgn), then cached
+    Instant end = owner.signing().since().plus(owner.resignInterval())
+        .plus(scale(dataTtl(owner), WaitKind.SIGNATURE_WAIT));
+    return max(end, history(owner.signing(), WaitKind.SIGNATURE_WAIT)).plus(s.publicationLatency());
   }
 
   /** §5.6 steps 5–6: the successor is in the parent's DS for DS-Wait-Time, signing for DNSKEY-Wait-Time. */
@@ -842,8 +936,9 @@ final class PlanRun {
       return false;
     }
     Instant end = max(dsWaitEnd,
-        max(owner.dnskey().since(), owner.signing().since())
-            .plus(scale(owner.dnskey().ttl())).plus(s.publicationLatency()));
+        max(max(owner.dnskey().since(), owner.signing().since())
+            .plus(scale(owner.dnskey().ttl(), WaitKind.DNSKEY_WAIT)),
+            history(owner.dnskey(), WaitKind.DNSKEY_WAIT)).plus(s.publicationLatency()));
     if (now.isBefore(end)) {
       waitFor(end, WaitKind.DS_WAIT,
           () -> "§5.6 step 6: DS-Wait-Time + DNSKEY-Wait-Time before " + k + " is removed");
@@ -855,7 +950,10 @@ final class PlanRun {
   private boolean algorithmRollCompleteMemo;
   private boolean algorithmRollCompleteKnown;
 
-  /** §5.7 steps 3–7: every signer signs with the new algorithm and the parent trusts it. */
+  /**
+   * §5.7 steps 6–8 in RFC 6781 §4.1.4's order: the old algorithm's DNSKEYs may go once the
+   * parent's DS RRset covers every new SEP key and no old one, for DS-Wait-Time.
+   */
   private boolean algorithmRollComplete() {
     if (algorithmRollCompleteKnown) {
       return algorithmRollCompleteMemo;
@@ -863,10 +961,10 @@ final class PlanRun {
     algorithmRollCompleteKnown = true;
     algorithmRollCompleteMemo = false;
     Rollover.Algorithm a = algorithmRoll;
-    if (a == null || parentDs == null) {
+    Observed<Set<DsRecord>> pds = parentDs;
+    if (a == null || pds == null) {
       return false;
     }
-    Instant end = max(dsWaitEnd, dnskeyWaitEnd);
     for (SignerSnapshot t : target) {
       boolean sep = false;
       boolean zsk = false;
@@ -893,15 +991,144 @@ final class PlanRun {
       if (!sep || !zsk) {
         return false;
       }
-      end = max(end, sigWaitEnd(t));
     }
-    if (now.isBefore(end)) {
-      waitFor(end, WaitKind.DS_WAIT,
-          () -> "§5.7 steps 3 and 7: all data signed with algorithm " + a.to()
-              + ", DS-Wait-Time + DNSKEY-Wait-Time before algorithm " + a.from() + " is removed");
+    for (DnsKey k : byAlgorithmRoll) {
+      if (k.isSep() && parentCovers(k)) {
+        return false;
+      }
+    }
+    if (now.isBefore(dsWaitEnd)) {
+      waitFor(dsWaitEnd, WaitKind.DS_WAIT,
+          () -> "§5.7 step 7: DS-Wait-Time after the DS RRset lost algorithm " + a.from()
+              + " before its DNSKEYs are removed (RFC 6781 §4.1.4)");
       return false;
     }
     algorithmRollCompleteMemo = true;
+    return true;
+  }
+
+  /** Whether an algorithm rollover still has old-algorithm keys held by target signers. */
+  private boolean algorithmRollInProgress() {
+    return algorithmRoll != null && !byAlgorithmRoll.isEmpty();
+  }
+
+  /** A key of the algorithm being rolled to, held by a signer and not itself retiring. */
+  private boolean isNewAlgorithmKey(DnsKey k) {
+    Rollover.Algorithm a = algorithmRoll;
+    return a != null && k.algorithm() == a.to() && !retiring.contains(k) && owners.containsKey(k)
+        && algorithmRollInProgress();
+  }
+
+  /** RFC 6781 §4.1.4: new-algorithm keys enter DNSKEY RRsets only once their signatures are cached. */
+  private boolean heldBack(DnsKey k) {
+    return isNewAlgorithmKey(k) && !newAlgorithmSignaturesCached();
+  }
+
+  private @Nullable Boolean newAlgorithmSignaturesCachedMemo;
+
+  /** Every target signer signs zone data with its new-algorithm key, for the signature wait. */
+  private boolean newAlgorithmSignaturesCached() {
+    Boolean memo = newAlgorithmSignaturesCachedMemo;
+    if (memo != null) {
+      return memo;
+    }
+    boolean ok = true;
+    Instant end = Instant.MIN;
+    for (SignerSnapshot t : target) {
+      boolean signs = false;
+      for (DnsKey k : t.signing().value().zoneKeys()) {
+        signs |= isNewAlgorithmKey(k);
+      }
+      ok &= signs;
+      end = max(end, sigWaitEnd(t));
+    }
+    if (ok && now.isBefore(end)) {
+      Instant e = end;
+      waitFor(e, WaitKind.SIGNATURE_WAIT,
+          () -> "§5.7 step 3: data signed with the new algorithm must be in caches before its "
+              + "DNSKEYs are published (RFC 6781 §4.1.4)");
+      ok = false;
+    }
+    newAlgorithmSignaturesCachedMemo = ok;
+    return ok;
+  }
+
+  private @Nullable Boolean newAlgorithmDsReadyMemo;
+
+  /**
+   * The DS RRset may switch to the new algorithm: every target publishes and signs with a new SEP
+   * key, every new zone-signing key is published everywhere, and DNSKEY-Wait-Time has passed.
+   * Latches once the parent covers a new SEP key (a restart never undoes the DS change).
+   */
+  private boolean newAlgorithmDsReady() {
+    Boolean memo = newAlgorithmDsReadyMemo;
+    if (memo != null) {
+      return memo;
+    }
+    boolean ready = computeNewAlgorithmDsReady();
+    newAlgorithmDsReadyMemo = ready;
+    return ready;
+  }
+
+  private boolean computeNewAlgorithmDsReady() {
+    for (SignerSnapshot t : target) {
+      for (OwnedKey k : t.ownKeys()) {
+        if (k.role().isSep() && isNewAlgorithmKey(k.key()) && parentCovers(k.key())) {
+          return true;
+        }
+      }
+    }
+    if (pendingAdditions) {
+      return false;
+    }
+    for (SignerSnapshot t : target) {
+      boolean sep = false;
+      for (OwnedKey k : t.ownKeys()) {
+        if (!isNewAlgorithmKey(k.key())) {
+          continue;
+        }
+        if (k.role().isSep() && t.dnskey().value().contains(k.key())
+            && t.signing().value().dnskeyKeys().contains(k.key())) {
+          sep = true;
+        }
+        if (k.role().signsZone() && !publishedEverywhere(k.key())) {
+          return false;
+        }
+      }
+      if (!sep) {
+        return false;
+      }
+    }
+    // the RRSIGs over the DNSKEY RRset are part of what caches hold: count signing changes too
+    Instant end = dnskeyWaitEnd;
+    for (SignerSnapshot t : target) {
+      end = max(end, max(t.signing().since().plus(scale(t.dnskey().ttl(), WaitKind.DNSKEY_WAIT)),
+          history(t.dnskey(), WaitKind.DNSKEY_WAIT)).plus(s.publicationLatency()));
+    }
+    if (now.isBefore(end)) {
+      waitFor(end, WaitKind.DNSKEY_WAIT,
+          () -> "§5.7 step 4: DNSKEY-Wait-Time before the DS RRset moves to the new algorithm "
+              + "(RFC 6781 §4.1.4)");
+      return false;
+    }
+    return true;
+  }
+
+  /** No cached DNSKEY RRset holds an old-algorithm key any more (DNSKEY-Wait-Time passed). */
+  private boolean oldAlgorithmDnskeysGone() {
+    for (SignerSnapshot v : cached) {
+      for (DnsKey k : v.dnskey().value()) {
+        if (byAlgorithmRoll.contains(k)) {
+          return false;
+        }
+      }
+    }
+    if (now.isBefore(dnskeyWaitEnd)) {
+      waitFor(dnskeyWaitEnd, WaitKind.DNSKEY_WAIT,
+          () -> "§5.7 step 8: old-algorithm signatures stay until no cached DNSKEY RRset holds an "
+              + "old-algorithm key (RFC 6781 §4.1.4)");
+      return false;
+    }
     return true;
   }
 
@@ -986,8 +1213,16 @@ final class PlanRun {
     return last == Instant.MIN ? Instant.EPOCH : last;
   }
 
-  private Duration scale(Duration ttl) {
-    return Duration.ofMillis((long) Math.ceil(ttl.toMillis() * cfg.safetyFactor()));
+  /** A TTL raised to the resolver floor of {@code kind}, times the safety factor. */
+  private Duration scale(Duration ttl, WaitKind kind) {
+    Duration t = max(ttl, cfg.ttlFloor(kind));
+    return Duration.ofMillis((long) Math.ceil(t.toMillis() * cfg.safetyFactor()));
+  }
+
+  /** The signer's data TTL, raised to what its observed zone TTLs require. */
+  private static Duration dataTtl(SignerSnapshot v) {
+    ZoneTtls z = v.zoneTtls();
+    return z == null ? v.dataTtl() : max(v.dataTtl(), z.required());
   }
 
   private static Duration max(Duration a, Duration b) {
@@ -1058,7 +1293,7 @@ final class PlanRun {
       }
     }
     if (algorithmRoll != null) {
-      return retiringPresent(d) ? "§5.7 step 5" : "§5.7 step 9";
+      return retiringPresent(d) ? "§5.7 step 5" : "§5.7 step 5, §5.7 step 9";
     }
     return retiringPresent(d) ? "§5.6 step 4" : "§5.6 step 9";
   }

@@ -22,9 +22,9 @@ import java.util.Objects;
  *       and its own new keys; KSKs are never copied (§5.3 step 3, §5.5 steps 1–2, §5.6 steps 1–2,
  *       §5.7 steps 1 and 4).
  *   <li>A new key of the same algorithm signs zone data only once every signer has published it
- *       for DNSKEY-Wait-Time (§5.5 steps 3–4); a key of a new algorithm signs as soon as it is
- *       published, next to the old one (RFC 4035 §2.2, §5.7 step 2). A signer signs its DNSKEY
- *       RRset with every SEP key it publishes (§5.6 step 3).
+ *       for DNSKEY-Wait-Time (§5.5 steps 3–4); a key of a new algorithm signs zone data before it
+ *       is published, next to the old one (RFC 6781 §4.1.4, §5.7 step 2). A signer signs its
+ *       DNSKEY RRset with every SEP key it publishes (§5.6 step 3).
  *   <li>CDS/CDNSKEY cover exactly the SEP keys that are published and signing, plus a leaving
  *       signer's while its data may be cached; they are published on every serving signer only
  *       after the DNSKEY RRsets are synchronised (§5.3 steps 4–5), and removed once the parent's
@@ -86,10 +86,27 @@ import java.util.Objects;
  *       served by the parent or by another signer.
  *   <li><b>KSKs are not copied</b> to other signers (MUSIC copied every key); CSKs are, since they
  *       sign zone data.
- *   <li><b>Algorithm rollover double-signs</b> from the moment a signer publishes its new keys
- *       (RFC 4035 §2.2), and every old-algorithm key of the whole group goes at once (§5.7 step 8)
- *       after all signers sign with the new algorithm for the signature wait, the parent's DS
- *       covers every new SEP key for DS-Wait-Time, and DNSKEY-Wait-Time has passed.
+ *   <li><b>Algorithm rollover follows RFC 6781 §4.1.4's conservative order</b>, so that validators
+ *       supporting only one of the two algorithms, and validators hardened against algorithm
+ *       downgrade (Unbound {@code harden-algo-downgrade}), never see bogus data: every signer
+ *       signs zone data with its new-algorithm key first; after the signature wait the new keys
+ *       enter every DNSKEY RRset (§5.7 steps 1–4); after DNSKEY-Wait-Time the CDS/CDNSKEY change
+ *       from the old algorithm's SEP keys to the new one's in one step (§5.7 steps 5 and 9: one
+ *       parent round trip instead of two); DS-Wait-Time after the parent published it, the old
+ *       DNSKEYs leave every RRset (§5.7 step 8); a DNSKEY-Wait-Time later the old signatures stop.
+ *   <li><b>Waits use TTL history and resolver floors.</b> Every wait covers the largest TTL
+ *       served within the last TTL period ({@link Observed#earlierTtl()}), so lowering a TTL
+ *       shortly before a change does not shorten the wait; and every TTL is first raised to the
+ *       resolver floor configured for its wait kind ({@link PlannerConfig#ttlFloors()}, for
+ *       Unbound {@code cache-min-ttl} or PowerDNS {@code minimum-ttl-override}).
+ *   <li><b>Negative answers.</b> A signer's data TTL must cover min(SOA TTL, SOA MINIMUM) and its
+ *       largest data TTL when the snapshot carries them ({@link SignerSnapshot#zoneTtls()});
+ *       otherwise the plan is {@link Refusal.DataTtlTooShort}.
+ *   <li><b>Serve-stale (RFC 8767) is out of scope.</b> A resolver that answers from expired data
+ *       when it cannot refresh may keep any RRset beyond its TTL, for as long as its
+ *       max-stale-ttl; no propagation wait can bound that, and such a resolver only does so while
+ *       the zone's servers are unreachable. The planner's waits assume resolvers drop data at TTL
+ *       expiry (raised to the configured floors).
  *   <li><b>Capabilities</b> of §4.3 are checked for every serving signer before anything starts;
  *       the others (NS management, key management, stop serving) when a step needs them.
  * </ol>

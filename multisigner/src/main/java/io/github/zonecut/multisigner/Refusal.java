@@ -134,4 +134,30 @@ public sealed interface Refusal {
           + awaited.describe() + "; check the parent's CDS/CSYNC policy";
     }
   }
+
+  /**
+   * A signer's configured data TTL ({@link SignerSnapshot#dataTtl()}) is shorter than what its
+   * zone is observed to serve: signatures in cached negative answers (min(SOA TTL, SOA MINIMUM),
+   * RFC 2308 §5) or in the longest-lived data would outlive the signature wait.
+   *
+   * @param signer the signer
+   * @param dataTtl the configured data TTL
+   * @param observed the zone's observed TTLs
+   */
+  record DataTtlTooShort(SignerId signer, java.time.Duration dataTtl, ZoneTtls observed)
+      implements Refusal {
+    /** Checks for null. */
+    public DataTtlTooShort {
+      Objects.requireNonNull(signer);
+      Objects.requireNonNull(dataTtl);
+      Objects.requireNonNull(observed);
+    }
+
+    @Override
+    public String message() {
+      return "signer " + signer + " states a data TTL of " + dataTtl + " but its zone serves "
+          + "negative answers for " + observed.negativeTtl() + " and data for up to "
+          + observed.largestDataTtl() + "; raise the data TTL to at least " + observed.required();
+    }
+  }
 }

@@ -26,7 +26,13 @@ import org.xbill.DNS.Name;
  * @param ns the apex NS RRset it serves
  * @param csync whether it serves a CSYNC record (RFC 7477) with the NS, A and AAAA bits
  * @param dataTtl the largest TTL of the signed zone data it serves (how long its RRSIGs may stay
- *     in caches after it stops making them)
+ *     in caches after it stops making them); must cover {@code zoneTtls} when known
+ * @param zoneTtls the zone's TTLs as observed (SOA TTL and MINIMUM, largest data TTL), or null
+ *     when not observed; the planner refuses a {@code dataTtl} shorter than they require
+ * @param resignInterval how long the signer takes to re-sign all of its zone data after it
+ *     changes signing keys (RFC 7583 "Dsgn": BIND, Knot and PowerDNS re-sign gradually);
+ *     old signatures are still served that long after {@code signing} changed. Zero: the whole
+ *     zone is re-signed at once
  */
 public record SignerSnapshot(
     SignerId id,
@@ -40,7 +46,18 @@ public record SignerSnapshot(
     Observed<Set<DnsKey>> cdnskey,
     Observed<Set<Name>> ns,
     Observed<Boolean> csync,
-    Duration dataTtl) {
+    Duration dataTtl,
+    @Nullable ZoneTtls zoneTtls,
+    Duration resignInterval) {
+
+  /** As the canonical constructor, without observed zone TTLs. */
+  public SignerSnapshot(SignerId id, Set<Capability> capabilities, List<OwnedKey> ownKeys,
+      Set<Name> ownNs, Observed<Boolean> answering, Observed<Set<DnsKey>> dnskey,
+      Observed<Signing> signing, Observed<Set<DsRecord>> cds, Observed<Set<DnsKey>> cdnskey,
+      Observed<Set<Name>> ns, Observed<Boolean> csync, Duration dataTtl) {
+    this(id, capabilities, ownKeys, ownNs, answering, dnskey, signing, cds, cdnskey, ns, csync,
+        dataTtl, null, Duration.ZERO);
+  }
 
   /** Copies collections and checks that own keys are distinct and own NS names absolute. */
   public SignerSnapshot {
@@ -69,6 +86,9 @@ public record SignerSnapshot(
     Objects.requireNonNull(cdnskey, "cdnskey");
     Objects.requireNonNull(ns, "ns");
     Objects.requireNonNull(csync, "csync");
+    if (resignInterval.isNegative()) {
+      throw new IllegalArgumentException("negative re-signing interval");
+    }
     if (dataTtl.isNegative()) {
       throw new IllegalArgumentException("negative data TTL");
     }

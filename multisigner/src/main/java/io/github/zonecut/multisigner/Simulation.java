@@ -70,9 +70,41 @@ public final class Simulation {
   boolean parentSilent;
   long stepDelayMaxSeconds;
   boolean shuffleSteps;
+  /** Apply only a random non-empty prefix of each plan's steps, then plan again (a restart). */
+  boolean partialSteps;
+  /** Changes that undid an earlier one: a key added back to a signer it was removed from. */
+  final List<String> regressions = new ArrayList<>();
+  private final Set<String> removedDnskeys = new HashSet<>();
+
+  /** TTL history of one RRset: the earlier TTL whose copies expire last (see {@link Observed}). */
+  static final class TtlHistory {
+    Duration ttl = Duration.ZERO;
+    Instant until = Instant.EPOCH;
+
+    /** The RRset was served with {@code oldTtl} until {@code at}. */
+    void note(long oldTtl, Instant at) {
+      if (at.plusSeconds(oldTtl).isAfter(until.plus(ttl))) {
+        ttl = Duration.ofSeconds(oldTtl);
+        until = at;
+      }
+    }
+
+    <T> Observed<T> observe(T value, long ttlSeconds, Instant since) {
+      return new Observed<>(value, Duration.ofSeconds(ttlSeconds), since, ttl, until);
+    }
+  }
+
+  /** Which TTL a {@link Simulation#changeTtl} call changes. */
+  enum TtlKind { DNSKEY, DATA, NS, PARENT_DS, PARENT_NS }
 
   static final class Sig {
     final SignerId id;
+    final TtlHistory dnskeyHist = new TtlHistory();
+    final TtlHistory dataHist = new TtlHistory();
+    final TtlHistory nsHist = new TtlHistory();
+    @Nullable ZoneTtls zoneTtls;
+    /** RFC 7583 Dsgn: old signatures stay on some RRsets this long after a signing change. */
+    long resignSeconds;
     Set<Capability> caps = EnumSet.allOf(Capability.class);
     final List<OwnedKey> own = new ArrayList<>();
     Set<Name> ownNs = new TreeSet<>();
@@ -100,13 +132,13 @@ public final class Simulation {
     SignerSnapshot snapshot() {
       return new SignerSnapshot(id, caps, own, ownNs,
           new Observed<>(answering, Duration.ZERO, answeringSince),
-          Observed.of(Set.copyOf(dnskey), dnskeyTtl, dnskeySince),
-          new Observed<>(signing, Duration.ofSeconds(dataTtl), signingSince),
-          Observed.of(Set.copyOf(cds), dnskeyTtl, cdsSince),
-          Observed.of(Set.copyOf(cdnskey), dnskeyTtl, cdsSince),
-          Observed.of(Set.copyOf(ns), nsTtl, nsSince),
-          Observed.of(csync, nsTtl, csyncSince),
-          Duration.ofSeconds(dataTtl));
+          dnskeyHist.observe(Set.copyOf(dnskey), dnskeyTtl, dnskeySince),
+          dataHist.observe(signing, dataTtl, signingSince),
+          dnskeyHist.observe(Set.copyOf(cds), dnskeyTtl, cdsSince),
+          dnskeyHist.observe(Set.copyOf(cdnskey), dnskeyTtl, cdsSince),
+          nsHist.observe(Set.copyOf(ns), nsTtl, nsSince),
+          nsHist.observe(csync, nsTtl, csyncSince),
+          Duration.ofSeconds(dataTtl), zoneTtls, Duration.ofSeconds(resignSeconds));
     }
   }
 
@@ -117,6 +149,13 @@ public final class Simulation {
     long nsTtl = 3600;
     Instant dsSince = T0.minus(Duration.ofDays(30));
     Instant nsSince = dsSince;
+    final TtlHistory dsHist = new TtlHistory();
+    final TtlHistory nsHist = new TtlHistory();
+    /** Further parent servers: each serves what the first served this many seconds earlier. */
+    long[] lags = new long[0];
+    /** What the first server served, from each instant on (for the lagging servers). */
+    final List<Instant> historyAt = new ArrayList<>();
+    final List<ParentServerView> history = new ArrayList<>();
     @Nullable Set<DsRecord> pendingDs;
     Instant pendingDsAt = Instant.MAX;
     @Nullable Set<Name> pendingNs;
@@ -222,16 +261,100 @@ public final class Simulation {
     for (Sig s : signers.values()) {
       views.add(s.snapshot());
     }
-    ParentServerView p = new ParentServerView("parent-ns",
-        Observed.of(Set.copyOf(parent.ds), parent.dsTtl, parent.dsSince),
-        Observed.of(Set.copyOf(parent.ns), parent.nsTtl, parent.nsSince));
-    return new ZoneSnapshot(zone, views, ParentSnapshot.of(p), latency);
+    ParentServerView p = primaryView();
+    if (parent.lags.length == 0) {
+      return new ZoneSnapshot(zone, views, ParentSnapshot.of(p), latency);
+    }
+    if (parent.history.isEmpty()) {
+      parent.historyAt.add(Instant.MIN);
+      parent.history.add(p);
+    }
+    List<ParentServerView> servers = new ArrayList<>();
+    servers.add(p);
+    for (int k = 0; k < parent.lags.length; k++) {
+      ParentServerView v = parent.history.get(0);
+      for (int i = 0; i < parent.history.size(); i++) {
+        if (!parent.historyAt.get(i).plusSeconds(parent.lags[k]).isAfter(now)) {
+          v = parent.history.get(i);
+        }
+      }
+      // the lagging server began serving each value (and stopped serving each TTL) lag later
+      servers.add(new ParentServerView("parent-ns" + (k + 2), lagged(v.ds(), parent.lags[k]),
+          lagged(v.ns(), parent.lags[k])));
+    }
+    return new ZoneSnapshot(zone, views, new ParentSnapshot(servers), latency);
+  }
+
+  private static <T> Observed<T> lagged(Observed<T> o, long lag) {
+    Instant until = o.earlierTtlUntil().equals(Instant.EPOCH) ? Instant.EPOCH
+        : o.earlierTtlUntil().plusSeconds(lag);
+    return new Observed<>(o.value(), o.ttl(), o.since().plusSeconds(lag), o.earlierTtl(), until);
+  }
+
+  private ParentServerView primaryView() {
+    return new ParentServerView("parent-ns",
+        parent.dsHist.observe(Set.copyOf(parent.ds), parent.dsTtl, parent.dsSince),
+        parent.nsHist.observe(Set.copyOf(parent.ns), parent.nsTtl, parent.nsSince));
+  }
+
+  /** The first parent server changed: the lagging ones follow (no-op with a single server). */
+  private void primaryChanged() {
+    if (parent.lags.length > 0) {
+      if (parent.history.isEmpty()) {
+        snapshot();
+      }
+      parent.historyAt.add(now);
+      parent.history.add(primaryView());
+    }
   }
 
   void record() {
     // the initial state has been served for a long time: its versions may be in any cache
     Instant at = timeline.isEmpty() ? now.minus(Duration.ofDays(30)) : now;
     timeline.add(new TimedState(at, snapshot()));
+  }
+
+  /**
+   * An operator changes a TTL now (not a planner step): the RRset is served with {@code seconds}
+   * from now on, and what was served before stays in caches with the old TTL.
+   *
+   * @param signer the signer, or null for the parent's TTLs
+   */
+  void changeTtl(@Nullable SignerId signer, TtlKind kind, long seconds) {
+    if (timeline.isEmpty()) {
+      record(); // the state before the change, served for a long time
+    }
+    Sig s = signer == null ? null : signers.get(signer);
+    switch (kind) {
+      case DNSKEY -> {
+        Sig v = Objects.requireNonNull(s);
+        v.dnskeyHist.note(v.dnskeyTtl, now);
+        v.dnskeyTtl = seconds;
+      }
+      case DATA -> {
+        Sig v = Objects.requireNonNull(s);
+        v.dataHist.note(v.dataTtl, now);
+        v.dataTtl = seconds;
+      }
+      case NS -> {
+        Sig v = Objects.requireNonNull(s);
+        v.nsHist.note(v.nsTtl, now);
+        v.nsTtl = seconds;
+      }
+      case PARENT_DS -> {
+        snapshot();
+        parent.dsHist.note(parent.dsTtl, now);
+        parent.dsTtl = seconds;
+        primaryChanged();
+      }
+      case PARENT_NS -> {
+        snapshot();
+        parent.nsHist.note(parent.nsTtl, now);
+        parent.nsTtl = seconds;
+        primaryChanged();
+      }
+    }
+    record();
   }
 
   // ------------------------------------------------------------------ execution
@@ -242,10 +365,18 @@ public final class Simulation {
       throw new IllegalStateException("unknown signer " + step.signer());
     }
     if (step instanceof Step.AddDnskeys a) {
+      for (DnsKey k : a.keys()) {
+        if (removedDnskeys.contains(s.id + "/" + k) && !s.dnskey.contains(k)) {
+          regressions.add(now + ": " + k + " added back to " + s.id);
+        }
+      }
       if (s.dnskey.addAll(a.keys())) {
         s.dnskeySince = now;
       }
     } else if (step instanceof Step.RemoveDnskeys r) {
+      for (DnsKey k : r.keys()) {
+        removedDnskeys.add(s.id + "/" + k);
+      }
       if (s.dnskey.removeAll(r.keys())) {
         s.dnskeySince = now;
       }
@@ -370,14 +501,28 @@ public final class Simulation {
   }
 
   Instant nextParentEvent() {
-    return parent.pendingDsAt.isBefore(parent.pendingNsAt) ? parent.pendingDsAt : parent.pendingNsAt;
+    Instant next = parent.pendingDsAt.isBefore(parent.pendingNsAt) ? parent.pendingDsAt : parent.pendingNsAt;
+    for (long lag : parent.lags) {
+      for (Instant at : parent.historyAt) {
+        if (!at.equals(Instant.MIN) && at.plusSeconds(lag).isAfter(now)
+            && at.plusSeconds(lag).isBefore(next)) {
+          next = at.plusSeconds(lag);
+        }
+      }
+    }
+    return next;
   }
 
   /** Advances the clock to {@code t}, publishing parent changes that fall due on the way. */
   void advanceTo(Instant t) {
     while (!nextParentEvent().isAfter(t)) {
       now = max(now, nextParentEvent());
+      boolean changed = false;
       if (!parent.pendingDsAt.isAfter(now) && parent.pendingDs != null) {
+        if (parent.lags.length > 0 && parent.history.isEmpty()) {
+          snapshot(); // the view before the first change
+        }
+        changed = true;
         parent.ds = parent.pendingDs;
         parent.dsSince = now;
         parent.pendingDs = null;
@@ -385,11 +530,18 @@ public final class Simulation {
         parent.changes++;
       }
       if (!parent.pendingNsAt.isAfter(now) && parent.pendingNs != null) {
+        if (parent.lags.length > 0 && parent.history.isEmpty()) {
+          snapshot();
+        }
+        changed = true;
         parent.ns = parent.pendingNs;
         parent.nsSince = now;
         parent.pendingNs = null;
         parent.pendingNsAt = Instant.MAX;
         parent.changes++;
+      }
+      if (changed) {
+        primaryChanged();
       }
       record();
       parentScan();
@@ -454,6 +606,10 @@ public final class Simulation {
         List<PlannedStep> steps = new ArrayList<>(a.steps());
         if (shuffleSteps) {
           Collections.shuffle(steps, rnd);
+        }
+        if (partialSteps && steps.size() > 1) {
+          // a host that stopped mid-plan: only a prefix was executed before it planned again
+          steps = new ArrayList<>(steps.subList(0, 1 + rnd.nextInt(steps.size())));
         }
         for (PlannedStep ps : steps) {
           refs.add(ps.draftStep());

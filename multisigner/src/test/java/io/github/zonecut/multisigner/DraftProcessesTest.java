@@ -131,6 +131,8 @@ class DraftProcessesTest {
         "§5.7 step 8", "§5.7 step 9", "§5.7 step 11")) {
       assertThat(mentions(run, step)).as(step + " in " + run.draftSteps()).isTrue();
     }
+    // issue 12 item 7: no step or wait of the algorithm rollover is labelled as a KSK/CSK rollover
+    assertThat(run.draftSteps()).as(run.draftSteps().toString()).noneMatch(r -> r.contains("§5.6"));
     Set<Integer> algs = a.dnskey.stream().map(DnsKey::algorithm).collect(Collectors.toSet());
     assertThat(algs).containsExactly(15);
     assertThat(w.parent.ds).allMatch(d -> d.algorithm() == 15);

@@ -55,7 +55,11 @@ class PlannerTest {
 
     Simulation.Result run = w.drive(planner, Intent.group(ALPHA, BRAVO).allowingMixedAlgorithmsAtOwnRisk(), 30, 200);
     assertThat(run.last()).isInstanceOf(Plan.Done.class);
-    assertThat(GlitchChecker.check(w.timeline).glitchFree()).isTrue();
+    // draft §6: validators supporting both algorithms are fine, RFC 6840 §5.11 ...
+    assertThat(GlitchChecker.check(w.timeline, ResolverModel.permissive()).glitchFree()).isTrue();
+    // ... but one supporting a single algorithm, or hardened against downgrade, is not: the risk
+    // the caller took
+    assertThat(GlitchChecker.check(w.timeline).glitchFree()).isFalse();
   }
 
   @Test

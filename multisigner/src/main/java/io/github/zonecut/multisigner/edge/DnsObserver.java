@@ -40,6 +40,7 @@ import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -199,9 +200,13 @@ public final class DnsObserver {
           (m, t) -> Signing.of(Set.of(), signers(m, Type.DNSKEY, served)), now);
       Signing both = Signing.of(signing.value().zoneKeys(), keySigning.value().dnskeyKeys());
       Instant signingSince = signing.since().isAfter(keySigning.since()) ? signing.since() : keySigning.since();
+      // the configured data TTL's history (a host lowering it must not shorten signature waits)
+      Observed<Signing> data = remember(p + "data", both, s.dataTtl().getSeconds(), now);
       views.add(new SignerSnapshot(s.id(), s.capabilities(), origins.ownKeys(s.id(), served, both),
-          s.ownNs(), ans, dnskey, new Observed<>(both, s.dataTtl(), signingSince), cds, cdnskey, ns,
-          csync, s.dataTtl()));
+          s.ownNs(), ans, dnskey,
+          new Observed<>(both, s.dataTtl(), signingSince, data.earlierTtl(), data.earlierTtlUntil()),
+          cds, cdnskey, ns,
+          csync, s.dataTtl(), zoneTtls(answers), java.time.Duration.ZERO));
     }
     List<ParentServerView> parent = new ArrayList<>();
     for (int i = 0; i < parentServers.size(); i++) {
@@ -213,6 +218,30 @@ public final class DnsObserver {
           parentRrset(p + "ns", ns, Type.NS, DnsObserver::names, now)));
     }
     return new ZoneSnapshot(zone, views, new ParentSnapshot(parent), latency);
+  }
+
+  /**
+   * The zone's TTLs as served: the SOA TTL and MINIMUM (negative answers, RFC 2308 §5); the SOA is
+   * the only data RRset observed, so its TTL stands for the largest data TTL. Null when no server
+   * answered with an SOA.
+   */
+  private static io.github.zonecut.multisigner.@Nullable ZoneTtls zoneTtls(
+      List<Map<Integer, Message>> answers) {
+    long ttl = -1;
+    long minimum = -1;
+    for (Map<Integer, Message> a : answers) {
+      Message m = a.get(Type.SOA);
+      if (m == null) {
+        continue;
+      }
+      for (Record r : records(m, Type.SOA)) {
+        if (r instanceof SOARecord soa) {
+          ttl = Math.max(ttl, soa.getTTL());
+          minimum = Math.max(minimum, soa.getMinimum());
+        }
+      }
+    }
+    return ttl < 0 ? null : io.github.zonecut.multisigner.ZoneTtls.ofSeconds(ttl, minimum, ttl);
   }
 
   /** How a value is read from one answer. */
@@ -263,9 +292,10 @@ public final class DnsObserver {
   private <T> Observed<T> remember(String key, T value, long ttl, Instant now) {
     @SuppressWarnings("unchecked")
     Observed<T> previous = (Observed<T>) memory.get(key);
-    Observed<T> next = previous != null && previous.value().equals(value)
-        ? new Observed<>(value, Duration.ofSeconds(Math.max(ttl, previous.ttl().getSeconds())), previous.since())
-        : Observed.of(value, ttl, now);
+    // TTL history (issue 12): a TTL served before is kept, with the last instant it was served,
+    // for as long as copies fetched with it may be cached, also across value changes
+    Observed<T> next = previous == null ? Observed.of(value, ttl, now)
+        : previous.next(value, Duration.ofSeconds(ttl), now);
     memory.put(key, next);
     return next;
   }

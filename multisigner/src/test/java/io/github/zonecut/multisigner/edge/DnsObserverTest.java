@@ -138,6 +138,38 @@ class DnsObserverTest {
   }
 
   @Test
+  void keepsTheLargerTtlAfterTheRrsetChangesAndReadsTheSoaTtls() throws Exception {
+    MutableClock clock = new MutableClock(T0);
+    DnsObserver observer = DnsObserver.create(transport, ZONE,
+        List.of(new DnsObserver.SignerConfig(ALPHA, List.of(DnsEndpoint.of("127.0.0.1", signer.port())),
+            EnumSet.allOf(Capability.class), Set.of(NS1), Duration.ofHours(1))),
+        List.of(DnsEndpoint.of("127.0.0.1", parent.port())),
+        KeyOrigins.fromTable(Map.of(ALPHA, List.of(OwnedKey.of(ksk, KeyRole.KSK), OwnedKey.of(zsk, KeyRole.ZSK)))),
+        Duration.ofSeconds(10), clock);
+    SignerSnapshot first = observer.observe().toCompletableFuture().get(10, TimeUnit.SECONDS).signers().get(0);
+    assertThat(first.zoneTtls()).isEqualTo(io.github.zonecut.multisigner.ZoneTtls.ofSeconds(3600, 300, 3600));
+    // the operator lowers the DNSKEY TTL from 2 hours to 60 s ...
+    clock.now = T0.plusSeconds(600);
+    synchronized (signer) {
+      signer.records.removeIf(r -> r.getType() == Type.DNSKEY);
+      signer.records.add(new DNSKEYRecord(ZONE, DClass.IN, 60, ksk.flags(), 3, 13, ksk.publicKey()));
+      signer.records.add(new DNSKEYRecord(ZONE, DClass.IN, 60, zsk.flags(), 3, 13, zsk.publicKey()));
+    }
+    observer.observe().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    // ... and ten minutes later a new ZSK is published
+    clock.now = T0.plusSeconds(1200);
+    DnsKey fresh = DnsKey.of(KeyRole.ZSK, 13, new byte[64]);
+    synchronized (signer) {
+      signer.records.add(new DNSKEYRecord(ZONE, DClass.IN, 60, fresh.flags(), 3, 13, fresh.publicKey()));
+    }
+    SignerSnapshot later = observer.observe().toCompletableFuture().get(10, TimeUnit.SECONDS).signers().get(0);
+    assertThat(later.dnskey().value()).contains(fresh);
+    assertThat(later.dnskey().since()).isEqualTo(T0.plusSeconds(1200));
+    // copies fetched with the 2-hour TTL before the change may be cached until T0 + 600 s + 2 h
+    assertThat(later.dnskey().settledAt(Duration.ZERO, 1.0)).isAfterOrEqualTo(T0.plusSeconds(600 + 7200));
+  }
+
+  @Test
   void keyTagModuloAttributesServedKeys() {
     var rule = new io.github.zonecut.multisigner.KeyOwnership.KeyTagModulo(2,
         Map.of(ALPHA, ksk.keyTag() % 2, SignerId.of("bravo"), 1 - ksk.keyTag() % 2));
