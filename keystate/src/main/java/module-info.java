@@ -12,4 +12,5 @@ module io.github.zonecut.keystate {
   requires static org.jspecify;
 
   exports io.github.zonecut.keystate;
+  exports io.github.zonecut.keystate.internal to io.github.zonecut.dsync;
 }
