@@ -148,6 +148,33 @@ class NotifyToScanEndToEndTest {
   }
 
   @Test
+  void theScannerAppliesThroughAnSqliteBackend(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    DsData sha384 = publishCds();
+    org.sqlite.SQLiteDataSource ds = new org.sqlite.SQLiteDataSource();
+    ds.setUrl("jdbc:sqlite:" + dir.resolve("registry.db"));
+    JdbcDelegationBackend jdbc = JdbcDelegationBackend.open(ds, h.clock());
+    jdbc.put(current);
+    ValidatingLookup validating = ValidatingLookup.builder(transport, h.recursive().dnsEndpoint(),
+        executor).trustAnchors(h.trustAnchors()).clock(h.clock()).build();
+    Observer observer = Observer.builder(transport, validating).overrides(h.endpointOverrides())
+        .clock(h.clock()).timeout(Duration.ofSeconds(2)).build();
+    ScanService s = ScanService.builder(observer,
+        AcceptanceChecks.of(AcceptancePolicy.cdsWithDsboot()), jdbc).clock(h.clock()).build();
+    List<Scanner.Result> results = Collections.synchronizedList(new ArrayList<>());
+
+    Scanner.Progress p = Scanner.builder(c -> s.scan(c, Type.CDS)).concurrency(2)
+        .checkpoint(dir.resolve("scan.ckpt")).build()
+        .run(List.of(CHILD, Name.fromConstantString("absent.test.")).iterator(), 2, results::add);
+
+    assertThat(p.done()).isEqualTo(2);
+    assertThat(results).extracting(Scanner.Result::child, Scanner.Result::outcome)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("child.test.", "Applied"),
+            org.assertj.core.groups.Tuple.tuple("absent.test.", "Refused:NOT_DELEGATED"));
+    assertThat(jdbc.current(CHILD).orElseThrow().ds()).contains(sha384).hasSize(2);
+  }
+
+  @Test
   void aSilentServerIsReportedPendingAndNothingIsApplied() throws Exception {
     publishCds();
     h.nameserver("ns2.nsop.test.").setFault(Fault.silence());
