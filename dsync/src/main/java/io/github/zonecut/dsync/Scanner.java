@@ -149,8 +149,8 @@ public final class Scanner {
 
   /**
    * Stops the run at once, as a crash would: no child is started, and results arriving from now
-   * on are neither recorded nor delivered. {@link #run} returns; a new run on the same checkpoint
-   * resumes.
+   * on are neither recorded nor delivered. {@link #run} returns; a new scanner on the same
+   * checkpoint resumes (this one stays stopped).
    */
   public void abort() {
     lock.lock();
@@ -251,7 +251,8 @@ public final class Scanner {
         String text = input.next();
         long i = index++;
         if (i < resume.low) {
-          if (i == resume.low - 1 && resume.lowName != null && !sameName(resume.lowName, text)) {
+          if (i == resume.low - 1 && resume.lowName != null
+              && !sameName(resume.lowName, escape(text))) {
             throw new IOException("input changed since the checkpoint: position " + i + " was "
                 + resume.lowName + ", now " + text);
           }
@@ -259,7 +260,7 @@ public final class Scanner {
         }
         String seen = resume.above.get(i);
         if (seen != null) {
-          if (!sameName(seen, text)) {
+          if (!sameName(seen, escape(text))) {
             throw new IOException("input changed since the checkpoint: position " + i + " was "
                 + seen + ", now " + text);
           }
@@ -370,7 +371,8 @@ public final class Scanner {
       }
       if (out != null) {
         try {
-          out.write("D\t" + result.index() + "\t" + result.child() + "\t" + result.outcome()
+          out.write("D\t" + result.index() + "\t" + escape(result.child()) + "\t"
+              + result.outcome()
               + "\t" + escape(result.detail()) + "\n");
           long before = run.low;
           run.doneAbove.add(result.index());

@@ -229,6 +229,21 @@ class ScannerTest {
   }
 
   @Test
+  void aNameWithATabDoesNotBreakTheCheckpoint() throws Exception {
+    Path names = dir.resolve("children.txt");
+    Files.writeString(names, "c1.test.\nx\ty.test.\nc2.test.\n", StandardCharsets.UTF_8);
+    Path checkpoint = dir.resolve("scan.ckpt");
+    Scanner.builder(fake()).checkpoint(checkpoint).build().run(names, r -> { });
+    calls.clear();
+
+    Scanner.Progress again = Scanner.builder(fake()).checkpoint(checkpoint).build()
+        .run(names, r -> { });
+
+    assertThat(again.done()).isEqualTo(3);
+    assertThat(calls).isEmpty();
+  }
+
+  @Test
   void readsNamesFromAFile() throws Exception {
     Path names = dir.resolve("children.txt");
     Files.writeString(names, "# registry export\nc1.test.\n\nc2.test\nbad..name\n",
