@@ -207,7 +207,10 @@ public final class TrustRegistry {
   private RegistryOutcome commit(Decision d) throws StoreException {
     store.apply(d.change());
     for (AuditEvent e : d.change().events()) {
-      LOG.info("key {}: {} -> {} by {}: {}", e.key(), e.from(), e.to(), e.actor(), e.reason());
+      // say what a null state means: a key new to the registry, or one it removed
+      LOG.info("key {}: {} -> {} by {}: {}", e.key(),
+          e.from() == null ? "(not held)" : e.from(), e.to() == null ? "(removed)" : e.to(),
+          e.actor(), e.reason());
     }
     if (d.outcome() instanceof RegistryOutcome.Rejected r) {
       LOG.debug("rejected: {}", r.reason());
