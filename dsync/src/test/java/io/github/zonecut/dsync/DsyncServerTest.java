@@ -120,4 +120,32 @@ class DsyncServerTest {
     server.close(); // idempotent
     assertThatThrownBy(() -> tcp(at, f.update().toWire())).isInstanceOf(IOException.class);
   }
+
+  /**
+   * The NOTIFY half of one DSYNC target: dig's NOTIFY(CDS) and NOTIFY(CSYNC) vectors, sent over
+   * UDP to the server, reach the {@link NotifyReceiver} (answered NOERROR, AA) and schedule one
+   * check each.
+   */
+  @Test
+  void dispatchesNotifyToTheNotifyReceiver() throws Exception {
+    ReceiverFixture f = new ReceiverFixture();
+    ScanQueue queue = ScanQueue.withCapacity(16);
+    NotifyReceiver notifies = NotifyReceiver.builder(queue)
+        .parentZones(org.xbill.DNS.Name.fromConstantString("parent.test.")).build();
+    try (DsyncServer server = DsyncServer.builder(f.receiver).notify(notifies::handle)
+        .workers(2, 64).start()) {
+      for (String file : new String[] {"notify-cds-dig.hex", "notify-csync-dig.hex"}) {
+        byte[] wire;
+        try (java.io.InputStream in = getClass().getResourceAsStream("/vectors/" + file)) {
+          wire = java.util.HexFormat.of().parseHex(new String(in.readAllBytes(),
+              java.nio.charset.StandardCharsets.US_ASCII).replaceAll("\\s", ""));
+        }
+        Message answer = new Message(udp(server.address(), wire));
+        assertThat(answer.getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(answer.getHeader().getFlag(org.xbill.DNS.Flags.AA)).isTrue();
+      }
+    }
+    org.xbill.DNS.Name child = org.xbill.DNS.Name.fromConstantString("child.parent.test.");
+    assertThat(queue.drain()).containsExactly(ScanRequest.cds(child), ScanRequest.csync(child));
+  }
 }
