@@ -78,7 +78,9 @@ public class UpdateReceiverBench {
   @State(Scope.Benchmark)
   public static class Receiver {
     final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-    final Sig0Config config = Sig0Config.builder().clock(clock).build();
+    // Bouncy Castle for every step, so the baseline's raw primitives are the receiver's own: the
+    // ratio is zonecut's overhead (Sig0Ratios compares the providers themselves)
+    final Sig0Config config = Sig0Config.builder().clock(clock).pinBouncyCastleOnly().build();
     final InetAddress source = InetAddress.getLoopbackAddress();
     TrustRegistry registry;
     InMemoryDelegationBackend backend;
@@ -132,6 +134,7 @@ public class UpdateReceiverBench {
       wrapped = false;
       receiver = UpdateReceiver.builder(Set.of(name("parent.test.")),
           receiverKey, registry, backend, Sig0ReplayGuard.withCapacity(POOL)).clock(clock)
+          .verifierConfig(config).signer(Sig0Signer.create(config))
           .sourceRateLimit(Integer.MAX_VALUE, Duration.ofSeconds(1))
           .childRateLimit(Integer.MAX_VALUE, Duration.ofSeconds(1))
           .listener(e -> {
