@@ -7,6 +7,7 @@ import io.github.zonecut.sig0.internal.Sig0Crypto;
 import io.github.zonecut.sig0.internal.SignaturePool;
 import io.github.zonecut.sig0.internal.WireScan;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.security.Signature;
 import java.util.Arrays;
 import java.util.Objects;
@@ -116,15 +117,25 @@ public final class Sig0Signer {
     System.arraycopy(signer, 0, prefix, WireScan.SIG_FIXED, signer.length);
     byte[] sig;
     try {
-      Signature s = signatures.borrow(alg);
-      s.initSign(key.signingKeyFor(signatures.provider(alg)));
+      Provider owner = key.keyProvider().orElse(null);
+      Signature s;
+      if (owner != null) {
+        // A token key: only its own provider can use it (RFC 2931 signing inside the token).
+        s = Signature.getInstance(Sig0Crypto.signatureName(alg), owner);
+        s.initSign(key.signingKey());
+      } else {
+        s = signatures.borrow(alg);
+        s.initSign(key.signingKeyFor(signatures.provider(alg)));
+      }
       s.update(prefix);
       if (query != null) {
         s.update(query);
       }
       s.update(unsigned);
       byte[] jca = s.sign();
-      signatures.release(alg, s);
+      if (owner == null) {
+        signatures.release(alg, s);
+      }
       sig = Sig0Crypto.toDnsSignature(alg, jca);
     } catch (GeneralSecurityException e) {
       throw new ZonecutException("SIG(0) signing with " + pub + " failed: " + e.getMessage(), e);
