@@ -36,7 +36,10 @@ public final class Sig0KeyPair {
   /**
    * A key pair from its halves. The JCA key type must fit the algorithm (RSA for 8/10, EC for
    * 13/14, EdDSA for 15/16); that the halves belong together is the caller's promise, checked
-   * the first time a signature fails to verify at the peer.
+   * the first time a signature fails to verify at the peer. The key signs with the provider
+   * {@link Sig0Config#signatureProvider} selects; a key that only its own provider can use (a
+   * PKCS#11 token's, whose {@code getEncoded()} is {@code null}) needs {@link
+   * #ofProviderKey(Sig0PublicKey, PrivateKey, Provider)}.
    *
    * @throws IllegalArgumentException when the algorithm is unsupported or the key type is wrong
    */

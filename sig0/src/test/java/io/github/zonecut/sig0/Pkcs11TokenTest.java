@@ -127,6 +127,20 @@ class Pkcs11TokenTest {
         .isInstanceOf(Sig0Outcome.BadSignature.class);
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {8, 13})
+  void aTokenKeyCannotBeExportedToFiles(int alg) throws Exception {
+    Sig0KeyPair key = token.generate(
+        Name.fromString("child.parent.test."), Sig0Algorithm.of(alg), Sig0PublicKey.FLAGS_HOST);
+    PrivateKeyAccess access = PrivateKeyAccess.exposingPrivateKeys();
+    assertThatThrownBy(() -> Sig0KeyFiles.formatPrivate(key, access))
+        .isInstanceOf(io.github.zonecut.core.ZonecutException.class);
+    assertThatThrownBy(() -> Sig0KeyFiles.toPkcs8Pem(key, access))
+        .isInstanceOf(io.github.zonecut.core.ZonecutException.class);
+    // The public half exports as usual.
+    assertThat(Sig0KeyFiles.formatPublic(key.publicKey())).contains("KEY");
+  }
+
   @Test
   void edDsaIsRefusedBecauseSunPkcs11HasNone() {
     assertThatThrownBy(() -> token.generate(Name.root, Sig0Algorithm.of(15), 0))
