@@ -22,6 +22,9 @@ import org.xbill.DNS.Message;
  * name uncompressed, and ARCOUNT is incremented in place. Re-rendering the result (for example
  * by dnsjava's {@code SimpleResolver}, which moves OPT behind the SIG) breaks it: send the bytes
  * as returned. Thread-safe.
+ *
+ * <p>A key pair bound to its own provider ({@link Sig0KeyPair#keyProvider()}, e.g. from a {@link
+ * Pkcs11Token}) signs with that provider, not with the configuration's selection.
  */
 public final class Sig0Signer {
   private final Sig0Config config;
