@@ -22,20 +22,46 @@ import org.xbill.DNS.Name;
 public final class Sig0KeyPair {
   private final Sig0PublicKey publicKey;
   private final PrivateKey privateKey;
+  // The provider that owns the private key (a PKCS#11 token), or null for a software key that
+  // signs with the configuration's provider.
+  private final @Nullable Provider keyProvider;
 
-  private Sig0KeyPair(Sig0PublicKey publicKey, PrivateKey privateKey) {
+  private Sig0KeyPair(
+      Sig0PublicKey publicKey, PrivateKey privateKey, @Nullable Provider keyProvider) {
     this.publicKey = publicKey;
     this.privateKey = privateKey;
+    this.keyProvider = keyProvider;
   }
 
   /**
    * A key pair from its halves. The JCA key type must fit the algorithm (RSA for 8/10, EC for
    * 13/14, EdDSA for 15/16); that the halves belong together is the caller's promise, checked
-   * the first time a signature fails to verify at the peer.
+   * the first time a signature fails to verify at the peer. The key signs with the provider
+   * {@link Sig0Config#signatureProvider} selects; a key that only its own provider can use (a
+   * PKCS#11 token's, whose {@code getEncoded()} is {@code null}) needs {@link
+   * #ofProviderKey(Sig0PublicKey, PrivateKey, Provider)}.
    *
    * @throws IllegalArgumentException when the algorithm is unsupported or the key type is wrong
    */
   public static Sig0KeyPair of(Sig0PublicKey publicKey, PrivateKey privateKey) {
+    return bound(publicKey, privateKey, null);
+  }
+
+  /**
+   * A key pair whose private key belongs to {@code keyProvider}, typically a PKCS#11 token's
+   * provider ({@link Pkcs11Token}): {@link Sig0Signer} then signs with that provider, whatever
+   * {@link Sig0Config#signatureProvider} selects, so the private key never leaves the token. The
+   * checks of {@link #of(Sig0PublicKey, PrivateKey)} apply.
+   *
+   * @throws IllegalArgumentException when the algorithm is unsupported or the key type is wrong
+   */
+  public static Sig0KeyPair ofProviderKey(
+      Sig0PublicKey publicKey, PrivateKey privateKey, Provider keyProvider) {
+    return bound(publicKey, privateKey, Objects.requireNonNull(keyProvider, "keyProvider"));
+  }
+
+  private static Sig0KeyPair bound(
+      Sig0PublicKey publicKey, PrivateKey privateKey, @Nullable Provider keyProvider) {
     Objects.requireNonNull(publicKey, "publicKey");
     Objects.requireNonNull(privateKey, "privateKey");
     int alg = publicKey.algorithm().number();
@@ -51,7 +77,7 @@ public final class Sig0KeyPair {
       throw new IllegalArgumentException(
           "private key type " + have + " does not fit " + publicKey.algorithm());
     }
-    return new Sig0KeyPair(publicKey, privateKey);
+    return new Sig0KeyPair(publicKey, privateKey, keyProvider);
   }
 
   /**
@@ -85,7 +111,8 @@ public final class Sig0KeyPair {
       }
       KeyPair kp = g.generateKeyPair();
       byte[] pub = Sig0Crypto.encodePublicKey(alg, kp.getPublic());
-      return new Sig0KeyPair(Sig0PublicKey.of(owner, flags, algorithm, pub), kp.getPrivate());
+      return new Sig0KeyPair(
+          Sig0PublicKey.of(owner, flags, algorithm, pub), kp.getPrivate(), null);
     } catch (GeneralSecurityException e) {
       throw new ZonecutException(
           "cannot generate a " + algorithm + " key with provider " + provider.getName(), e);
@@ -105,6 +132,14 @@ public final class Sig0KeyPair {
   public PrivateKey privateKey(PrivateKeyAccess access) {
     Objects.requireNonNull(access, "access");
     return privateKey;
+  }
+
+  /**
+   * The provider that owns the private key and must sign with it (a PKCS#11 token), or empty for
+   * a software key, which signs with the configuration's provider.
+   */
+  public java.util.Optional<Provider> keyProvider() {
+    return java.util.Optional.ofNullable(keyProvider);
   }
 
   /** The private key for this package's signing path. */

@@ -7,6 +7,7 @@ import io.github.zonecut.sig0.internal.Sig0Crypto;
 import io.github.zonecut.sig0.internal.SignaturePool;
 import io.github.zonecut.sig0.internal.WireScan;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.security.Signature;
 import java.util.Arrays;
 import java.util.Objects;
@@ -21,6 +22,9 @@ import org.xbill.DNS.Message;
  * name uncompressed, and ARCOUNT is incremented in place. Re-rendering the result (for example
  * by dnsjava's {@code SimpleResolver}, which moves OPT behind the SIG) breaks it: send the bytes
  * as returned. Thread-safe.
+ *
+ * <p>A key pair bound to its own provider ({@link Sig0KeyPair#keyProvider()}, e.g. from a {@link
+ * Pkcs11Token}) signs with that provider, not with the configuration's selection.
  */
 public final class Sig0Signer {
   private final Sig0Config config;
@@ -116,15 +120,25 @@ public final class Sig0Signer {
     System.arraycopy(signer, 0, prefix, WireScan.SIG_FIXED, signer.length);
     byte[] sig;
     try {
-      Signature s = signatures.borrow(alg);
-      s.initSign(key.signingKeyFor(signatures.provider(alg)));
+      Provider owner = key.keyProvider().orElse(null);
+      Signature s;
+      if (owner != null) {
+        // A token key: only its own provider can use it (RFC 2931 signing inside the token).
+        s = Signature.getInstance(Sig0Crypto.signatureName(alg), owner);
+        s.initSign(key.signingKey());
+      } else {
+        s = signatures.borrow(alg);
+        s.initSign(key.signingKeyFor(signatures.provider(alg)));
+      }
       s.update(prefix);
       if (query != null) {
         s.update(query);
       }
       s.update(unsigned);
       byte[] jca = s.sign();
-      signatures.release(alg, s);
+      if (owner == null) {
+        signatures.release(alg, s);
+      }
       sig = Sig0Crypto.toDnsSignature(alg, jca);
     } catch (GeneralSecurityException e) {
       throw new ZonecutException("SIG(0) signing with " + pub + " failed: " + e.getMessage(), e);
