@@ -38,6 +38,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -82,8 +83,12 @@ public class UpdateReceiverBench {
     // ratio is zonecut's overhead (Sig0Ratios compares the providers themselves)
     final Sig0Config config = Sig0Config.builder().clock(clock).pinBouncyCastleOnly().build();
     final InetAddress source = InetAddress.getLoopbackAddress();
+    /** {@code memory}: InMemoryDelegationBackend; {@code sqlite}: JdbcDelegationBackend on a file. */
+    @Param({"memory", "sqlite"})
+    public String backendKind;
+
     TrustRegistry registry;
-    InMemoryDelegationBackend backend;
+    io.github.zonecut.dsync.DelegationBackend backend;
     Sig0KeyPair receiverKey;
     byte[][] pool;
     final AtomicInteger next = new AtomicInteger();
@@ -108,9 +113,22 @@ public class UpdateReceiverBench {
       registry.upload(new UploadEvidence(child, List.of(childKey.publicKey().toKeyRecord(3600)),
           false, id, NOW), "bench");
       registry.approve(id, "bench", "bench");
-      backend = new InMemoryDelegationBackend();
-      backend.put(Delegation.builder(child).nameservers(ns1, Name.fromString("ns.op.test."))
-          .glue(ns1, InetAddress.getByName("192.0.2.1")).build());
+      Delegation initial = Delegation.builder(child).nameservers(ns1, Name.fromString("ns.op.test."))
+          .glue(ns1, InetAddress.getByName("192.0.2.1")).build();
+      if (backendKind.equals("sqlite")) {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("update-receiver-bench", ".db");
+        file.toFile().deleteOnExit();
+        org.sqlite.SQLiteDataSource ds = new org.sqlite.SQLiteDataSource();
+        ds.setUrl("jdbc:sqlite:" + file);
+        io.github.zonecut.dsync.JdbcDelegationBackend jdbc =
+            io.github.zonecut.dsync.JdbcDelegationBackend.open(ds);
+        jdbc.put(initial);
+        backend = jdbc;
+      } else {
+        InMemoryDelegationBackend memory = new InMemoryDelegationBackend();
+        memory.put(initial);
+        backend = memory;
+      }
       Sig0Signer signer = Sig0Signer.create(config);
       pool = new byte[POOL][];
       for (int i = 0; i < POOL; i++) {
