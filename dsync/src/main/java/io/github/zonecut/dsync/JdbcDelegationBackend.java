@@ -4,11 +4,11 @@ import io.github.zonecut.core.Delegation;
 import io.github.zonecut.core.DsData;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import io.github.zonecut.keystate.internal.JdbcMigrations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
@@ -110,40 +110,16 @@ public final class JdbcDelegationBackend implements DelegationBackend {
   }
 
   private static void migrate(DataSource ds) throws BackendException {
-    try (Connection c = ds.getConnection()) {
-      c.setAutoCommit(true);
-      try (Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE IF NOT EXISTS zonecut_dsync_schema"
-            + " (version INTEGER NOT NULL PRIMARY KEY)");
-      }
-      int current;
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery(
-              "SELECT COALESCE(MAX(version), 0) FROM zonecut_dsync_schema")) {
-        rs.next();
-        current = rs.getInt(1);
-      }
-      if (current > MIGRATIONS.size()) {
-        throw new BackendException("delegation schema version " + current
-            + " is newer than this zonecut knows (" + MIGRATIONS.size() + ")");
-      }
-      c.setAutoCommit(false);
-      for (int v = current + 1; v <= MIGRATIONS.size(); v++) {
-        try (Statement s = c.createStatement()) {
-          for (String sql : MIGRATIONS.get(v - 1)) {
-            s.execute(sql);
-          }
-          s.execute("INSERT INTO zonecut_dsync_schema (version) VALUES (" + v + ")");
-          c.commit();
-        } catch (SQLException e) {
-          c.rollback();
-          throw e;
-        }
-      }
+    try {
+      JdbcMigrations.migrate(ds, "zonecut_dsync_schema", MIGRATIONS);
+    } catch (JdbcMigrations.NewerSchemaException e) {
+      throw new BackendException("delegation schema version " + e.found()
+          + " is newer than this zonecut knows (" + MIGRATIONS.size() + ")");
     } catch (SQLException e) {
       throw new BackendException("cannot migrate the delegation schema: " + e.getMessage(), e);
     }
   }
+
 
   @Override
   public Optional<Delegation> current(Name child) throws BackendException {

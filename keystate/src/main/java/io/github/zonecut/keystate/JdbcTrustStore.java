@@ -1,5 +1,6 @@
 package io.github.zonecut.keystate;
 
+import io.github.zonecut.keystate.internal.JdbcMigrations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -75,40 +76,16 @@ public final class JdbcTrustStore implements TrustStore {
   }
 
   private static void migrate(DataSource ds) throws StoreException {
-    try (Connection c = ds.getConnection()) {
-      c.setAutoCommit(true);
-      try (Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE IF NOT EXISTS zonecut_keystate_schema"
-            + " (version INTEGER NOT NULL PRIMARY KEY)");
-      }
-      int current;
-      try (Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery(
-              "SELECT COALESCE(MAX(version), 0) FROM zonecut_keystate_schema")) {
-        rs.next();
-        current = rs.getInt(1);
-      }
-      if (current > MIGRATIONS.size()) {
-        throw new StoreException("trust store schema version " + current
-            + " is newer than this zonecut knows (" + MIGRATIONS.size() + ")");
-      }
-      c.setAutoCommit(false);
-      for (int v = current + 1; v <= MIGRATIONS.size(); v++) {
-        try (Statement s = c.createStatement()) {
-          for (String sql : MIGRATIONS.get(v - 1)) {
-            s.execute(sql);
-          }
-          s.execute("INSERT INTO zonecut_keystate_schema (version) VALUES (" + v + ")");
-          c.commit();
-        } catch (SQLException e) {
-          c.rollback();
-          throw e;
-        }
-      }
+    try {
+      JdbcMigrations.migrate(ds, "zonecut_keystate_schema", MIGRATIONS);
+    } catch (JdbcMigrations.NewerSchemaException e) {
+      throw new StoreException("trust store schema version " + e.found()
+          + " is newer than this zonecut knows (" + MIGRATIONS.size() + ")");
     } catch (SQLException e) {
       throw new StoreException("cannot migrate the trust store schema: " + e.getMessage(), e);
     }
   }
+
 
   @Override
   public Optional<KeyEntry> find(KeyIdentity id) throws StoreException {
