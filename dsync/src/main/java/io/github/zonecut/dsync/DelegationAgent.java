@@ -515,11 +515,7 @@ public final class DelegationAgent {
      * @throws IllegalArgumentException outside the draft's guidance
      */
     public Builder retrySchedule(RetrySchedule schedule) {
-      if (!schedule.withinDraftGuidance()) {
-        throw new IllegalArgumentException("retry schedule outside ddns §8 guidance: " + schedule
-            + "; use retryScheduleBelowDraftGuidance for a test harness");
-      }
-      this.schedule = schedule;
+      this.schedule = schedule.requireWithinDraftGuidance();
       return this;
     }
 

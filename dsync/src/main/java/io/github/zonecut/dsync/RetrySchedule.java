@@ -74,6 +74,19 @@ public record RetrySchedule(Duration initialTimeout, Duration maxTimeout, int ma
     return initialTimeout.compareTo(DRAFT_MIN_TIMEOUT) >= 0 && maxTries <= DRAFT_MAX_TRIES;
   }
 
+  /**
+   * This schedule, checked against the draft's guidance (the builders' {@code retrySchedule}).
+   *
+   * @throws IllegalArgumentException outside ddns §8 guidance
+   */
+  RetrySchedule requireWithinDraftGuidance() {
+    if (!withinDraftGuidance()) {
+      throw new IllegalArgumentException("retry schedule outside ddns §8 guidance: " + this
+          + "; use retryScheduleBelowDraftGuidance for a test harness");
+    }
+    return this;
+  }
+
   /** The timeout of try {@code k} (0-based): doubling from the initial, capped. */
   public Duration timeout(int k) {
     Duration d = initialTimeout.multipliedBy(1L << Math.min(Math.max(k, 0), 20));

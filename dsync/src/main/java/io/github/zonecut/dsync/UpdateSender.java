@@ -294,11 +294,7 @@ public final class UpdateSender {
      *     #retryScheduleBelowDraftGuidance}
      */
     public Builder retrySchedule(RetrySchedule schedule) {
-      if (!schedule.withinDraftGuidance()) {
-        throw new IllegalArgumentException("retry schedule outside ddns §8 guidance: " + schedule
-            + "; use retryScheduleBelowDraftGuidance for a test harness");
-      }
-      this.schedule = schedule;
+      this.schedule = schedule.requireWithinDraftGuidance();
       return this;
     }
 
