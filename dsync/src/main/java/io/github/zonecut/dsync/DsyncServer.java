@@ -24,6 +24,13 @@ import org.slf4j.LoggerFactory;
  * KeyState inquiries (QUERY, opcode 0) to a {@link KeyStateResponder} (REFUSED without one), and
  * every other opcode is answered NOTIMP.
  *
+ * <p>UPDATEs and KeyState inquiries are served over TCP only by default (ddns draft §5: delegation
+ * UPDATEs SHOULD be carried over TCP, which rules out off-path spoofing and fragmentation and
+ * leaves room for large signatures). Over UDP they are answered with TC set and nothing applied,
+ * so a standard client (nsupdate, dig, zonecut's own senders already use TCP) retries over TCP;
+ * {@link Builder#acceptUdpUpdatesLeavingDraftGuidance()} turns that off. NOTIFY is served over
+ * both, as RFC 1996 senders use UDP.
+ *
  * <p>Bounded: TCP connections (the least recently active is closed at the limit, each closed
  * after an idle timeout), 65,535-octet messages, a fixed pool of worker threads with a bounded
  * queue (a request arriving when it is full is dropped and counted, never queued without end).
@@ -47,9 +54,11 @@ public final class DsyncServer implements AutoCloseable {
   private final ThreadPoolExecutor workers;
   private final InetSocketAddress address;
   private final AtomicInteger dropped = new AtomicInteger();
+  private final boolean udpUpdates;
 
   private DsyncServer(Builder b) throws IOException {
     this.receiver = b.receiver;
+    this.udpUpdates = b.udpUpdates;
     this.keyState = b.keyState;
     this.notify = b.notify;
     AtomicInteger n = new AtomicInteger();
@@ -91,6 +100,11 @@ public final class DsyncServer implements AutoCloseable {
       Consumer<byte[]> reply) {
     if (query.length < 12 || (query[2] & 0x80) != 0) {
       return; // not a request: no answer, no reflection loops
+    }
+    int opcode = (query[2] >>> 3) & 0xF;
+    if (!tcp && !udpUpdates && (opcode == 5 || opcode == 0)) {
+      reply.accept(Replies.truncated(query)); // TCP only: tell the client to retry there
+      return;
     }
     try {
       workers.execute(() -> {
@@ -155,6 +169,7 @@ public final class DsyncServer implements AutoCloseable {
     private int queue = 1024;
     private int maxTcpConnections = 256;
     private Duration idleTimeout = Duration.ofSeconds(10);
+    private boolean udpUpdates;
 
     private Builder(UpdateReceiver receiver) {
       this.receiver = Objects.requireNonNull(receiver, "receiver");
@@ -196,6 +211,17 @@ public final class DsyncServer implements AutoCloseable {
       }
       this.maxTcpConnections = maxConnections;
       this.idleTimeout = idleTimeout;
+      return this;
+    }
+
+    /**
+     * Also serves UPDATEs and KeyState inquiries that arrive over UDP, instead of answering them
+     * with TC set. This leaves the ddns draft's guidance (§5: UPDATEs SHOULD use TCP): a UDP
+     * UPDATE can be spoofed from off path and a large signature fragments. For lab setups with
+     * clients that cannot retry over TCP.
+     */
+    public Builder acceptUdpUpdatesLeavingDraftGuidance() {
+      this.udpUpdates = true;
       return this;
     }
 

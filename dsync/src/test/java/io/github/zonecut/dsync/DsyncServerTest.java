@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
@@ -76,11 +77,21 @@ class DsyncServerTest {
       assertThat(ReceiverFixture.rcode(a1)).isEqualTo(Rcode.NOERROR);
       assertThat(f.signedByReceiver(a1, overTcp)).isTrue();
 
-      byte[] overUdp = f.sign(change(f, "ns3.child.parent.example."), f.childKey);
-      byte[] a2 = udp(at, overUdp);
-      assertThat(ReceiverFixture.rcode(a2)).isEqualTo(Rcode.NOERROR);
-      assertThat(f.current(CHILD).nameservers()).contains(
-          name("ns2.child.parent.example."), name("ns3.child.parent.example."));
+      // over UDP the UPDATE is not applied: TC tells the client to retry over TCP (ddns §5)
+      Update viaUdp = change(f, "ns3.child.parent.example.");
+      byte[] overUdp = f.sign(viaUdp, f.childKey);
+      Message a2 = new Message(udp(at, overUdp));
+      assertThat(a2.getHeader().getFlag(Flags.TC)).isTrue();
+      assertThat(a2.getHeader().getFlag(Flags.QR)).isTrue();
+      assertThat(a2.getRcode()).isEqualTo(Rcode.NOERROR);
+      assertThat(a2.getHeader().getID()).isEqualTo(viaUdp.getHeader().getID());
+      assertThat(a2.getHeader().getOpcode()).isEqualTo(Opcode.UPDATE);
+      assertThat(a2.getQuestion().getName()).isEqualTo(viaUdp.getQuestion().getName());
+      assertThat(f.current(CHILD).nameservers()).contains(name("ns2.child.parent.example."))
+          .doesNotContain(name("ns3.child.parent.example."));
+      // the same bytes over TCP are applied (the UDP attempt did not consume them as a replay)
+      assertThat(ReceiverFixture.rcode(tcp(at, overUdp))).isEqualTo(Rcode.NOERROR);
+      assertThat(f.current(CHILD).nameservers()).contains(name("ns3.child.parent.example."));
 
       Message notify = Message.newQuery(Record.newRecord(CHILD, Type.CDS, DClass.IN));
       notify.getHeader().setOpcode(Opcode.NOTIFY);
@@ -93,10 +104,41 @@ class DsyncServerTest {
       assertThat(new Message(ks).getHeader().getID()).isEqualTo(q.getHeader().getID());
       assertThat(ReceiverFixture.rcode(ks)).isEqualTo(Rcode.REFUSED);
 
+      // a KeyState inquiry over UDP: TC, not answered
+      assertThat(new Message(udp(at, q.toWire())).getHeader().getFlag(Flags.TC)).isTrue();
+
       Message status = Message.newQuery(Record.newRecord(CHILD, Type.SOA, DClass.IN));
       status.getHeader().setOpcode(Opcode.STATUS);
       assertThat(ReceiverFixture.rcode(udp(at, status.toWire()))).isEqualTo(Rcode.NOTIMP);
     }
+  }
+
+  @Test
+  void udpUpdatesOnlyWhenTheHostLeavesTheDraftGuidance() throws Exception {
+    ReceiverFixture f = new ReceiverFixture();
+    try (DsyncServer server = DsyncServer.builder(f.receiver)
+        .acceptUdpUpdatesLeavingDraftGuidance().start()) {
+      byte[] overUdp = f.sign(change(f, "ns3.child.parent.example."), f.childKey);
+      Message a = new Message(udp(server.address(), overUdp));
+      assertThat(a.getHeader().getFlag(Flags.TC)).isFalse();
+      assertThat(a.getRcode()).isEqualTo(Rcode.NOERROR);
+      assertThat(f.current(CHILD).nameservers()).contains(name("ns3.child.parent.example."));
+    }
+  }
+
+  @Test
+  void truncatedReplyOfAMalformedQuestionIsHeaderOnly() {
+    byte[] req = new byte[14];
+    req[0] = 0x12;
+    req[1] = 0x34;
+    req[2] = (byte) (5 << 3);
+    req[5] = 1; // one question, but its name runs past the end
+    req[12] = 40;
+    byte[] a = io.github.zonecut.dsync.internal.Replies.truncated(req);
+    assertThat(a).hasSize(12);
+    assertThat(a[2] & 0x82).isEqualTo(0x82);
+    assertThat(a[5]).isZero();
+    assertThat(io.github.zonecut.dsync.internal.Replies.truncated(a)).isEmpty(); // a response
   }
 
   @Test
@@ -107,7 +149,7 @@ class DsyncServerTest {
       notify.getHeader().setOpcode(Opcode.NOTIFY);
       assertThat(ReceiverFixture.rcode(tcp(server.address(), notify.toWire()))).isEqualTo(Rcode.NOTIMP);
       Message q = Message.newQuery(Record.newRecord(CHILD, Type.KEY, DClass.IN));
-      assertThat(ReceiverFixture.rcode(udp(server.address(), q.toWire()))).isEqualTo(Rcode.REFUSED);
+      assertThat(ReceiverFixture.rcode(tcp(server.address(), q.toWire()))).isEqualTo(Rcode.REFUSED);
     }
   }
 
