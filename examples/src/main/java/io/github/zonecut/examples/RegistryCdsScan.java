@@ -36,6 +36,10 @@ import org.xbill.DNS.Type;
  * accepted change becomes the {@code <secDNS:update>} of an EPP domain update (RFC 5910 §5.2.5)
  * for the registry system. Three children: one adds a SHA-384 DS for its key, one publishes a
  * CDS matching no key (refused), one publishes nothing.
+ *
+ * <p>Run it with {@code java -cp examples/target/zonecut-demo.jar
+ * io.github.zonecut.examples.RegistryCdsScan} (after {@code ./mvnw -B -q -pl examples -am package
+ * -DskipTests}); {@code ExamplesTest} runs it and checks the outcome.
  */
 public final class RegistryCdsScan {
   static final List<Name> CHILDREN = List.of(Name.fromConstantString("alpha.test."),

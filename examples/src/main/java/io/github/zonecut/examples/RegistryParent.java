@@ -6,13 +6,11 @@ import io.github.zonecut.core.NioDnsTransport;
 import io.github.zonecut.core.ZonecutTypes;
 import io.github.zonecut.dsync.DsyncServer;
 import io.github.zonecut.dsync.JdbcDelegationBackend;
-import io.github.zonecut.dsync.NotifyEvent;
 import io.github.zonecut.dsync.NotifyOutcome;
 import io.github.zonecut.dsync.NotifySender;
 import io.github.zonecut.dsync.NotifyReceiver;
 import io.github.zonecut.dsync.ScanQueue;
 import io.github.zonecut.dsync.UpdateBuilder;
-import io.github.zonecut.dsync.UpdateEvent;
 import io.github.zonecut.dsync.UpdateOutcome;
 import io.github.zonecut.dsync.UpdateReceiver;
 import io.github.zonecut.dsync.UpdateSender;
@@ -34,15 +32,13 @@ import io.github.zonecut.sig0.Sig0KeyPair;
 import io.github.zonecut.sig0.Sig0PublicKey;
 import io.github.zonecut.sig0.Sig0ReplayGuard;
 import io.github.zonecut.sig0.Sig0Signer;
-import java.io.BufferedWriter;
+import io.github.zonecut.testkit.TestHierarchy;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -50,11 +46,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import io.github.zonecut.testkit.TestHierarchy;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteDataSource;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 /**
@@ -67,13 +61,17 @@ import org.xbill.DNS.Type;
  *
  * <p>{@link #run(Path)} shows it alone: a child's self-signed key upload becomes trusted, and a
  * NOTIFY(CDS) queues a scan. {@link ChildOperatorAgent} runs a whole child against it.
+ *
+ * <p>Run it with {@code java -cp examples/target/zonecut-demo.jar
+ * io.github.zonecut.examples.RegistryParent} (after {@code ./mvnw -B -q -pl examples -am package
+ * -DskipTests}); {@code ExamplesTest} runs it and checks the outcome.
  */
 public final class RegistryParent implements AutoCloseable {
   private final DsyncServer server;
   private final JdbcDelegationBackend backend;
   private final TrustRegistry registry;
   private final ScanQueue scans;
-  private final BufferedWriter audit;
+  private final JsonLinesAudit audit;
 
   static final Name PARENT = Name.fromConstantString("parent.test.");
   static final Name CHILD = Name.fromConstantString("child.parent.test.");
@@ -133,10 +131,10 @@ public final class RegistryParent implements AutoCloseable {
       UpdateOutcome boot = updates.send(target,
           UpdateBuilder.of(PARENT).keyBootstrap(childKey.publicKey()), childKey)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
-      boolean trusted = false;
+      boolean trusted = parent.trusts(childKey.publicKey());
       for (int i = 0; i < 400 && !trusted; i++) { // at-apex validation runs in the background
+        Thread.sleep(25);
         trusted = parent.trusts(childKey.publicKey());
-        Thread.sleep(trusted ? 0 : 25);
       }
       NotifySender notifier = NotifySender.builder(transport,
           dns.dsyncDiscovery(dns.validatingLookup(transport, executor).build()).build()).build();
@@ -150,7 +148,7 @@ public final class RegistryParent implements AutoCloseable {
   }
 
   private RegistryParent(DsyncServer server, JdbcDelegationBackend backend,
-      TrustRegistry registry, ScanQueue scans, BufferedWriter audit) {
+      TrustRegistry registry, ScanQueue scans, JsonLinesAudit audit) {
     this.server = server;
     this.backend = backend;
     this.registry = registry;
@@ -171,8 +169,7 @@ public final class RegistryParent implements AutoCloseable {
         RegistryPolicy.of(VerificationPolicy.of(BootstrapMethod.AT_APEX)), clock);
     BootstrapCoordinator coordinator = new BootstrapCoordinator(registry,
         List.of(new AtApexVerifier(validated)), Delayer.using(executor), clock);
-    BufferedWriter audit = Files.newBufferedWriter(auditFile, StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    JsonLinesAudit audit = new JsonLinesAudit(auditFile);
     Sig0Config sig0 = Sig0Config.builder().clock(clock).build();
     // one replay guard for UPDATEs and inquiries: neither can be replayed as the other
     Sig0ReplayGuard guard = Sig0ReplayGuard.create();
@@ -182,11 +179,11 @@ public final class RegistryParent implements AutoCloseable {
         .verifierConfig(sig0)
         // at-apex needs no server list: the KEY is read through the validating lookup
         .bootstrap(coordinator, child -> new BootstrapCoordinator.Delegation(List.of(), List.of()))
-        .listener(e -> write(audit, updateLine(e)))
+        .listener(audit)
         .build();
     ScanQueue scans = ScanQueue.withCapacity(10_000); // a scanner drains it (RegistryCdsScan)
     NotifyReceiver notifies = NotifyReceiver.builder(scans).parentZones(zone).clock(clock)
-        .listener(e -> write(audit, notifyLine(e)))
+        .listener(audit::onNotify)
         .build();
     KeyStateResponder keyState = KeyStateResponder.builder(registry, receiverKey)
         .signer(Sig0Signer.create(sig0)).clock(clock).replayGuard(guard).build();
@@ -225,39 +222,5 @@ public final class RegistryParent implements AutoCloseable {
   public void close() throws IOException {
     server.close();
     audit.close();
-  }
-
-  private static String updateLine(UpdateEvent e) {
-    return "{\"at\":\"" + e.time() + "\",\"kind\":\"update\",\"source\":\""
-        + e.source().getHostAddress() + "\",\"child\":" + quote(e.child())
-        + ",\"signer\":" + (e.signerKey() == null ? "null" : e.signerKey().keyTag())
-        + ",\"outcome\":\"" + e.outcome() + "\",\"rcode\":\"" + Rcode.string(e.rcode())
-        + "\",\"signed\":" + e.signed() + ",\"detail\":" + quote(e.detail()) + "}";
-  }
-
-  private static String notifyLine(NotifyEvent e) {
-    return "{\"at\":\"" + e.at() + "\",\"kind\":\"notify\",\"source\":\""
-        + e.source().getHostAddress() + "\",\"child\":" + quote(e.child().orElse(null))
-        + ",\"type\":\"" + Type.string(e.type()) + "\",\"outcome\":\"" + e.outcome()
-        + "\",\"rcode\":\"" + Rcode.string(e.rcode()) + "\"}";
-  }
-
-  /** A JSON string (or null); names and details are ASCII, quotes and backslashes escaped. */
-  private static String quote(@org.jspecify.annotations.Nullable Object value) {
-    return value == null ? "null"
-        : '"' + value.toString().replace("\\", "\\\\").replace("\"", "\\\"")
-            .replace("\n", "\\n") + '"';
-  }
-
-  private static void write(BufferedWriter audit, String line) {
-    try {
-      synchronized (audit) { // the server's workers report concurrently
-        audit.write(line);
-        audit.newLine();
-        audit.flush();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("audit log", e);
-    }
   }
 }

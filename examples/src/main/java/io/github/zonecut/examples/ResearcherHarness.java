@@ -31,6 +31,10 @@ import org.xbill.DNS.Type;
  * a man in the middle rewriting the DSYNC target (a {@link HostilePeer} installed as a {@link
  * Service}), signatures that do not verify, a resolver answering SERVFAIL ({@link Fault}s) — and
  * the verdict of each: the child must act only on the honest answer.
+ *
+ * <p>Run it with {@code java -cp examples/target/zonecut-demo.jar
+ * io.github.zonecut.examples.ResearcherHarness} (after {@code ./mvnw -B -q -pl examples -am package
+ * -DskipTests}); {@code ExamplesTest} runs it and checks the outcome.
  */
 public final class ResearcherHarness {
   static final Name CHILD = Name.fromConstantString("child.parent.test.");

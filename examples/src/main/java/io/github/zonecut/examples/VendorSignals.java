@@ -36,6 +36,10 @@ import org.xbill.DNS.Record;
  * (RFC 9859 §4.2) — one secondary has not caught up at first, so the NOTIFY waits — then send
  * NOTIFY(CDS) to the endpoint the parent's DSYNC record names (RFC 9859 §4.1) with {@link
  * NotifySender}.
+ *
+ * <p>Run it with {@code java -cp examples/target/zonecut-demo.jar
+ * io.github.zonecut.examples.VendorSignals} (after {@code ./mvnw -B -q -pl examples -am package
+ * -DskipTests}); {@code ExamplesTest} runs it and checks the outcome.
  */
 public final class VendorSignals {
   static final Name ZONE = Name.fromConstantString("shop.parent.test.");

@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.zonecut.dsync.NotifyOutcome;
 import io.github.zonecut.keystate.KeyStateCode;
-import io.github.zonecut.multisigner.Plan;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
 /** Each example program, run as its {@code main} would, with its outcome checked. */
@@ -84,16 +82,5 @@ class ExamplesTest {
         .doesNotContain("attacker");
     assertThat(v.get("signatures bogus")).startsWith("REFUSED BOGUS");
     assertThat(v.get("resolver SERVFAIL")).startsWith("REFUSED LOOKUP_FAILED");
-  }
-
-  @Test
-  void multiSignerJoinCompletesGlitchFreeThroughThePublicSimulation() {
-    MultiSignerJoin.Outcome o = MultiSignerJoin.run(Name.fromConstantString("child.parent.test."));
-
-    assertThat(o.succeeded()).as(MultiSignerJoin.summary(o)).isTrue();
-    assertThat(o.first()).isInstanceOf(Plan.Act.class);
-    assertThat(o.log()).anyMatch(l -> l.contains("bravo: add DNSKEY"))
-        .anyMatch(l -> l.contains("wait"));
-    assertThat(o.report().glitchFree()).isTrue();
   }
 }
