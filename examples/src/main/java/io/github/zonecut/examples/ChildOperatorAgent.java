@@ -9,7 +9,6 @@ import io.github.zonecut.core.EndpointOverrides;
 import io.github.zonecut.core.NioDnsTransport;
 import io.github.zonecut.core.ValidatingLookup;
 import io.github.zonecut.core.ZonecutTypes;
-import io.github.zonecut.dsync.AgentResult;
 import io.github.zonecut.dsync.DelegationAgent;
 import io.github.zonecut.dsync.UpdateTarget;
 import io.github.zonecut.keystate.Delayer;
@@ -123,13 +122,18 @@ public final class ChildOperatorAgent {
           .sig0Config(Sig0Config.builder().clock(dns.clock()).build())
           .build();
 
-      UpdateTarget target = await(agent.locate(CHILD)).target();
+      // RFC 9859 §4.1 discovery, DNSSEC required, and the receiver's KEY (ddns §9.3)
+      DelegationAgent.Located located = await(agent.locate(CHILD));
+      UpdateTarget target = located.target();
+      if (target == null) {
+        throw new IllegalStateException("no UPDATE target: " + located.failure());
+      }
       steps.add("discovered " + target);
       steps.add("bootstrap: " + await(agent.bootstrap(CHILD)));
       KeyStateInquiryClient inquiries = KeyStateInquiryClient.builder(transport,
           Delayer.using(executor)).verifierConfig(Sig0Config.builder().clock(dns.clock()).build())
           .build();
-      for (int i = 0; i < 200 && !states.contains(KeyStateCode.KEY_TRUSTED); i++) {
+      for (int i = 0; i < 600 && !states.contains(KeyStateCode.KEY_TRUSTED); i++) {
         InquiryResult answer = await(inquiries.inquire(childKey, target.inquiryTarget()));
         Optional<KeyStateCode> code = answer instanceof InquiryResult.Answered a
             ? a.code(Codepoints.DEFAULT.keyStateTable()) : Optional.empty();
@@ -153,8 +157,7 @@ public final class ChildOperatorAgent {
       DsData sha384 = ds(child, 4);
       child.add("@ 300 IN CDS " + sha384.keyTag() + " " + sha384.algorithm() + " 4 "
           + HexFormat.of().formatHex(sha384.digest()));
-      AgentResult roll = await(agent.sync(CHILD));
-      steps.add("DS roll: " + roll);
+      steps.add("DS roll: " + await(agent.sync(CHILD)));
       parentServers.forEach(Endpoint::thaw);
       return new Result(steps, states, parent.delegation(CHILD));
     } finally {

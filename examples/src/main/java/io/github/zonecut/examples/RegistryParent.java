@@ -132,7 +132,7 @@ public final class RegistryParent implements AutoCloseable {
           UpdateBuilder.of(PARENT).keyBootstrap(childKey.publicKey()), childKey)
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       boolean trusted = parent.trusts(childKey.publicKey());
-      for (int i = 0; i < 400 && !trusted; i++) { // at-apex validation runs in the background
+      for (int i = 0; i < 1200 && !trusted; i++) { // at-apex validation runs in the background
         Thread.sleep(25);
         trusted = parent.trusts(childKey.publicKey());
       }
