@@ -30,7 +30,7 @@ import javax.tools.ToolProvider;
  *   <li>A block whose first code line (comments and blank lines skipped) starts with {@code
  *       package}, {@code import} or a top-level type declaration ({@code class}, {@code record},
  *       {@code interface}, {@code enum}, with any modifiers or annotations) is a complete source
- *       file and compiles as it is.
+ *       file and compiles as it is, alone (two programs may share a class name).
  *   <li>Any other block is a sequence of statements. It compiles as the body of {@code Object
  *       snippet() throws Exception} (inside {@code if (true) { … } return null;}, so a block may
  *       {@code return} a value or not) in a class that imports every exported zonecut API package,
@@ -216,9 +216,11 @@ final class ReadmeSnippets {
   }
 
   /**
-   * Compiles every snippet against {@code classPath} in one compiler run.
+   * Compiles the snippets against {@code classPath}: the statement blocks together in one
+   * compiler run, each whole-file block in a run of its own (two README programs may both be
+   * called {@code Main}), the classes under {@code outputDir}.
    *
-   * @return the snippets that do not compile, with their errors
+   * @return the snippets that do not compile, with their errors at README line numbers
    */
   static List<Failure> compile(List<Snippet> snippets, String classPath, Path outputDir)
       throws IOException {
@@ -226,9 +228,10 @@ final class ReadmeSnippets {
     if (javac == null) {
       throw new IllegalStateException("no system Java compiler: run the tests on a JDK");
     }
-    Map<String, Snippet> byFile = new LinkedHashMap<>();
-    Map<String, Integer> offset = new LinkedHashMap<>();
-    List<JavaFileObject> files = new ArrayList<>();
+    List<Map<String, Snippet>> runs = new ArrayList<>();
+    Map<String, Snippet> statements = new LinkedHashMap<>();
+    runs.add(statements);
+    Map<String, String> sources = new LinkedHashMap<>();
     for (int i = 0; i < snippets.size(); i++) {
       Snippet sn = snippets.get(i);
       String className = "ReadmeSnippet" + (i + 1);
@@ -237,32 +240,49 @@ final class ReadmeSnippets {
         className = m.find() ? m.group(1) : className;
       }
       String path = "/snippet" + (i + 1) + "/" + className + ".java";
-      files.add(new Source(path, source(sn, className)));
-      byFile.put(path, sn);
-      offset.put(path, sn.isCompilationUnit() ? -1 : -3);
+      sources.put(path, source(sn, className));
+      if (sn.isCompilationUnit()) {
+        runs.add(Map.of(path, sn));
+      } else {
+        statements.put(path, sn);
+      }
     }
     Map<Snippet, List<String>> errors = new LinkedHashMap<>();
-    if (!files.isEmpty()) {
+    for (int r = 0; r < runs.size(); r++) {
+      Map<String, Snippet> run = runs.get(r);
+      if (run.isEmpty()) {
+        continue;
+      }
+      List<JavaFileObject> files = new ArrayList<>();
+      run.keySet().forEach(path -> files.add(new Source(path, sources.get(path))));
+      Path out = Files.createDirectories(outputDir.resolve("run" + r));
       DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+      boolean compiled;
       try (StandardJavaFileManager fm =
           javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
-        Files.createDirectories(outputDir);
-        List<String> options = List.of("-classpath", classPath, "-d", outputDir.toString(),
+        List<String> options = List.of("-classpath", classPath, "-d", out.toString(),
             "-proc:none", "-implicit:none", "-nowarn", "-Xlint:none", "--release", "17");
-        javac.getTask(null, fm, diagnostics, options, null, files).call();
+        compiled = javac.getTask(null, fm, diagnostics, options, null, files).call();
       }
+      boolean reported = false;
       for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-        if (d.getKind() != Diagnostic.Kind.ERROR || d.getSource() == null) {
+        if (d.getKind() != Diagnostic.Kind.ERROR) {
           continue;
         }
-        String path = d.getSource().toUri().getPath();
-        Snippet sn = byFile.get(path);
-        if (sn == null) {
-          continue;
+        String message = d.getMessage(Locale.ROOT).lines().findFirst().orElse("");
+        Snippet sn = d.getSource() == null ? null : run.get(d.getSource().toUri().getPath());
+        if (sn == null) { // not tied to one block: every block of the run is suspect
+          run.values().forEach(each -> errors.computeIfAbsent(each, k -> new ArrayList<>())
+              .add("(compiling with the blocks around it) " + message));
+        } else {
+          long line = sn.line() + d.getLineNumber() + (sn.isCompilationUnit() ? -1 : -3);
+          errors.computeIfAbsent(sn, k -> new ArrayList<>()).add("line " + line + ": " + message);
         }
-        long readmeLine = sn.line() + d.getLineNumber() + offset.get(path);
-        errors.computeIfAbsent(sn, k -> new ArrayList<>()).add("line " + readmeLine + ": "
-            + d.getMessage(Locale.ROOT).lines().findFirst().orElse(""));
+        reported = true;
+      }
+      if (!compiled && !reported) {
+        run.values().forEach(each -> errors.computeIfAbsent(each, k -> new ArrayList<>())
+            .add("the compiler failed without a message"));
       }
     }
     List<Failure> failures = new ArrayList<>();

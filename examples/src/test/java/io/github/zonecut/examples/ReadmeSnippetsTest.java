@@ -81,7 +81,17 @@ class ReadmeSnippetsTest {
 
     assertThat(snippets).allMatch(Snippet::isCompilationUnit);
     assertThat(ReadmeSnippets.compile(snippets, ReadmeSnippets.testClassPath(), out)).isEmpty();
-    assertThat(out.resolve("Hello.class")).exists();
-    assertThat(out.resolve("Pair.class")).exists();
+    assertThat(out.resolve("run1/Hello.class")).exists();
+    assertThat(out.resolve("run2/Pair.class")).exists();
+  }
+
+  @Test
+  void twoProgramsMayShareAClassName(@TempDir Path out) throws Exception {
+    String program = "```java\nimport java.util.List;\n\npublic class Main {\n"
+        + "  public static void main(String[] args) { System.out.println(List.of(args)); }\n}\n"
+        + "```\n";
+
+    assertThat(ReadmeSnippets.compile(ReadmeSnippets.extract(program + "\n" + program),
+        ReadmeSnippets.testClassPath(), out)).isEmpty();
   }
 }
