@@ -50,8 +50,8 @@ import org.xbill.DNS.Type;
  * the child's CDS, RFC 7344) by signed UPDATE with the {@link DelegationAgent}.
  *
  * <p>Run it with {@code java -cp examples/target/zonecut-demo.jar
- * io.github.zonecut.examples.ChildOperatorAgent} (after {@code ./mvnw -B -q -pl examples -am package
- * -DskipTests}); {@code ExamplesTest} runs it and checks the outcome.
+ * io.github.zonecut.examples.ChildOperatorAgent} (after {@code ./mvnw -B -q -pl examples -am
+ * package -DskipTests}); {@code ExamplesTest} runs it and checks the outcome.
  */
 public final class ChildOperatorAgent {
   static final Name PARENT = RegistryParent.PARENT;

@@ -12,7 +12,9 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every {@code ```java} block of the README compiles (issue 15; the rule: {@link ReadmeSnippets}). */
+/**
+ * Every {@code ```java} block of the README compiles (issue 15; the rule: {@link ReadmeSnippets}).
+ */
 class ReadmeSnippetsTest {
 
   @Test
