@@ -169,7 +169,12 @@ public final class DnsKeyData implements Comparable<DnsKeyData> {
   record DsMemo(Name owner, int digestType, byte[] digest) {}
 
   private static int computeKeyTag(byte[] rdata) {
-    // RFC 4034 Appendix B (algorithm 1 is obsolete and not special-cased)
+    if (rdata[3] == 1) {
+      // RFC 4034 Appendix B.1: RSA/MD5 (obsolete) keys carry their tag in the modulus' low bits
+      int n = rdata.length;
+      return ((rdata[n - 3] & 0xFF) << 8) | (rdata[n - 2] & 0xFF);
+    }
+    // RFC 4034 Appendix B
     long ac = 0;
     for (int i = 0; i < rdata.length; i++) {
       ac += (i & 1) == 0 ? (rdata[i] & 0xFF) << 8 : rdata[i] & 0xFF;
