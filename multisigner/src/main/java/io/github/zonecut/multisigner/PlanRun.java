@@ -1,5 +1,7 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
+import io.github.zonecut.core.DsData;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,12 +48,12 @@ final class PlanRun {
   // signers whose DNSKEY RRsets may still be cached: the answering ones, and stopped leavers
   // until their RRsets expired (the last observed RRset stands for what caches hold)
   private final List<SignerSnapshot> cached = new ArrayList<>();
-  private final Map<DnsKey, Owner> owners = new HashMap<>();
-  private final Set<DnsKey> retiring = new HashSet<>();
-  private final Set<DnsKey> byAlgorithmRoll = new HashSet<>();
-  private final Set<DnsKey> stale = new HashSet<>();
-  private final Map<DnsKey, Boolean> eligibleMemo = new HashMap<>();
-  private final @Nullable Observed<Set<DsRecord>> parentDs;
+  private final Map<DnsKeyData, Owner> owners = new HashMap<>();
+  private final Set<DnsKeyData> retiring = new HashSet<>();
+  private final Set<DnsKeyData> byAlgorithmRoll = new HashSet<>();
+  private final Set<DnsKeyData> stale = new HashSet<>();
+  private final Map<DnsKeyData, Boolean> eligibleMemo = new HashMap<>();
+  private final @Nullable Observed<Set<DsData>> parentDs;
   private final @Nullable Observed<Set<Name>> parentNs;
   private Rollover.@Nullable Algorithm algorithmRoll;
 
@@ -66,7 +68,7 @@ final class PlanRun {
   private Instant nsWaitEnd = Instant.MIN;
   private boolean pendingAdditions;
   private boolean parentDsSynced;
-  private Set<DnsKey> desiredDs = Set.of();
+  private Set<DnsKeyData> desiredDs = Set.of();
 
   PlanRun(ZoneSnapshot s, Intent intent, ParentPolicy policy, Instant now, PlannerConfig cfg) {
     this.s = s;
@@ -156,7 +158,7 @@ final class PlanRun {
       }
     }
     for (SignerSnapshot v : answering) {
-      for (DnsKey k : v.dnskey().value()) {
+      for (DnsKeyData k : v.dnskey().value()) {
         if (!owners.containsKey(k)) {
           if (cfg.ownership() instanceof KeyOwnership.KeyTagModulo m) {
             // Knot's rule: the tag names the owner; a key no current signer holds is stale
@@ -231,7 +233,7 @@ final class PlanRun {
     }
   }
 
-  private void retireOne(SignerId signer, DnsKey key) throws Refuse {
+  private void retireOne(SignerId signer, DnsKeyData key) throws Refuse {
     SignerSnapshot v = s.signer(signer);
     if (v == null) {
       throw new Refuse(new Refusal.UnknownSigner(signer));
@@ -300,7 +302,7 @@ final class PlanRun {
         if (hasFinal(t, k.role(), alg) || !planned.add(k.role() + "/" + alg)) {
           continue;
         }
-        Set<DnsKey> replacing = new HashSet<>();
+        Set<DnsKeyData> replacing = new HashSet<>();
         for (OwnedKey o : t.ownKeys()) {
           if (retiring.contains(o.key())) {
             replacing.add(o.key());
@@ -323,8 +325,8 @@ final class PlanRun {
   }
 
   /** Zone-signing keys every serving signer must publish now. */
-  private Set<DnsKey> liveZoneSigningKeys() {
-    Set<DnsKey> live = new LinkedHashSet<>();
+  private Set<DnsKeyData> liveZoneSigningKeys() {
+    Set<DnsKeyData> live = new LinkedHashSet<>();
     for (SignerSnapshot v : s.signers()) {
       boolean isTarget = intent.group().contains(v.id());
       for (OwnedKey k : v.ownKeys()) {
@@ -345,11 +347,11 @@ final class PlanRun {
   }
 
   private void dnskeys() {
-    Set<DnsKey> live = liveZoneSigningKeys();
+    Set<DnsKeyData> live = liveZoneSigningKeys();
     for (SignerSnapshot v : answering) {
       boolean isTarget = intent.group().contains(v.id());
-      Set<DnsKey> current = v.dnskey().value();
-      Set<DnsKey> missing = new TreeSet<>();
+      Set<DnsKeyData> current = v.dnskey().value();
+      Set<DnsKeyData> missing = new TreeSet<>();
       if (isTarget) {
         for (OwnedKey k : v.ownKeys()) {
           if (!retiring.contains(k.key()) && !current.contains(k.key()) && !heldBack(k.key())) {
@@ -357,7 +359,7 @@ final class PlanRun {
           }
         }
       }
-      for (DnsKey k : live) {
+      for (DnsKeyData k : live) {
         Owner o = owners.get(k);
         if (o != null && !o.signer().id().equals(v.id()) && !current.contains(k) && !heldBack(k)) {
           missing.add(k);
@@ -375,15 +377,15 @@ final class PlanRun {
       if (!intent.group().contains(v.id())) {
         continue; // a leaving signer's RRset is not cleaned; it stops answering
       }
-      Set<DnsKey> remove = new TreeSet<>();
+      Set<DnsKeyData> remove = new TreeSet<>();
       List<Condition> pre = new ArrayList<>();
-      for (DnsKey k : v.dnskey().value()) {
+      for (DnsKeyData k : v.dnskey().value()) {
         if (stale.contains(k) || (retiring.contains(k) && eligible(k))) {
           remove.add(k);
         }
       }
       if (!remove.isEmpty()) {
-        for (DnsKey k : remove) {
+        for (DnsKeyData k : remove) {
           Owner o = owners.get(k);
           if (o != null && !o.signer().isAnswering()) {
             pre.add(new Condition.Answering(o.signer().id(), false));
@@ -400,8 +402,8 @@ final class PlanRun {
   private void signing() {
     for (SignerSnapshot v : target) {
       Signing cur = v.signing().value();
-      Set<DnsKey> removedNow = removedFromOwnRrset(v);
-      Set<DnsKey> dnskeyKeys = new TreeSet<>();
+      Set<DnsKeyData> removedNow = removedFromOwnRrset(v);
+      Set<DnsKeyData> dnskeyKeys = new TreeSet<>();
       for (OwnedKey k : v.ownKeys()) {
         if (k.role().isSep() && v.dnskey().value().contains(k.key()) && !removedNow.contains(k.key())) {
           dnskeyKeys.add(k.key()); // §5.6 step 3: sign the DNSKEY RRset with old and new
@@ -410,8 +412,8 @@ final class PlanRun {
       if (dnskeyKeys.isEmpty()) {
         dnskeyKeys.addAll(cur.dnskeyKeys());
       }
-      Set<DnsKey> zoneKeys = new TreeSet<>(cur.zoneKeys());
-      for (DnsKey k : removedNow) {
+      Set<DnsKeyData> zoneKeys = new TreeSet<>(cur.zoneKeys());
+      for (DnsKeyData k : removedNow) {
         if (!byAlgorithmRoll.contains(k)) {
           zoneKeys.remove(k);
         }
@@ -426,13 +428,13 @@ final class PlanRun {
             + " key any more; stop signing with it (RFC 6781 §4.1.4)";
       }
       for (OwnedKey k : v.ownKeys()) {
-        DnsKey key = k.key();
+        DnsKeyData key = k.key();
         if (!k.role().signsZone() || retiring.contains(key) || zoneKeys.contains(key)
             || (!v.dnskey().value().contains(key) && !isNewAlgorithmKey(key))) {
           continue;
         }
         Set<Integer> algs = new HashSet<>();
-        for (DnsKey z : zoneKeys) {
+        for (DnsKeyData z : zoneKeys) {
           algs.add(z.algorithm());
         }
         if (!algs.contains(key.algorithm())) {
@@ -469,9 +471,9 @@ final class PlanRun {
     }
   }
 
-  private Set<DnsKey> removedFromOwnRrset(SignerSnapshot v) {
-    Set<DnsKey> out = new HashSet<>();
-    for (DnsKey k : v.dnskey().value()) {
+  private Set<DnsKeyData> removedFromOwnRrset(SignerSnapshot v) {
+    Set<DnsKeyData> out = new HashSet<>();
+    for (DnsKeyData k : v.dnskey().value()) {
       if (v.owns(k) && retiring.contains(k) && eligible(k)) {
         out.add(k);
       }
@@ -479,7 +481,7 @@ final class PlanRun {
     return out;
   }
 
-  private boolean publishedEverywhere(DnsKey key) {
+  private boolean publishedEverywhere(DnsKeyData key) {
     for (SignerSnapshot v : cached) {
       if (!v.dnskey().value().contains(key)) {
         return false;
@@ -489,8 +491,8 @@ final class PlanRun {
   }
 
   private void dsAndCds() throws Refuse {
-    Set<DnsKey> d = new TreeSet<>();
-    Set<DnsKey> finalD = new TreeSet<>();
+    Set<DnsKeyData> d = new TreeSet<>();
+    Set<DnsKeyData> finalD = new TreeSet<>();
     for (SignerSnapshot t : target) {
       Signing sig = t.signing().value();
       for (OwnedKey k : t.ownKeys()) {
@@ -524,13 +526,13 @@ final class PlanRun {
     desiredDs = d;
     parentDsSynced = parentDs != null && Condition.ParentDsCovers.covers(zone, parentDs.value(), d);
     Condition synced = new Condition.ParentDsCovers(d);
-    Set<DsRecord> cds = new TreeSet<>();
+    Set<DsData> cds = new TreeSet<>();
     if (policy.consumesCds()) {
-      for (DnsKey k : d) {
-        cds.add(DsRecord.of(zone, k, policy.publishedDigestType()));
+      for (DnsKeyData k : d) {
+        cds.add(DsData.compute(zone, k, policy.publishedDigestType()));
       }
     }
-    Set<DnsKey> cdnskey = policy.consumesCdnskey() ? d : Set.of();
+    Set<DnsKeyData> cdnskey = policy.consumesCdnskey() ? d : Set.of();
     List<SignerSnapshot> cdsTargets = answering;
     if (!parentDsSynced) {
       if (intent.policy().parentSync() == GroupPolicy.Actor.OWNER || !policy.scansCds()) {
@@ -564,9 +566,9 @@ final class PlanRun {
     }
   }
 
-  private boolean parentCovers(DnsKey k) {
+  private boolean parentCovers(DnsKeyData k) {
     if (parentDs != null) {
-      for (DsRecord d : parentDs.value()) {
+      for (DsData d : parentDs.value()) {
         if (d.matches(zone, k)) {
           return true;
         }
@@ -574,7 +576,7 @@ final class PlanRun {
       return false;
     }
     for (ParentServerView p : s.parent().servers()) {
-      for (DsRecord d : p.ds().value()) {
+      for (DsData d : p.ds().value()) {
         if (d.matches(zone, k)) {
           return true;
         }
@@ -735,7 +737,7 @@ final class PlanRun {
       return false;
     }
     boolean dsCovers = false;
-    for (DnsKey k : j.signing().value().dnskeyKeys()) {
+    for (DnsKeyData k : j.signing().value().dnskeyKeys()) {
       if (j.dnskey().value().contains(k) && desiredDs.contains(k)) {
         dsCovers = true;
       }
@@ -779,7 +781,7 @@ final class PlanRun {
   private void deleteRetired() {
     for (SignerSnapshot t : target) {
       for (OwnedKey k : t.ownKeys()) {
-        DnsKey key = k.key();
+        DnsKeyData key = k.key();
         if (!retiring.contains(key) || !eligible(key)) {
           continue;
         }
@@ -800,7 +802,7 @@ final class PlanRun {
   // ---------------------------------------------------------------- eligibility
 
   /** Whether retiring key {@code k} may leave every DNSKEY RRset (and its DS the parent). */
-  private boolean eligible(DnsKey k) {
+  private boolean eligible(DnsKeyData k) {
     Boolean memo = eligibleMemo.get(k);
     if (memo == null) {
       memo = computeEligible(k);
@@ -809,7 +811,7 @@ final class PlanRun {
     return memo;
   }
 
-  private boolean computeEligible(DnsKey k) {
+  private boolean computeEligible(DnsKeyData k) {
     Owner o = owners.get(k);
     if (o == null) {
       return true;
@@ -851,7 +853,7 @@ final class PlanRun {
    * the retirement and planned again continues it instead of adding the key back (the signing
    * change itself would otherwise restart the waits).
    */
-  private boolean retirementStarted(SignerSnapshot owner, DnsKey k) {
+  private boolean retirementStarted(SignerSnapshot owner, DnsKeyData k) {
     Signing sig = owner.signing().value();
     if (sig.dnskeyKeys().contains(k) || sig.zoneKeys().contains(k) || parentDs == null) {
       return false;
@@ -871,7 +873,7 @@ final class PlanRun {
    * removed, which the planner does only once it is eligible; a later change elsewhere (another
    * signer's DS leaving the parent) must not restart its waits and add it back.
    */
-  private boolean removalStarted(SignerSnapshot owner, DnsKey k) {
+  private boolean removalStarted(SignerSnapshot owner, DnsKeyData k) {
     if (!owner.dnskey().value().contains(k)) {
       return false;
     }
@@ -898,7 +900,7 @@ final class PlanRun {
     return end.plus(s.publicationLatency());
   }
 
-  private boolean zoneSignaturesGone(SignerSnapshot owner, DnsKey k) {
+  private boolean zoneSignaturesGone(SignerSnapshot owner, DnsKeyData k) {
     if (owner.signing().value().zoneKeys().contains(k)) {
       return false;
     }
@@ -919,7 +921,7 @@ final class PlanRun {
   }
 
   /** §5.6 steps 5–6: the successor is in the parent's DS for DS-Wait-Time, signing for DNSKEY-Wait-Time. */
-  private boolean successorTrusted(SignerSnapshot owner, KeyRole role, DnsKey k) {
+  private boolean successorTrusted(SignerSnapshot owner, KeyRole role, DnsKeyData k) {
     if (parentDs == null) {
       return false;
     }
@@ -961,7 +963,7 @@ final class PlanRun {
     algorithmRollCompleteKnown = true;
     algorithmRollCompleteMemo = false;
     Rollover.Algorithm a = algorithmRoll;
-    Observed<Set<DsRecord>> pds = parentDs;
+    Observed<Set<DsData>> pds = parentDs;
     if (a == null || pds == null) {
       return false;
     }
@@ -992,7 +994,7 @@ final class PlanRun {
         return false;
       }
     }
-    for (DnsKey k : byAlgorithmRoll) {
+    for (DnsKeyData k : byAlgorithmRoll) {
       if (k.isSep() && parentCovers(k)) {
         return false;
       }
@@ -1013,14 +1015,14 @@ final class PlanRun {
   }
 
   /** A key of the algorithm being rolled to, held by a signer and not itself retiring. */
-  private boolean isNewAlgorithmKey(DnsKey k) {
+  private boolean isNewAlgorithmKey(DnsKeyData k) {
     Rollover.Algorithm a = algorithmRoll;
     return a != null && k.algorithm() == a.to() && !retiring.contains(k) && owners.containsKey(k)
         && algorithmRollInProgress();
   }
 
   /** RFC 6781 §4.1.4: new-algorithm keys enter DNSKEY RRsets only once their signatures are cached. */
-  private boolean heldBack(DnsKey k) {
+  private boolean heldBack(DnsKeyData k) {
     return isNewAlgorithmKey(k) && !newAlgorithmSignaturesCached();
   }
 
@@ -1036,7 +1038,7 @@ final class PlanRun {
     Instant end = Instant.MIN;
     for (SignerSnapshot t : target) {
       boolean signs = false;
-      for (DnsKey k : t.signing().value().zoneKeys()) {
+      for (DnsKeyData k : t.signing().value().zoneKeys()) {
         signs |= isNewAlgorithmKey(k);
       }
       ok &= signs;
@@ -1117,7 +1119,7 @@ final class PlanRun {
   /** No cached DNSKEY RRset holds an old-algorithm key any more (DNSKEY-Wait-Time passed). */
   private boolean oldAlgorithmDnskeysGone() {
     for (SignerSnapshot v : cached) {
-      for (DnsKey k : v.dnskey().value()) {
+      for (DnsKeyData k : v.dnskey().value()) {
         if (byAlgorithmRoll.contains(k)) {
           return false;
         }
@@ -1239,7 +1241,7 @@ final class PlanRun {
     return intent.group().contains(v.id()) && !admitted(v);
   }
 
-  private String draftRefForRetiring(DnsKey k, String zsk, String sep, String alg) {
+  private String draftRefForRetiring(DnsKeyData k, String zsk, String sep, String alg) {
     if (byAlgorithmRoll.contains(k)) {
       return alg;
     }
@@ -1250,9 +1252,9 @@ final class PlanRun {
     return k.isSep() ? sep : zsk;
   }
 
-  private String additionRef(SignerSnapshot v, Set<DnsKey> keys) {
+  private String additionRef(SignerSnapshot v, Set<DnsKeyData> keys) {
     Set<String> refs = new TreeSet<>();
-    for (DnsKey k : keys) {
+    for (DnsKeyData k : keys) {
       Owner o = owners.get(k);
       if (o == null) {
         continue;
@@ -1270,16 +1272,16 @@ final class PlanRun {
     return String.join(", ", refs);
   }
 
-  private String removalRef(Set<DnsKey> keys) {
+  private String removalRef(Set<DnsKeyData> keys) {
     Set<String> refs = new TreeSet<>();
-    for (DnsKey k : keys) {
+    for (DnsKeyData k : keys) {
       refs.add(stale.contains(k) ? "" : draftRefForRetiring(k, "§5.5 step 6", "§5.6 steps 7-8", "§5.7 step 8"));
     }
     refs.remove("");
     return String.join(", ", refs);
   }
 
-  private String cdsRef(Set<DnsKey> d) {
+  private String cdsRef(Set<DnsKeyData> d) {
     for (SignerSnapshot t : target) {
       if (isJoining(t)) {
         return "§5.3 steps 4-5";
@@ -1298,8 +1300,8 @@ final class PlanRun {
     return retiringPresent(d) ? "§5.6 step 4" : "§5.6 step 9";
   }
 
-  private boolean retiringPresent(Set<DnsKey> d) {
-    for (DnsKey k : d) {
+  private boolean retiringPresent(Set<DnsKeyData> d) {
+    for (DnsKeyData k : d) {
       if (retiring.contains(k)) {
         return true;
       }
@@ -1343,9 +1345,9 @@ final class PlanRun {
     return leaving.isEmpty() ? "§5.3 step 13" : "§5.4 step 4";
   }
 
-  private static String describeKeys(Set<DnsKey> keys) {
+  private static String describeKeys(Set<DnsKeyData> keys) {
     List<String> out = new ArrayList<>();
-    for (DnsKey k : keys) {
+    for (DnsKeyData k : keys) {
       out.add(k.toString());
     }
     return "DNSKEY " + out;
