@@ -211,6 +211,24 @@ final class MigrationNet implements AutoCloseable {
     Peers.run(Duration.ofSeconds(10), null, Map.of(), List.of("knotc", "-c", conf, "conf-commit")).orThrow();
   }
 
+  /**
+   * Whether knotd publishes CDS/CDNSKEY for its own KSK ({@code cds-cdnskey-publish: always} or
+   * {@code none}). Knot 3.2 manages its own key's signals by policy: an UPDATE adding them is
+   * dropped under {@code none}, an UPDATE removing them is ignored under {@code always}. Foreign
+   * CDS/CDNSKEY added by UPDATE are kept either way ({@code dnskey-management: incremental}).
+   */
+  void knotPublishesOwnCds(boolean publish) {
+    String conf = value("MN_KNOT_CONF");
+    Peers.run(Duration.ofSeconds(10), null, Map.of(), List.of("knotc", "-c", conf, "conf-begin")).orThrow();
+    ToolResult set = Peers.run(Duration.ofSeconds(10), null, Map.of(), List.of("knotc", "-c", conf,
+        "conf-set", "policy[signer-a].cds-cdnskey-publish", publish ? "always" : "none"));
+    if (!set.succeeded()) {
+      Peers.run(Duration.ofSeconds(10), null, Map.of(), List.of("knotc", "-c", conf, "conf-abort"));
+      set.orThrow();
+    }
+    Peers.run(Duration.ofSeconds(10), null, Map.of(), List.of("knotc", "-c", conf, "conf-commit")).orThrow();
+  }
+
   @Override
   public synchronized void close() {
     if (closed) {
