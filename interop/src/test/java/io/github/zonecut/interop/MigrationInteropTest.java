@@ -321,6 +321,7 @@ class MigrationInteropTest {
     private final Evidence ev;
     private final ScanService scans;
     private final Set<SignerId> stopped = new java.util.HashSet<>();
+    private final Map<Integer, String> lastScan = new java.util.HashMap<>();
     private java.util.function.Consumer<List<String>> listener = s -> { };
     private Set<Name> lastNs;
 
@@ -446,7 +447,6 @@ class MigrationInteropTest {
           Map.of("rcode", Rcode.string(rcode)));
     }
 
-    private final Map<Integer, String> lastScan = new java.util.HashMap<>();
   }
 
   // ------------------------------------------------------------------ negative control
@@ -666,7 +666,13 @@ class MigrationInteropTest {
     root.put("signers", Map.of("A", "knotd 3.2 (dnskey-management: incremental)",
         "B", "named 9.18 (dnssec-policy, update-policy)"));
     root.put("parent_path", "zonecut ScanService (CDS + CSYNC, AcceptancePolicy cds+csync) ->"
-        + " TsigDelegationBackend -> named test.");
+        + " TsigDelegationBackend -> named test.; a CDS the scan refuses with NO_CONTINUITY (the"
+        + " joining signer's DS before its NS, RFC 8901 / draft §5.3) is applied by TSIG UPDATE");
+    root.put("parent_scan_applied", ev.timeline.stream()
+        .filter(e -> String.valueOf(e.get("kind")).startsWith("scan")
+            && String.valueOf(e.get("detail")).startsWith("Applied")).count());
+    root.put("parent_direct_updates", ev.timeline.stream()
+        .filter(e -> "parent (direct)".equals(e.get("kind"))).count());
     root.put("duration_s", ev.t());
     root.put("probes", probe.probes());
     root.put("servfail", probe.total(MigrationProbe.Outcome.SERVFAIL));
