@@ -76,9 +76,16 @@ import org.xbill.DNS.Update;
  * each delegated signer keep asking every 200 ms. The multi-signer {@link Planner} decides every
  * step from {@link DnsObserver} snapshots of the real servers; {@link DnsUpdateStepExecutor}
  * applies them by TSIG UPDATE to both signers; the parent {@code test.} follows the signers' CDS
- * and CSYNC through zonecut's {@link ScanService} (the dsync acceptance checks of RFC 7344 /
- * RFC 7477 acceptance checks}, then {@link TsigDelegationBackend} into BIND). First B joins, then A
- * leaves. Evidence goes to {@code target/e2e/migration.json}.
+ * and CSYNC through zonecut's {@link ScanService} (the dsync acceptance checks of RFC 7344 and
+ * RFC 7477, then {@link TsigDelegationBackend} into BIND). First B joins, then A leaves. Evidence
+ * goes to {@code target/e2e/migration.json}.
+ *
+ * <p>One parent change does not go through the scan: dsync's continuity check refuses the join's
+ * CDS (B's KSK is added to the DS RRset before B is in the delegation, draft §5.3 steps 6–10, and
+ * the check wants every added DS to match a key signing the DNSKEY RRset at a delegated server),
+ * so that CDS set is written by TSIG UPDATE and recorded as {@code parent (direct)}. Knot keeps
+ * CDS/CDNSKEY for its own KSK by policy, not by UPDATE, so the harness switches {@code
+ * cds-cdnskey-publish} with knotc before each CDS step on A (a provider API call, draft §4.3).
  *
  * <p>The negative control ({@code migration-negative.json}) runs on {@code neg.test.}, a finished
  * A+B group: A leaves in a deliberately wrong order (its ZSK is removed from B's DNSKEY RRset
