@@ -27,11 +27,27 @@ import java.util.TreeSet;
  * @param csync whether CSYNC (RFC 7477) is processed
  * @param requireAddedNsAuthoritative whether every name server a change adds must already answer
  *     authoritatively for the child (not only one of the resulting set)
+ * @param prePublishedDsAllowed whether an added DS may match no key that signs a served DNSKEY
+ *     RRset yet, as long as every answering server stays anchored by another DS of the set and
+ *     its algorithm already signs every server's DNSKEY RRset (default {@code true}): the
+ *     double-DS KSK rollover (RFC 6781 §4.1.2, RFC 7583 §3.3.2) and a multi-signer join, where
+ *     the joining signer's DS precedes its name servers (RFC 8901 §2.1.2, dnssec-automation
+ *     §5.3), both need it; the algorithm condition keeps validators that require every DS
+ *     algorithm to sign the zone (RFC 6840 §5.11, Unbound {@code harden-algo-downgrade}) safe
  */
 public record AcceptancePolicy(String name, DsSource dsSource, Set<Integer> acceptedDigestTypes,
     List<Integer> computedDigestTypes, boolean deleteAllowed, Set<Bootstrap> bootstrap,
     int bootstrapObservations, Duration bootstrapSpan, boolean csync,
-    boolean requireAddedNsAuthoritative) {
+    boolean requireAddedNsAuthoritative, boolean prePublishedDsAllowed) {
+
+  /** A policy that allows pre-published DS records (see {@link #prePublishedDsAllowed()}). */
+  public AcceptancePolicy(String name, DsSource dsSource, Set<Integer> acceptedDigestTypes,
+      List<Integer> computedDigestTypes, boolean deleteAllowed, Set<Bootstrap> bootstrap,
+      int bootstrapObservations, Duration bootstrapSpan, boolean csync,
+      boolean requireAddedNsAuthoritative) {
+    this(name, dsSource, acceptedDigestTypes, computedDigestTypes, deleteAllowed, bootstrap,
+        bootstrapObservations, bootstrapSpan, csync, requireAddedNsAuthoritative, true);
+  }
 
   /** Where the DS set comes from. */
   public enum DsSource {
@@ -131,13 +147,15 @@ public record AcceptancePolicy(String name, DsSource dsSource, Set<Integer> acce
   /** This policy with other accepted and computed digest types. */
   public AcceptancePolicy withDigestTypes(Set<Integer> accepted, List<Integer> computed) {
     return new AcceptancePolicy(name, dsSource, accepted, computed, deleteAllowed, bootstrap,
-        bootstrapObservations, bootstrapSpan, csync, requireAddedNsAuthoritative);
+        bootstrapObservations, bootstrapSpan, csync, requireAddedNsAuthoritative,
+        prePublishedDsAllowed);
   }
 
   /** This policy with other bootstrap methods and accept-after-delay settings. */
   public AcceptancePolicy withBootstrap(Set<Bootstrap> methods, int observations, Duration span) {
     return new AcceptancePolicy(name, dsSource, acceptedDigestTypes, computedDigestTypes,
-        deleteAllowed, methods, observations, span, csync, requireAddedNsAuthoritative);
+        deleteAllowed, methods, observations, span, csync, requireAddedNsAuthoritative,
+        prePublishedDsAllowed);
   }
 
   /** This policy with another DS source. */
@@ -149,6 +167,18 @@ public record AcceptancePolicy(String name, DsSource dsSource, Set<Integer> acce
     Set<Integer> accepted = new TreeSet<>(acceptedDigestTypes);
     accepted.addAll(computed);
     return new AcceptancePolicy(name, source, accepted, computed, deleteAllowed, bootstrap,
-        bootstrapObservations, bootstrapSpan, csync, requireAddedNsAuthoritative);
+        bootstrapObservations, bootstrapSpan, csync, requireAddedNsAuthoritative,
+        prePublishedDsAllowed);
+  }
+
+  /**
+   * This policy with pre-published DS records allowed or not ({@link #prePublishedDsAllowed()});
+   * {@code false} is the strictest reading of RFC 7344 §4.1, where every added DS must match a
+   * key that signs the DNSKEY RRset now, and refuses double-DS rollovers and multi-signer joins.
+   */
+  public AcceptancePolicy withPrePublishedDs(boolean allowed) {
+    return new AcceptancePolicy(name, dsSource, acceptedDigestTypes, computedDigestTypes,
+        deleteAllowed, bootstrap, bootstrapObservations, bootstrapSpan, csync,
+        requireAddedNsAuthoritative, allowed);
   }
 }

@@ -31,10 +31,13 @@ import org.xbill.DNS.Type;
  *       ({@link Reason#LAME_DELEGATION}), and, when the policy says so, every added one does
  *       ({@link Reason#LAME_NAMESERVER});
  *   <li>each added DS has a digest type the parent accepts ({@link Reason#DIGEST_NOT_ACCEPTED});
- *   <li>DS continuity (RFC 7344 §4.1): each added DS matches a key that signs the child's DNSKEY
- *       RRset, and at every answering server of the result the DNSKEY RRset is signed by a key
- *       that some DS of the result matches (multi-signer model 2 servers each serve their own
- *       KSK, RFC 8901 §2.1.2), judged at {@link Observations#observedAt()} ({@link
+ *   <li>DS continuity (RFC 7344 §4.1): at every answering server of the result the DNSKEY RRset
+ *       is signed by a key that some DS of the result matches (multi-signer model 2 servers each
+ *       serve their own KSK, RFC 8901 §2.1.2), and each added DS matches a key that signs a
+ *       served DNSKEY RRset — or, when {@link AcceptancePolicy#prePublishedDsAllowed()}, is a
+ *       pre-published DS whose algorithm already signs the DNSKEY RRset at every answering server
+ *       (RFC 6781 §4.1.2 double-DS, a multi-signer join; RFC 6840 §5.11 keeps the algorithm
+ *       condition), judged at {@link Observations#observedAt()} ({@link
  *       Reason#NO_CONTINUITY}).
  * </ol>
  */
@@ -104,13 +107,15 @@ public final class DelegationChecks {
     if (desired.ds().isEmpty()) {
       return new CheckResult.Passed();
     }
-    return continuity(child, desired, added, answering, observations);
+    return continuity(child, desired, added, answering, observations,
+        policy.prePublishedDsAllowed());
   }
 
   private static CheckResult continuity(Name child, Delegation desired, Set<DsData> added,
-      List<Name> answering, Observations observations) {
+      List<Name> answering, Observations observations, boolean prePublishedAllowed) {
     Digests digests = new Digests(child, desired.ds());
     Set<DsData> anchoredAnywhere = new TreeSet<>();
+    Set<Integer> algorithmsEverywhere = null; // signing DNSKEY sets at every answering server
     for (ServerObservation s : observations.serversOf(new TreeSet<>(answering))) {
       if (!(s instanceof ServerObservation.Reached)
           || !((ServerObservation.Reached) s).authoritativeFor(child)) {
@@ -137,11 +142,27 @@ public final class DelegationChecks {
             + tags(signing) + ")");
       }
       anchoredAnywhere.addAll(anchors);
+      Set<Integer> algorithms = new TreeSet<>();
+      signing.forEach(k -> algorithms.add(k.getAlgorithm()));
+      if (algorithmsEverywhere == null) {
+        algorithmsEverywhere = algorithms;
+      } else {
+        algorithmsEverywhere.retainAll(algorithms);
+      }
     }
     for (DsData ds : added) {
-      if (!anchoredAnywhere.contains(ds)) {
+      if (anchoredAnywhere.contains(ds)) {
+        continue;
+      }
+      if (!prePublishedAllowed) {
         return new CheckResult.Failed(Reason.NO_CONTINUITY, "DS " + ds
-            + " matches no key that signs the DNSKEY RRset of " + child);
+            + " matches no key that signs the DNSKEY RRset of " + child
+            + " (pre-published DS not allowed by the policy)");
+      }
+      if (algorithmsEverywhere == null || !algorithmsEverywhere.contains(ds.algorithm())) {
+        return new CheckResult.Failed(Reason.NO_CONTINUITY, "DS " + ds
+            + " matches no key that signs the DNSKEY RRset of " + child + ", and its algorithm "
+            + ds.algorithm() + " does not sign it at every server (RFC 6840 §5.11)");
       }
     }
     return new CheckResult.Passed();

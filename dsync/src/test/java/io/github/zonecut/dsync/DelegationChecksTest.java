@@ -93,10 +93,40 @@ class DelegationChecksTest {
     Delegation desired = Delegation.builder(CHILD).nameservers(NS1, NS2).ds(KSK3.ds()).build();
     assertThat(failed(checks.check(change(desired), everywhere(new Zone()))))
         .isEqualTo(Reason.NO_CONTINUITY);
+  }
+
+  @Test
+  void aPrePublishedDsOfASigningAlgorithmIsAcceptedUnlessThePolicyForbidsIt() {
+    // double-DS rollover (RFC 6781 §4.1.2): KSK3's DS before KSK3 is published; KSK1 anchors
     Delegation plus = Delegation.builder(CHILD).nameservers(NS1, NS2).ds(KSK1.ds(), KSK3.ds())
         .build();
-    assertThat(failed(checks.check(change(plus), everywhere(new Zone()))))
-        .isEqualTo(Reason.NO_CONTINUITY);
+    assertThat(checks.check(change(plus), everywhere(new Zone())).passed()).isTrue();
+    DelegationChecks strict =
+        DelegationChecks.of(AcceptancePolicy.defaults().withPrePublishedDs(false));
+    CheckResult r = strict.check(change(plus), everywhere(new Zone()));
+    assertThat(failed(r)).isEqualTo(Reason.NO_CONTINUITY);
+    assertThat(((CheckResult.Failed) r).detail()).contains("pre-published");
+  }
+
+  @Test
+  void aPrePublishedDsOfAnAlgorithmThatSignsNothingIsRefused() {
+    // RFC 6840 §5.11: a DS algorithm that does not sign the zone breaks strict validators
+    DsData ed25519 = DsData.of(KSK3.ds().keyTag(), 15, 2, KSK3.ds().digest());
+    Delegation plus = Delegation.builder(CHILD).nameservers(NS1, NS2).ds(KSK1.ds(), ed25519)
+        .build();
+    CheckResult r = checks.check(change(plus), everywhere(new Zone()));
+    assertThat(failed(r)).isEqualTo(Reason.NO_CONTINUITY);
+    assertThat(((CheckResult.Failed) r).detail()).contains("algorithm 15");
+  }
+
+  @Test
+  void aMultiSignerJoinAddsTheJoiningSignersDsBeforeItsNameservers() {
+    // RFC 8901 §2.1.2: only signer A (KSK1) is delegated; B's KSK2 DS comes first
+    Observations obs = new Obs(Fixture.secure()).server(NS1, new Zone().keys(KSK1, ZSK))
+        .server(NS2, new Zone().keys(KSK1, ZSK)).build();
+    Delegation join = Delegation.builder(CHILD).nameservers(NS1, NS2).ds(KSK1.ds(), KSK2.ds())
+        .build();
+    assertThat(checks.check(change(join), obs).passed()).isTrue();
   }
 
   @Test
