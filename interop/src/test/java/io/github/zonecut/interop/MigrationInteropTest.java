@@ -14,8 +14,8 @@ import io.github.zonecut.dsync.ScanService;
 import io.github.zonecut.dsync.TsigDelegationBackend;
 import io.github.zonecut.dsync.TsigKey;
 import io.github.zonecut.multisigner.Capability;
-import io.github.zonecut.multisigner.DnsKey;
-import io.github.zonecut.multisigner.DsRecord;
+import io.github.zonecut.core.DnsKeyData;
+import io.github.zonecut.core.DsData;
 import io.github.zonecut.multisigner.Intent;
 import io.github.zonecut.multisigner.KeyRole;
 import io.github.zonecut.multisigner.OwnedKey;
@@ -80,10 +80,10 @@ import org.xbill.DNS.Update;
  * RFC 7477, then {@link TsigDelegationBackend} into BIND). First B joins, then A leaves. Evidence
  * goes to {@code target/e2e/migration.json}.
  *
- * <p>One parent change does not go through the scan: dsync's continuity check refuses the join's
- * CDS (B's KSK is added to the DS RRset before B is in the delegation, draft §5.3 steps 6–10, and
- * the check wants every added DS to match a key signing the DNSKEY RRset at a delegated server),
- * so that CDS set is written by TSIG UPDATE and recorded as {@code parent (direct)}. Knot keeps
+ * <p>Every parent change goes through the scan, the join's CDS included: B's KSK enters the DS
+ * RRset before B is in the delegation (draft §5.3 steps 6–10), which dsync accepts as a
+ * pre-published DS because A's KSK still anchors every delegated server and B's algorithm already
+ * signs there (this scenario found dsync refusing it, {@code NO_CONTINUITY}, before). Knot keeps
  * CDS/CDNSKEY for its own KSK by policy, not by UPDATE, so the harness switches {@code
  * cds-cdnskey-publish} with knotc before each CDS step on A (a provider API call, draft §4.3).
  *
@@ -177,8 +177,8 @@ class MigrationInteropTest {
     Map<SignerId, List<OwnedKey>> owned = new LinkedHashMap<>();
     owned.put(A, ownKeys(n.signerA(), MS));
     owned.put(B, ownKeys(n.signerB(), MS));
-    Set<DnsKey> aKeys = owned.get(A).stream().map(OwnedKey::key).collect(Collectors.toSet());
-    Set<DnsKey> bKeys = owned.get(B).stream().map(OwnedKey::key).collect(Collectors.toSet());
+    Set<DnsKeyData> aKeys = owned.get(A).stream().map(OwnedKey::key).collect(Collectors.toSet());
+    Set<DnsKeyData> bKeys = owned.get(B).stream().map(OwnedKey::key).collect(Collectors.toSet());
     // B's dnssec-policy publishes CDS/CDNSKEY for its KSK by itself, a few seconds after start; a
     // signer that has not joined should not signal yet (draft §5.3 step 4 comes after the DNSKEY
     // sync), so whatever it published so far is cleared (what it adds later, the planner sees)
@@ -217,7 +217,7 @@ class MigrationInteropTest {
       probe.stop();
 
       // the end state, read from the servers themselves
-      Set<DnsKey> served = keys(Testnet.query(n.signerB(), "ms.test.", Type.DNSKEY, false));
+      Set<DnsKeyData> served = keys(Testnet.query(n.signerB(), "ms.test.", Type.DNSKEY, false));
       Set<Integer> sigTags = rrsigTags(Testnet.query(n.signerB(), "probe.ms.test.", Type.TXT, false));
       Set<Integer> parentDs = dsTags(Testnet.query(n.parent(), "ms.test.", Type.DS, false));
       Set<Name> parentNs = parent.parentNs();
@@ -231,6 +231,8 @@ class MigrationInteropTest {
       write("migration.json", ev, probe, last, end, planner);
 
       assertThat(probe.probes()).as("probes").isGreaterThan(1000);
+      assertThat(ev.timeline).as("the join's pre-published DS passes the continuity check")
+          .noneMatch(e -> String.valueOf(e.get("detail")).contains("NO_CONTINUITY"));
       assertThat(probe.total(MigrationProbe.Outcome.SERVFAIL)).as("servfail " + probe.failures()).isZero();
       assertThat(probe.total(MigrationProbe.Outcome.BOGUS)).as("bogus " + probe.failures()).isZero();
       assertThat(probe.total(MigrationProbe.Outcome.INSECURE)).as("insecure " + probe.failures()).isZero();
@@ -243,7 +245,7 @@ class MigrationInteropTest {
 
   /** Plans, executes, observes until Done, a refusal or the deadline; returns the last plan. */
   private static Plan drive(String phase, Planner planner, Intent intent, DnsObserver observer,
-      DnsUpdateStepExecutor executor, ParentAgent parent, Set<DnsKey> aKeys, Evidence ev,
+      DnsUpdateStepExecutor executor, ParentAgent parent, Set<DnsKeyData> aKeys, Evidence ev,
       long deadline) throws Exception {
     MigrationNet n = net();
     Plan plan = null;
@@ -396,9 +398,6 @@ class MigrationInteropTest {
             lastScan.put(type, d);
           }
         }
-        if (type == Type.CDS && e instanceof ScanEvent.Refused r && r.toString().contains("NO_CONTINUITY")) {
-          applyCdsDirectly();
-        }
       }
       Set<Name> ns = parentNs();
       if (!ns.equals(lastNs)) {
@@ -414,44 +413,6 @@ class MigrationInteropTest {
         ev.add("parent", "delegation", "parent NS " + ns + " -> Unbound stub " + servers, Map.of());
         listener.accept(delegatedSigners());
       }
-    }
-
-    /**
-     * The fallback for the scan's one refusal that blocks an RFC 8901 join: dsync's continuity
-     * check wants every added DS to match a key signing the DNSKEY RRset at a server already in
-     * the delegation, but the draft (§5.3 steps 6–10) adds the joining signer's DS before its NS.
-     * When every delegated signer serves the same CDS set, the harness writes it as the DS RRset
-     * by TSIG UPDATE, as a registry without that check would (recorded as "parent (direct)").
-     */
-    private void applyCdsDirectly() {
-      Set<DSRecord> agreed = null;
-      for (String s : delegatedSigners()) {
-        InetSocketAddress server = s.equals("A") ? n.signerA() : n.signerB();
-        Set<DSRecord> cds = new java.util.HashSet<>();
-        for (Record r : Testnet.query(server, zone.toString(), Type.CDS, false).getSection(Section.ANSWER)) {
-          if (r instanceof org.xbill.DNS.CDSRecord c) {
-            cds.add(new DSRecord(zone, DClass.IN, TTL.getSeconds(), c.getFootprint(), c.getAlgorithm(),
-                c.getDigestID(), c.getDigest()));
-          }
-        }
-        if (agreed == null) {
-          agreed = cds;
-        } else if (!agreed.equals(cds)) {
-          return; // inconsistent signals: a parent waits (RFC 8901 §2.1.2 / draft §5.3 step 5)
-        }
-      }
-      Set<Integer> current = dsTags(Testnet.query(n.parent(), zone.toString(), Type.DS, false));
-      if (agreed == null || agreed.isEmpty()
-          || agreed.stream().map(DSRecord::getFootprint).collect(Collectors.toSet()).equals(current)) {
-        return;
-      }
-      Update u = new Update(PARENT);
-      u.delete(zone, Type.DS);
-      agreed.forEach(u::add);
-      int rcode = update(n.parent(), u).getRcode();
-      ev.add("parent", "parent (direct)", "DS := CDS " + agreed.stream().map(DSRecord::getFootprint)
-          .sorted().toList() + " by TSIG UPDATE after the scan's NO_CONTINUITY refusal",
-          Map.of("rcode", Rcode.string(rcode)));
     }
 
   }
@@ -474,9 +435,9 @@ class MigrationInteropTest {
             A, new DnsUpdateStepExecutor.Target(DnsEndpoint.of(n.signerA()), n.tsig()),
             B, new DnsUpdateStepExecutor.Target(DnsEndpoint.of(n.signerB()), n.tsig())))
         .with(Duration.ofSeconds(5), TTL.getSeconds());
-    DnsKey aZsk = ownKeys(n.signerA(), NEG).stream().filter(k -> k.role() == KeyRole.ZSK)
+    DnsKeyData aZsk = ownKeys(n.signerA(), NEG).stream().filter(k -> k.role() == KeyRole.ZSK)
         .findFirst().orElseThrow().key();
-    DnsKey bZsk = ownKeys(n.signerB(), NEG).stream().filter(k -> k.role() == KeyRole.ZSK)
+    DnsKeyData bZsk = ownKeys(n.signerB(), NEG).stream().filter(k -> k.role() == KeyRole.ZSK)
         .findFirst().orElseThrow().key();
     ev.add("setup", "step", "A: add DNSKEY " + bZsk.keyTag() + ", B: add DNSKEY " + aZsk.keyTag(),
         Map.of("A", executor.execute(NEG, new Step.AddDnskeys(A, Set.of(bZsk))).toCompletableFuture()
@@ -531,18 +492,18 @@ class MigrationInteropTest {
   /** The keys a signer serves before anything is shared: its own (SEP = KSK, else ZSK). */
   private static List<OwnedKey> ownKeys(InetSocketAddress signer, Name zone) {
     List<OwnedKey> out = new ArrayList<>();
-    for (DnsKey k : keys(Testnet.query(signer, zone.toString(), Type.DNSKEY, false))) {
+    for (DnsKeyData k : keys(Testnet.query(signer, zone.toString(), Type.DNSKEY, false))) {
       out.add(OwnedKey.of(k, k.isSep() ? KeyRole.KSK : KeyRole.ZSK));
     }
     out.sort(java.util.Comparator.comparingInt(k -> k.key().keyTag()));
     return out;
   }
 
-  private static Set<DnsKey> keys(Message m) {
-    Set<DnsKey> out = new java.util.HashSet<>();
+  private static Set<DnsKeyData> keys(Message m) {
+    Set<DnsKeyData> out = new java.util.HashSet<>();
     for (Record r : m.getSection(Section.ANSWER)) {
       if (r instanceof DNSKEYRecord k && r.getType() == Type.DNSKEY) {
-        out.add(DnsKey.of(k.getFlags(), k.getAlgorithm(), k.getKey()));
+        out.add(DnsKeyData.of(k.getFlags(), k.getAlgorithm(), k.getKey()));
       }
     }
     return out;
@@ -578,7 +539,7 @@ class MigrationInteropTest {
     assertThat(update(server, u).getRcode()).as("clear CDS").isEqualTo(Rcode.NOERROR);
   }
 
-  private static void awaitDnskey(InetSocketAddress server, Name zone, DnsKey key, boolean present)
+  private static void awaitDnskey(InetSocketAddress server, Name zone, DnsKeyData key, boolean present)
       throws InterruptedException {
     for (int i = 0; i < 100; i++) {
       if (keys(Testnet.query(server, zone.toString(), Type.DNSKEY, false)).contains(key) == present) {
@@ -601,7 +562,7 @@ class MigrationInteropTest {
     }
   }
 
-  private static DNSKEYRecord record(Name zone, DnsKey k) {
+  private static DNSKEYRecord record(Name zone, DnsKeyData k) {
     return new DNSKEYRecord(zone, DClass.IN, TTL.getSeconds(), k.flags(), DNSKEYRecord.Protocol.DNSSEC,
         k.algorithm(), k.publicKey());
   }
@@ -610,7 +571,7 @@ class MigrationInteropTest {
     return keys.stream().map(k -> k.key().keyTag() + " " + k.role()).collect(Collectors.joining(", ", "{", "}"));
   }
 
-  private static List<String> tagList(Set<DnsKey> keys) {
+  private static List<String> tagList(Set<DnsKeyData> keys) {
     return keys.stream().map(k -> k.keyTag() + (k.isSep() ? " KSK" : " ZSK")).sorted().toList();
   }
 
@@ -619,13 +580,13 @@ class MigrationInteropTest {
     for (SignerSnapshot v : s.signers()) {
       b.append(v.id()).append(v.isAnswering() ? "" : " (not answering)")
           .append(": DNSKEY ").append(tagList(v.dnskey().value()))
-          .append(" CDS ").append(v.cds().value().stream().map(DsRecord::keyTag).sorted().toList())
+          .append(" CDS ").append(v.cds().value().stream().map(DsData::keyTag).sorted().toList())
           .append(" NS ").append(v.ns().value().stream().map(Name::toString).sorted().toList())
           .append(v.csync().value() ? " CSYNC" : "").append("; ");
     }
     var ds = s.parent().agreedDs();
     var ns = s.parent().agreedNs();
-    b.append("parent: DS ").append(ds == null ? "?" : ds.value().stream().map(DsRecord::keyTag).sorted().toList())
+    b.append("parent: DS ").append(ds == null ? "?" : ds.value().stream().map(DsData::keyTag).sorted().toList())
         .append(" NS ").append(ns == null ? "?" : ns.value().stream().map(Name::toString).sorted().toList());
     return b.toString();
   }
@@ -651,7 +612,7 @@ class MigrationInteropTest {
       return step.signer() + ": remove DNSKEY " + tagList(rm.keys());
     }
     if (step instanceof Step.SetCds cds) {
-      return step.signer() + ": CDS " + cds.cds().stream().map(DsRecord::keyTag).sorted().toList()
+      return step.signer() + ": CDS " + cds.cds().stream().map(DsData::keyTag).sorted().toList()
           + " CDNSKEY " + tagList(cds.cdnskey());
     }
     if (step instanceof Step.SetNs ns) {
@@ -673,13 +634,11 @@ class MigrationInteropTest {
     root.put("signers", Map.of("A", "knotd 3.2 (dnskey-management: incremental)",
         "B", "named 9.18 (dnssec-policy, update-policy)"));
     root.put("parent_path", "zonecut ScanService (CDS + CSYNC, AcceptancePolicy cds+csync) ->"
-        + " TsigDelegationBackend -> named test.; a CDS the scan refuses with NO_CONTINUITY (the"
-        + " joining signer's DS before its NS, RFC 8901 / draft §5.3) is applied by TSIG UPDATE");
+        + " TsigDelegationBackend -> named test. (every DS and NS change, the join's pre-published"
+        + " DS included)");
     root.put("parent_scan_applied", ev.timeline.stream()
         .filter(e -> String.valueOf(e.get("kind")).startsWith("scan")
             && String.valueOf(e.get("detail")).startsWith("Applied")).count());
-    root.put("parent_direct_updates", ev.timeline.stream()
-        .filter(e -> "parent (direct)".equals(e.get("kind"))).count());
     root.put("duration_s", ev.t());
     root.put("probes", probe.probes());
     root.put("servfail", probe.total(MigrationProbe.Outcome.SERVFAIL));
