@@ -33,6 +33,15 @@ import org.jspecify.annotations.Nullable;
  * them, the signatures providers are known to judge differently (Ed25519/Ed448 S ≥ L, ECDSA r
  * or s outside [1, n−1], wrong lengths).
  *
+ * <p><b>Algorithms.</b> The algorithms signed and verified with are a value in the configuration
+ * ({@link #algorithms()}, a {@link Sig0Algorithms} registry), not global state: by default the
+ * six IANA ones and, experimentally, ML-DSA-44 and ML-DSA-65 (FIPS 204) at 199 and 228 (the
+ * {@link io.github.zonecut.core.Codepoints} profile's numbers; TCP only, see {@link
+ * Sig0Signer#sign(byte[], Sig0KeyPair, io.github.zonecut.core.TransportProtocol)}). A host
+ * registers more with {@link Builder#register} or replaces the set with {@link
+ * Builder#algorithms}; each registered algorithm gets its provider by the same rule (ACCP when it
+ * offers the algorithm and passes the algorithm's self-test, else Bouncy Castle).
+ *
  * @param provider the JCA provider for key decoding, parsing and generation
  * @param clock the time source for signing and for the validity check
  * @param signBefore how far before now a signature's inception is set (BIND: 300 s)
