@@ -28,6 +28,12 @@ import java.util.Objects;
  * @param edeKeyValidationFailed EDE INFO-CODE KEY-VALIDATION-FAILED (ddns-02 §8; TBD)
  * @param edeManualBootstrapRequired EDE INFO-CODE MANUAL-BOOTSTRAP-REQUIRED (ddns-02 §8; TBD)
  * @param keyStateTable which KeyState code table is spoken (-02 or -03)
+ * @param sig0MlDsa44 the DNSSEC algorithm number zonecut gives ML-DSA-44 (FIPS 204) in SIG(0)
+ *     and KEY records (experimental; not assigned by IANA; tdns registers it at 199)
+ * @param sig0MlDsa65 the DNSSEC algorithm number zonecut gives ML-DSA-65 (FIPS 204) in SIG(0)
+ *     and KEY records (experimental; not assigned by IANA; default 228, the first number of the
+ *     experimental range 228–243 proposed by draft-johani-dnsop-dnssec-alg-experimental-range,
+ *     as no implementation has claimed one)
  */
 public record Codepoints(
     int dsyncSchemeUpdate,
@@ -40,7 +46,9 @@ public record Codepoints(
     int edeKeyKnownNotTrusted,
     int edeKeyValidationFailed,
     int edeManualBootstrapRequired,
-    KeyStateTable keyStateTable) {
+    KeyStateTable keyStateTable,
+    int sig0MlDsa44,
+    int sig0MlDsa65) {
 
   /** The KeyState code table versions (draft-berra-dnsop-keystate-02 and -03). */
   public enum KeyStateTable {
@@ -53,11 +61,31 @@ public record Codepoints(
   /**
    * The default profile: UPDATE=2, SCANNER=3, KeyState option 65002, SVCB key 65282,
    * HSYNC=65285, HSYNCPARAM=65286, HSYNC OFF emitted as 0 (all as tdns); the three ddns EDE codes
-   * 49152–49154 (RFC 8914 private use; tdns's 514+ sit in the FCFS range); KeyState -03.
+   * 49152–49154 (RFC 8914 private use; tdns's 514+ sit in the FCFS range); KeyState -03;
+   * SIG(0) ML-DSA-44 at algorithm 199 (tdns) and ML-DSA-65 at 228 (experimental range).
    */
   public static final Codepoints DEFAULT =
       new Codepoints(2, 3, 65002, 65282, 65285, 65286, 0, 49152, 49153, 49154,
-          KeyStateTable.DRAFT_03);
+          KeyStateTable.DRAFT_03, 199, 228);
+
+  /** The default SIG(0) algorithm number of ML-DSA-44 (tdns's). */
+  public static final int DEFAULT_SIG0_ML_DSA_44 = 199;
+
+  /** The default SIG(0) algorithm number of ML-DSA-65 (the first experimental-range number). */
+  public static final int DEFAULT_SIG0_ML_DSA_65 = 228;
+
+  /**
+   * The profile before the SIG(0) ML-DSA numbers existed: they take their defaults (199, 228).
+   */
+  public Codepoints(int dsyncSchemeUpdate, int dsyncSchemeScanner, int keyStateOptionCode,
+      int svcbBootstrapKey, int hsyncType, int hsyncParamType, int hsyncStateOff,
+      int edeKeyKnownNotTrusted, int edeKeyValidationFailed, int edeManualBootstrapRequired,
+      KeyStateTable keyStateTable) {
+    this(dsyncSchemeUpdate, dsyncSchemeScanner, keyStateOptionCode, svcbBootstrapKey, hsyncType,
+        hsyncParamType, hsyncStateOff, edeKeyKnownNotTrusted, edeKeyValidationFailed,
+        edeManualBootstrapRequired, keyStateTable, DEFAULT_SIG0_ML_DSA_44,
+        DEFAULT_SIG0_ML_DSA_65);
+  }
 
   /** Validates every field's range; see the class documentation for the meaning of each. */
   public Codepoints {
@@ -72,6 +100,18 @@ public record Codepoints(
     u16("edeKeyValidationFailed", edeKeyValidationFailed);
     u16("edeManualBootstrapRequired", edeManualBootstrapRequired);
     Objects.requireNonNull(keyStateTable, "keyStateTable");
+    u8("sig0MlDsa44", sig0MlDsa44);
+    u8("sig0MlDsa65", sig0MlDsa65);
+    // The IANA-assigned DNSSEC algorithms (1-16, 23) must keep their meaning.
+    for (int[] f : new int[][] {{sig0MlDsa44, 44}, {sig0MlDsa65, 65}}) {
+      if (f[0] == 0 || f[0] <= 16 || f[0] == 23 || f[0] >= 252) {
+        throw new IllegalArgumentException("sig0MlDsa" + f[1] + " must not be an assigned or"
+            + " reserved DNSSEC algorithm number (0-16, 23, 252-255): " + f[0]);
+      }
+    }
+    if (sig0MlDsa44 == sig0MlDsa65) {
+      throw new IllegalArgumentException("sig0MlDsa44 and sig0MlDsa65 are equal");
+    }
     if (dsyncSchemeUpdate == 0 || dsyncSchemeUpdate == 1) {
       throw new IllegalArgumentException(
           "dsyncSchemeUpdate must not be 0 (null scheme) or 1 (NOTIFY): " + dsyncSchemeUpdate);
@@ -122,6 +162,8 @@ public record Codepoints(
     private int edeKeyValidationFailed;
     private int edeManualBootstrapRequired;
     private KeyStateTable keyStateTable;
+    private int sig0MlDsa44;
+    private int sig0MlDsa65;
 
     private Builder(Codepoints from) {
       dsyncSchemeUpdate = from.dsyncSchemeUpdate;
@@ -135,6 +177,20 @@ public record Codepoints(
       edeKeyValidationFailed = from.edeKeyValidationFailed;
       edeManualBootstrapRequired = from.edeManualBootstrapRequired;
       keyStateTable = from.keyStateTable;
+      sig0MlDsa44 = from.sig0MlDsa44;
+      sig0MlDsa65 = from.sig0MlDsa65;
+    }
+
+    /** The SIG(0) algorithm number of ML-DSA-44 (experimental; default 199). */
+    public Builder sig0MlDsa44(int v) {
+      sig0MlDsa44 = v;
+      return this;
+    }
+
+    /** The SIG(0) algorithm number of ML-DSA-65 (experimental; default 228). */
+    public Builder sig0MlDsa65(int v) {
+      sig0MlDsa65 = v;
+      return this;
     }
 
     public Builder dsyncSchemeUpdate(int v) {
@@ -200,7 +256,8 @@ public record Codepoints(
     public Codepoints build() {
       return new Codepoints(dsyncSchemeUpdate, dsyncSchemeScanner, keyStateOptionCode,
           svcbBootstrapKey, hsyncType, hsyncParamType, hsyncStateOff, edeKeyKnownNotTrusted,
-          edeKeyValidationFailed, edeManualBootstrapRequired, keyStateTable);
+          edeKeyValidationFailed, edeManualBootstrapRequired, keyStateTable, sig0MlDsa44,
+          sig0MlDsa65);
     }
   }
 }

@@ -22,6 +22,23 @@ class CodepointsTest {
     assertThat(c.edeKeyValidationFailed()).isGreaterThanOrEqualTo(49152);
     assertThat(c.edeManualBootstrapRequired()).isGreaterThanOrEqualTo(49152);
     assertThat(c.keyStateTable()).isEqualTo(Codepoints.KeyStateTable.DRAFT_03);
+    // SIG(0) ML-DSA (experimental): tdns's 199, and the first experimental-range number.
+    assertThat(c.sig0MlDsa44()).isEqualTo(199);
+    assertThat(c.sig0MlDsa65()).isEqualTo(228);
+  }
+
+  @Test
+  void theSig0MlDsaNumbersMustNotShadowAssignedAlgorithms() {
+    assertThatThrownBy(() -> Codepoints.builder().sig0MlDsa44(13).build())
+        .hasMessageContaining("sig0MlDsa44");
+    assertThatThrownBy(() -> Codepoints.builder().sig0MlDsa65(253).build())
+        .hasMessageContaining("sig0MlDsa65");
+    assertThatThrownBy(() -> Codepoints.builder().sig0MlDsa65(199).build())
+        .hasMessageContaining("equal");
+    // The constructor without the numbers keeps the defaults.
+    Codepoints old = new Codepoints(2, 3, 65002, 65282, 65285, 65286, 0, 49152, 49153, 49154,
+        Codepoints.KeyStateTable.DRAFT_03);
+    assertThat(old).isEqualTo(Codepoints.DEFAULT);
   }
 
   @Test

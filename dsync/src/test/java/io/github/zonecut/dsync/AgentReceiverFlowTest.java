@@ -46,7 +46,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
@@ -124,13 +125,19 @@ class AgentReceiverFlowTest {
     assertThat(registry.isTrusted(id)).as("parent trusts " + key.publicKey()).isTrue();
   }
 
-  @Test
-  void bootstrapSyncRollLoseAndRecover() throws Exception {
+  /**
+   * With Ed25519 child keys, and with ML-DSA-44 ones (experimental, algorithm 199; kilobyte
+   * KEY records and signatures over TCP): the agent, the receiver and the trust registry take
+   * the post-quantum keys with no change in their callers.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {15, 199})
+  void bootstrapSyncRollLoseAndRecover(int childAlgorithm) throws Exception {
     Sig0KeyPair receiverKey = Sig0KeyPair.generate(TARGET, Sig0Algorithm.ED25519,
         Sig0PublicKey.FLAGS_HOST);
-    Sig0KeyPair first = Sig0KeyPair.generate(CHILD, Sig0Algorithm.ED25519,
+    Sig0KeyPair first = Sig0KeyPair.generate(CHILD, Sig0Algorithm.of(childAlgorithm),
         Sig0PublicKey.FLAGS_ZONE);
-    Sig0KeyPair second = Sig0KeyPair.generate(CHILD, Sig0Algorithm.ED25519,
+    Sig0KeyPair second = Sig0KeyPair.generate(CHILD, Sig0Algorithm.of(childAlgorithm),
         Sig0PublicKey.FLAGS_ZONE);
     ExecutorService executor = Executors.newFixedThreadPool(2);
     try (TestHierarchy h = TestHierarchy.builder()

@@ -2,7 +2,6 @@ package io.github.zonecut.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.zonecut.sig0.Sig0Config;
 import io.github.zonecut.sig0.Sig0KeyFiles;
 import io.github.zonecut.sig0.Sig0KeyLookup;
 import io.github.zonecut.sig0.Sig0KeyPair;
@@ -15,7 +14,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -27,7 +28,9 @@ import org.xbill.DNS.Update;
 /**
  * zonecut's SIG(0) against BIND nsupdate, miekg/dns and Net::DNS::SEC with keys made by
  * {@code dnssec-keygen -T KEY}: nsupdate-signed UPDATEs verify at a zonecut listener, and
- * zonecut-signed UPDATEs verify with miekg/dns and Net::DNS::SEC (and at miekg's server).
+ * zonecut-signed UPDATEs verify with miekg/dns and Net::DNS::SEC (and at miekg's server), with
+ * each provider zonecut offers ({@link Sig0ProviderChoice}: Bouncy Castle, and ACCP when it
+ * loads).
  */
 @ExtendWith(Sig0PeersExtension.class)
 class Sig0InteropTest {
@@ -43,13 +46,30 @@ class Sig0InteropTest {
     return u;
   }
 
+  static final String[] ALGORITHMS = {
+    "ED25519", "ECDSAP256SHA256", "ECDSAP384SHA384", "RSASHA256", "RSASHA512"
+  };
+
+  /** Every algorithm with every provider available here. */
+  static Stream<Arguments> algorithmsAndProviders() {
+    return Stream.of(ALGORITHMS).flatMap(a -> Sig0ProviderChoice.available().stream()
+        .map(p -> Arguments.of(a, p)));
+  }
+
+  static Stream<String> providers() {
+    return Sig0ProviderChoice.available().stream();
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"ED25519", "ECDSAP256SHA256", "ECDSAP384SHA384", "RSASHA256", "RSASHA512"})
-  void nsupdateSignedUpdatesVerifyAtAZonecutListener(String algorithm, Sig0Peers peers) throws Exception {
+  @MethodSource("algorithmsAndProviders")
+  void nsupdateSignedUpdatesVerifyAtAZonecutListener(String algorithm, String provider,
+      Sig0Peers peers) throws Exception {
     BindKeyFiles key = peers.keygen(algorithm, OWNER);
     Sig0PublicKey pub = Sig0KeyFiles.readPublic(key.base());
     assertThat(pub.keyTag()).isEqualTo(key.keyTag());
-    Sig0Verifier verifier = Sig0Verifier.builder(Sig0KeyLookup.of(pub)).replayGuard(Sig0ReplayGuard.create()).build();
+    Sig0Verifier verifier = Sig0Verifier.builder(Sig0KeyLookup.of(pub))
+        .config(Sig0ProviderChoice.config(provider))
+        .replayGuard(Sig0ReplayGuard.create()).build();
     try (Sig0Listener listener = Sig0Listener.start(verifier)) {
       String script = "server 127.0.0.1 " + listener.port() + "\nzone parent.test.\n"
           + "update add " + RR + "\nsend\n";
@@ -78,11 +98,12 @@ class Sig0InteropTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ED25519", "ECDSAP256SHA256", "ECDSAP384SHA384", "RSASHA256", "RSASHA512"})
-  void zonecutSignedUpdatesVerifyWithMiekgAndNetDns(String algorithm, Sig0Peers peers) throws Exception {
+  @MethodSource("algorithmsAndProviders")
+  void zonecutSignedUpdatesVerifyWithMiekgAndNetDns(String algorithm, String provider,
+      Sig0Peers peers) throws Exception {
     BindKeyFiles key = peers.keygen(algorithm, OWNER);
     Sig0KeyPair pair = Sig0KeyFiles.read(key.base());
-    Sig0Signer signer = Sig0Signer.create(Sig0Config.defaults());
+    Sig0Signer signer = Sig0Signer.create(Sig0ProviderChoice.config(provider));
     for (boolean withOpt : new boolean[] {false, true}) {
       byte[] signed = signer.sign(update(withOpt), pair);
       Sig0Peers.Verdict miekg = peers.miekgVerify(key, signed);
@@ -96,8 +117,9 @@ class Sig0InteropTest {
     assertThat(peers.netDnsVerify(key, tampered).verified()).isFalse();
   }
 
-  @Test
-  void miekgAndNetDnsSignaturesVerifyWithZonecutAtTheRealClock(Sig0Peers peers) {
+  @ParameterizedTest
+  @MethodSource("providers")
+  void miekgAndNetDnsSignaturesVerifyWithZonecutAtTheRealClock(String provider, Sig0Peers peers) {
     for (String algorithm : new String[] {"ED25519", "ECDSAP256SHA256", "RSASHA256"}) {
       BindKeyFiles key = peers.keygen(algorithm, OWNER);
       Sig0PublicKey pub;
@@ -106,7 +128,9 @@ class Sig0InteropTest {
       } catch (Exception e) {
         throw new AssertionError(e);
       }
-      Sig0Verifier verifier = Sig0Verifier.builder(Sig0KeyLookup.of(pub)).replayGuard(Sig0ReplayGuard.create()).build();
+      Sig0Verifier verifier = Sig0Verifier.builder(Sig0KeyLookup.of(pub))
+          .config(Sig0ProviderChoice.config(provider))
+          .replayGuard(Sig0ReplayGuard.create()).build();
       assertThat(verifier.verify(peers.miekgSign(key, "parent.test.", RR)))
           .as("miekg/dns %s", algorithm).isInstanceOf(Sig0Outcome.Verified.class);
       // The same key as zonecut writes it: a short ECDSA scalar from BIND (one key in 256) makes
@@ -144,11 +168,13 @@ class Sig0InteropTest {
         .isInstanceOf(Sig0Outcome.Verified.class);
   }
 
-  @Test
-  void miekgServerAcceptsAZonecutSignedUpdateOverUdp(Sig0Peers peers) throws Exception {
+  @ParameterizedTest
+  @MethodSource("providers")
+  void miekgServerAcceptsAZonecutSignedUpdateOverUdp(String provider, Sig0Peers peers)
+      throws Exception {
     BindKeyFiles key = peers.keygen("ED25519", OWNER);
     Sig0KeyPair pair = Sig0KeyFiles.read(key.base());
-    byte[] signed = Sig0Signer.create().sign(update(true), pair);
+    byte[] signed = Sig0Signer.create(Sig0ProviderChoice.config(provider)).sign(update(true), pair);
     try (Sig0Server server = peers.miekgServe(1, key);
         java.net.DatagramSocket s = new java.net.DatagramSocket()) {
       s.setSoTimeout(10_000);

@@ -27,7 +27,10 @@ final class Sig0Listener implements AutoCloseable {
   private final Sig0Verifier verifier;
   private final DatagramSocket udp;
   private final ServerSocket tcp;
-  private final BlockingQueue<Sig0Outcome> outcomes = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Received> outcomes = new LinkedBlockingQueue<>();
+
+  /** One message as received (the exact bytes) and zonecut's verdict on it. */
+  record Received(Sig0Outcome outcome, byte[] wire) {}
   private final Thread udpLoop;
   private final Thread tcpLoop;
 
@@ -73,7 +76,12 @@ final class Sig0Listener implements AutoCloseable {
 
   /** The next outcome, waiting at most {@code timeout}. */
   Sig0Outcome next(Duration timeout) throws InterruptedException {
-    Sig0Outcome o = outcomes.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    return nextMessage(timeout).outcome();
+  }
+
+  /** The next message with its verdict, waiting at most {@code timeout}. */
+  Received nextMessage(Duration timeout) throws InterruptedException {
+    Received o = outcomes.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     if (o == null) {
       throw new AssertionError("no message reached the listener within " + timeout);
     }
@@ -82,7 +90,7 @@ final class Sig0Listener implements AutoCloseable {
 
   private byte[] handle(byte[] wire) {
     Sig0Outcome out = verifier.verify(wire);
-    outcomes.add(out);
+    outcomes.add(new Received(out, wire.clone()));
     byte[] reply = new byte[12];
     if (wire.length >= 4) {
       reply[0] = wire[0];

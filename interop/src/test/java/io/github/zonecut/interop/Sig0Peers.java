@@ -155,6 +155,16 @@ public final class Sig0Peers implements AutoCloseable {
   }
 
   /**
+   * A SIG(0)-signed reply made by miekg/dns to {@code query} ({@code sig0tool respond}): miekg
+   * signs it request-style (RFC 2931 §3.1 form), having no §3.2 prior-query form.
+   */
+  public byte[] miekgRespond(BindKeyFiles key, byte[] query) {
+    List<String> cmd = List.of(sig0tool.toString(), "respond", key.base().toString(),
+        HexFormat.of().formatHex(query));
+    return HexFormat.of().parseHex(Peers.run(TOOL_TIMEOUT, null, Map.of(), cmd).orThrow().stdout().strip());
+  }
+
+  /**
    * A fresh SIG(0)-signed UPDATE made by Net::DNS::SEC ({@code sign_sig0}, validity now to now+600 s).
    */
   public byte[] netDnsSign(BindKeyFiles key, String zone, String... records) {

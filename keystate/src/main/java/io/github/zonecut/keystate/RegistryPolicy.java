@@ -15,8 +15,23 @@ import java.util.Set;
 public record RegistryPolicy(VerificationPolicy verification, Set<Integer> algorithms,
     boolean allowRolloverByTrustedKey) {
 
-  /** The algorithms accepted by default: RSASHA256, RSASHA512, ECDSA P-256/P-384, Ed25519/448. */
-  public static final Set<Integer> DEFAULT_ALGORITHMS = Set.of(8, 10, 13, 14, 15, 16);
+  /** The IANA algorithms zonecut ships: RSASHA256, RSASHA512, ECDSA P-256/P-384, Ed25519/448. */
+  public static final Set<Integer> IANA_ALGORITHMS = Set.of(8, 10, 13, 14, 15, 16);
+
+  /**
+   * The algorithms accepted by default: every algorithm of the default SIG(0) registry ({@link
+   * io.github.zonecut.sig0.Sig0Algorithms#defaults()}), i.e. {@link #IANA_ALGORITHMS} and the
+   * experimental ML-DSA-44 (199) and ML-DSA-65 (228), so that a child's post-quantum key is
+   * bootstrapped like any other (ddns §9.1 encourages them). A parent that wants the IANA ones
+   * only passes {@link #IANA_ALGORITHMS}.
+   */
+  public static final Set<Integer> DEFAULT_ALGORITHMS = defaultAlgorithms();
+
+  private static Set<Integer> defaultAlgorithms() {
+    java.util.Set<Integer> out = new java.util.TreeSet<>();
+    io.github.zonecut.sig0.Sig0Algorithm.supported().forEach(a -> out.add(a.number()));
+    return Set.copyOf(out);
+  }
 
   /** Validates and copies the fields. */
   public RegistryPolicy {

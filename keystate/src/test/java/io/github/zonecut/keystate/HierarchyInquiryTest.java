@@ -100,6 +100,25 @@ class HierarchyInquiryTest {
     assertThat(h.nameserver("ns.receiver.test.").queryCount()).isPositive();
   }
 
+  /**
+   * An ML-DSA-44 child key (experimental, algorithm 199): the KeyState round runs over TCP with
+   * no change in the caller, its kilobyte SIG(0) verified by the responder.
+   */
+  @Test
+  void anMlDsa44ChildLearnsTheStateOverTcpWithNoChangeInTheCaller() throws Exception {
+    Sig0KeyPair pq = Sig0KeyPair.generate(CHILD, Sig0Algorithm.of(199), Sig0PublicKey.FLAGS_HOST);
+    List<Sig0PublicKey> keys = KeyStateInquiryClient.receiverKeys(validated, TARGET)
+        .toCompletableFuture().get();
+    KeyIdentity id = KeyIdentity.of(pq.publicKey().toKeyRecord(300));
+    registry.upload(new UploadEvidence(CHILD, List.of(pq.publicKey().toKeyRecord(300)), true,
+        id, Instant.now()), "child");
+    InquiryResult r = client().inquire(pq, new KeyStateInquiryClient.Target(TARGET,
+        List.of(responderEndpoint()), keys)).toCompletableFuture().get();
+    assertThat(r).isInstanceOf(InquiryResult.Answered.class);
+    assertThat(((InquiryResult.Answered) r).code(KeyStateTable.DRAFT_03))
+        .contains(KeyStateCode.BOOTSTRAP_AUTO);
+  }
+
   @Test
   void theChildReadsTheAnnouncedMethodsAndPicksTheStrongestItCanSatisfy() throws Exception {
     io.github.zonecut.core.DnsLookup lookup = io.github.zonecut.core.ValidatingLookup.builder(

@@ -9,8 +9,11 @@ import java.util.Locale;
  * never heard of is data, not an exception; {@link #isSupported()} says whether zonecut signs
  * and verifies with it.
  *
- * <p>Supported: 8, 10, 13, 14, 15, 16. Refused: RSA/MD5 (1), DSA (3, 6), RSA/SHA-1 (5, 7) and
- * ECC-GOST (12), which RFC 9905 and RFC 9906 deprecate, and every other number.
+ * <p>Supported by default ({@link Sig0Algorithms#defaults()}): 8, 10, 13, 14, 15, 16, and
+ * experimentally ML-DSA-44 (199) and ML-DSA-65 (228). Refused: RSA/MD5 (1), DSA (3, 6),
+ * RSA/SHA-1 (5, 7) and ECC-GOST (12), which RFC 9905 and RFC 9906 deprecate, and every other
+ * number. A {@link Sig0Config} carries its own {@link Sig0Algorithms} registry; the methods here
+ * answer for the default one.
  *
  * @param number the algorithm number, 0–255
  */
@@ -69,6 +72,10 @@ public record Sig0Algorithm(int number) {
         return new Sig0Algorithm(i);
       }
     }
+    java.util.Optional<Sig0AlgorithmSpec> registered = Sig0Algorithms.defaults().byMnemonic(t);
+    if (registered.isPresent()) {
+      return registered.get().algorithm();
+    }
     try {
       return new Sig0Algorithm(Integer.parseInt(t));
     } catch (NumberFormatException e) {
@@ -76,23 +83,38 @@ public record Sig0Algorithm(int number) {
     }
   }
 
-  /** The IANA mnemonic, or the decimal number when there is none. */
+  /**
+   * The IANA mnemonic, the mnemonic in {@link Sig0Algorithms#defaults()} (e.g. {@code
+   * ML-DSA-44} for 199), or the decimal number when there is none.
+   */
   public String mnemonic() {
     String m = number < MNEMONICS.length ? MNEMONICS[number] : null;
-    return m != null ? m : Integer.toString(number);
+    if (m != null) {
+      return m;
+    }
+    Sig0AlgorithmSpec s = Sig0Algorithms.defaults().get(number);
+    return s != null ? s.mnemonic() : Integer.toString(number);
   }
 
   /**
-   * The algorithms zonecut signs and verifies with, in number order: RSASHA256, RSASHA512,
-   * ECDSAP256SHA256, ECDSAP384SHA384, ED25519, ED448 (RFC 5702, RFC 6605, RFC 8080).
+   * The algorithms zonecut signs and verifies with by default, in number order: RSASHA256,
+   * RSASHA512, ECDSAP256SHA256, ECDSAP384SHA384, ED25519, ED448 (RFC 5702, RFC 6605, RFC 8080),
+   * then the experimental ML-DSA-44 (199) and ML-DSA-65 (228); see {@link
+   * Sig0Algorithms#defaults()} and, for a configuration's own set, {@link
+   * Sig0Config#algorithms()}.
    */
   public static List<Sig0Algorithm> supported() {
+    return Sig0Algorithms.defaults().algorithms();
+  }
+
+  /** The six IANA algorithms zonecut ships: 8, 10, 13, 14, 15, 16. */
+  public static List<Sig0Algorithm> iana() {
     return List.of(RSASHA256, RSASHA512, ECDSAP256SHA256, ECDSAP384SHA384, ED25519, ED448);
   }
 
-  /** Whether zonecut signs and verifies SIG(0) with this algorithm (8, 10, 13, 14, 15, 16). */
+  /** Whether the default registry ({@link Sig0Algorithms#defaults()}) holds this algorithm. */
   public boolean isSupported() {
-    return number == 8 || number == 10 || (number >= 13 && number <= 16);
+    return Sig0Algorithms.defaults().contains(this);
   }
 
   /** The mnemonic and number, e.g. {@code ED25519(15)}. */

@@ -33,6 +33,15 @@ import org.jspecify.annotations.Nullable;
  * them, the signatures providers are known to judge differently (Ed25519/Ed448 S ≥ L, ECDSA r
  * or s outside [1, n−1], wrong lengths).
  *
+ * <p><b>Algorithms.</b> The algorithms signed and verified with are a value in the configuration
+ * ({@link #algorithms()}, a {@link Sig0Algorithms} registry), not global state: by default the
+ * six IANA ones and, experimentally, ML-DSA-44 and ML-DSA-65 (FIPS 204) at 199 and 228 (the
+ * {@link io.github.zonecut.core.Codepoints} profile's numbers; TCP only, see {@link
+ * Sig0Signer#sign(byte[], Sig0KeyPair, io.github.zonecut.core.TransportProtocol)}). A host
+ * registers more with {@link Builder#register} or replaces the set with {@link
+ * Builder#algorithms}; each registered algorithm gets its provider by the same rule (ACCP when it
+ * offers the algorithm and passes the algorithm's self-test, else Bouncy Castle).
+ *
  * @param provider the JCA provider for key decoding, parsing and generation
  * @param clock the time source for signing and for the validity check
  * @param signBefore how far before now a signature's inception is set (BIND: 300 s)
@@ -40,8 +49,11 @@ import org.jspecify.annotations.Nullable;
  * @param skew how far outside [inception, expiration] a verifier still accepts (default 300 s)
  * @param maxValidity the longest window (expiration − inception) a verifier accepts (default
  *     {@link #DEFAULT_MAX_VALIDITY}); a longer one is {@link Sig0Outcome.WindowTooLong}
- * @param signatureProviders the {@code Signature} provider per supported algorithm; algorithms
+ * @param signatureProviders the {@code Signature} provider per registered algorithm; algorithms
  *     missing from the map use {@code provider}
+ * @param algorithms the algorithms signed and verified with (default {@link
+ *     Sig0Algorithms#defaults()}: the six IANA ones and, experimentally, ML-DSA-44 and -65); a
+ *     SIG(0) or key of any other algorithm is refused as unsupported
  */
 public record Sig0Config(
     Provider provider,
@@ -50,7 +62,8 @@ public record Sig0Config(
     Duration signAfter,
     Duration skew,
     Duration maxValidity,
-    Map<Sig0Algorithm, Provider> signatureProviders) {
+    Map<Sig0Algorithm, Provider> signatureProviders,
+    Sig0Algorithms algorithms) {
 
   /** RFC 2931 §3.3: the window "should not normally extend further than 5 minutes". */
   public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(300);
@@ -65,18 +78,19 @@ public record Sig0Config(
 
   /**
    * Validates: durations non-negative and whole seconds below 2^31; {@code signatureProviders}
-   * only for supported algorithms, completed with {@code provider} for the others.
+   * only for registered algorithms, completed with {@code provider} for the others.
    */
   public Sig0Config {
     Objects.requireNonNull(provider, "provider");
     Objects.requireNonNull(signatureProviders, "signatureProviders");
+    Objects.requireNonNull(algorithms, "algorithms");
     Map<Sig0Algorithm, Provider> complete = new LinkedHashMap<>();
-    for (Sig0Algorithm alg : Sig0Algorithm.supported()) {
+    for (Sig0Algorithm alg : algorithms.algorithms()) {
       Provider p = signatureProviders.get(alg);
       complete.put(alg, p != null ? p : provider);
     }
     for (Sig0Algorithm alg : signatureProviders.keySet()) {
-      if (!alg.isSupported()) {
+      if (!algorithms.contains(alg)) {
         throw new IllegalArgumentException("no SIG(0) support for algorithm " + alg);
       }
     }
@@ -92,6 +106,15 @@ public record Sig0Config(
     if (signBefore.isZero() && signAfter.isZero()) {
       throw new IllegalArgumentException("the signing window is empty");
     }
+  }
+
+  /**
+   * The configuration before the algorithm registry existed: {@link Sig0Algorithms#defaults()}.
+   */
+  public Sig0Config(Provider provider, Clock clock, Duration signBefore, Duration signAfter,
+      Duration skew, Duration maxValidity, Map<Sig0Algorithm, Provider> signatureProviders) {
+    this(provider, clock, signBefore, signAfter, skew, maxValidity, signatureProviders,
+        Sig0Algorithms.defaults());
   }
 
   /** One provider for keys and for every algorithm's signatures. */
@@ -114,10 +137,23 @@ public record Sig0Config(
    * on a provider: for a host that pins a provider and wants the same check.
    */
   public static boolean selfTest(Sig0Algorithm algorithm, Provider provider) {
-    if (!algorithm.isSupported()) {
-      return false;
-    }
-    return Sig0Providers.selfTest(algorithm.number(), provider);
+    return Sig0Algorithms.defaults().find(algorithm)
+        .map(s -> s.codec().selfTest(provider))
+        .orElse(false);
+  }
+
+  /** Runs {@code spec}'s known-answer self-test on {@code provider}. */
+  public static boolean selfTest(Sig0AlgorithmSpec spec, Provider provider) {
+    return spec.codec().selfTest(provider);
+  }
+
+  /**
+   * The registry entry for {@code algorithm} in this configuration.
+   *
+   * @throws IllegalArgumentException when it is not registered
+   */
+  public Sig0AlgorithmSpec spec(Sig0Algorithm algorithm) {
+    return algorithms.spec(algorithm);
   }
 
   private static void seconds(String field, Duration d) {
@@ -141,9 +177,17 @@ public record Sig0Config(
    * 2.5.0, ED448(16)=BC 1.87; keys: BC 1.87"}. For logs, {@code --version} output and support.
    */
   public String describe() {
-    Map<Integer, Provider> byNumber = new LinkedHashMap<>();
-    signatureProviders.forEach((alg, p) -> byNumber.put(alg.number(), p));
-    return Sig0Providers.describe(byNumber) + "; keys: " + Sig0Providers.label(provider);
+    StringBuilder b = new StringBuilder();
+    for (Sig0AlgorithmSpec s : algorithms.list()) {
+      if (b.length() > 0) {
+        b.append(", ");
+      }
+      b.append(s).append('=').append(Sig0Providers.label(signatureProvider(s.algorithm())));
+      if (s.experimental()) {
+        b.append(" (experimental)");
+      }
+    }
+    return b + "; keys: " + Sig0Providers.label(provider);
   }
 
   /**
@@ -176,13 +220,41 @@ public record Sig0Config(
   }
 
   /**
-   * The default {@code Signature} provider per algorithm: the fastest present, loaded, self-tested
-   * one (computed once per JVM; see the class comment).
+   * The default {@code Signature} provider per algorithm of {@link Sig0Algorithms#defaults()}:
+   * the fastest present, loaded, self-tested one (computed once per JVM; see the class comment).
    */
   public static Map<Sig0Algorithm, Provider> defaultSignatureProviders() {
-    Map<Sig0Algorithm, Provider> out = new LinkedHashMap<>();
-    Sig0Providers.defaultSelection().forEach((alg, p) -> out.put(Sig0Algorithm.of(alg), p));
-    return Collections.unmodifiableMap(out);
+    return DefaultChoice.SELECTION;
+  }
+
+  private static final class DefaultChoice {
+    static final Map<Sig0Algorithm, Provider> SELECTION = compute();
+
+    private static Map<Sig0Algorithm, Provider> compute() {
+      Map<Sig0Algorithm, Provider> out = new LinkedHashMap<>();
+      Map<Integer, Provider> classic = Sig0Providers.defaultSelection();
+      for (Sig0AlgorithmSpec s : Sig0Algorithms.defaults().list()) {
+        Provider p = classic.get(s.algorithm().number());
+        out.put(s.algorithm(), p != null ? p : Sig0Providers.choose(s.codec()));
+      }
+      return Collections.unmodifiableMap(out);
+    }
+  }
+
+  /** The default choice for one registry entry (cached for the default registry's entries). */
+  static Provider defaultSignatureProvider(Sig0AlgorithmSpec spec) {
+    Provider cached = DefaultChoice.SELECTION.get(spec.algorithm());
+    if (cached != null
+        && Sig0Algorithms.defaults().find(spec.algorithm()).filter(spec::equals).isPresent()) {
+      return cached;
+    }
+    if (!spec.experimental()) {
+      Provider p = Sig0Providers.defaultSelection().get(spec.algorithm().number());
+      if (p != null) {
+        return p;
+      }
+    }
+    return Sig0Providers.choose(spec.codec());
   }
 
   /** Builds a {@link Sig0Config}. */
@@ -195,6 +267,7 @@ public record Sig0Config(
     private Duration signAfter = DEFAULT_WINDOW;
     private Duration skew = DEFAULT_WINDOW;
     private Duration maxValidity = DEFAULT_MAX_VALIDITY;
+    private Sig0Algorithms algorithms = Sig0Algorithms.defaults();
 
     private Builder() {
       provider = defaultProvider();
@@ -223,13 +296,34 @@ public record Sig0Config(
      * provider is used as given: no self-test runs (see {@link
      * Sig0Config#selfTest(Sig0Algorithm, Provider)}).
      *
-     * @throws IllegalArgumentException when zonecut does not support the algorithm
+     * @throws IllegalArgumentException when the registry ({@link #algorithms}, set it first) does
+     *     not hold the algorithm
      */
     public Builder signatureProvider(Sig0Algorithm algorithm, Provider provider) {
-      if (!algorithm.isSupported()) {
+      if (!algorithms.contains(algorithm)) {
         throw new IllegalArgumentException("no SIG(0) support for algorithm " + algorithm);
       }
       perAlgorithm.put(algorithm, Objects.requireNonNull(provider, "provider"));
+      return this;
+    }
+
+    /**
+     * The algorithms signed and verified with (default {@link Sig0Algorithms#defaults()}). A
+     * SIG(0) of any other algorithm is {@link Sig0Outcome.UnknownKey}; signing with one fails.
+     */
+    public Builder algorithms(Sig0Algorithms algorithms) {
+      this.algorithms = Objects.requireNonNull(algorithms, "algorithms");
+      perAlgorithm.keySet().removeIf(a -> !algorithms.contains(a));
+      return this;
+    }
+
+    /**
+     * Adds one algorithm to the registry ({@link Sig0Algorithms#with}); its provider is chosen
+     * as for the built-in ones (ACCP when it offers it and passes the codec's self-test, else
+     * Bouncy Castle) unless {@link #signatureProvider} overrides it.
+     */
+    public Builder register(Sig0AlgorithmSpec spec) {
+      this.algorithms = algorithms.with(spec);
       return this;
     }
 
@@ -270,13 +364,12 @@ public record Sig0Config(
     public Sig0Config build() {
       Map<Sig0Algorithm, Provider> sig = new LinkedHashMap<>();
       Provider all = allSignatures;
-      if (all == null) {
-        sig.putAll(defaultSignatureProviders());
-      } else {
-        Sig0Algorithm.supported().forEach(a -> sig.put(a, all));
+      for (Sig0AlgorithmSpec s : algorithms.list()) {
+        sig.put(s.algorithm(), all != null ? all : defaultSignatureProvider(s));
       }
       sig.putAll(perAlgorithm);
-      return new Sig0Config(provider, clock, signBefore, signAfter, skew, maxValidity, sig);
+      return new Sig0Config(provider, clock, signBefore, signAfter, skew, maxValidity, sig,
+          algorithms);
     }
   }
 }

@@ -2,7 +2,6 @@ package io.github.zonecut.sig0;
 
 import io.github.zonecut.core.MalformedDataException;
 import io.github.zonecut.core.ZonecutException;
-import io.github.zonecut.sig0.internal.KeyCodec;
 import io.github.zonecut.sig0.internal.Sig0Crypto;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -45,6 +44,20 @@ import org.xbill.DNS.TextParseException;
  * (32 or 48 octets, RFC 6605 §4 sizes), zero-padded on the left: Net::DNS::SEC 1.20 pads a
  * shorter field on the right and then signs with a different key, so its signatures made from
  * such a BIND file verify nowhere, not even with Net::DNS::SEC.
+ *
+ * <p><b>ML-DSA key files (zonecut's format, experimental).</b> BIND knows no ML-DSA, so zonecut
+ * defines the files for ML-DSA-44 (199) and ML-DSA-65 (228) on BIND's pattern: the {@code .key}
+ * file is the KEY record whose public-key field is the raw FIPS 204 public key (base64), and
+ * the {@code .private} file is
+ * <pre>
+ * Private-key-format: v1.3
+ * Algorithm: 199 (ML-DSA-44)
+ * PrivateKey: &lt;base64 of the 32-octet FIPS 204 key-generation seed ξ&gt;
+ * </pre>
+ * plus BIND's optional timing lines. The seed is the whole private key (FIPS 204
+ * ML-DSA.KeyGen_internal expands it deterministically, as RFC 9881's {@code seed} form does);
+ * reading re-derives the public key from it and checks it against the {@code .key} file. A key
+ * held only in its expanded form cannot be written.
  */
 public final class Sig0KeyFiles {
   private Sig0KeyFiles() {}
@@ -141,7 +154,8 @@ public final class Sig0KeyFiles {
       throw new MalformedDataException("Algorithm", -1,
           "private key is algorithm " + alg + ", public key " + pub.algorithm());
     }
-    if (!pub.algorithm().isSupported()) {
+    Sig0AlgorithmSpec spec = Sig0Algorithms.defaults().find(pub.algorithm()).orElse(null);
+    if (spec == null) {
       throw new MalformedDataException("Algorithm", -1, pub.algorithm() + " is not supported");
     }
     PrivateKey priv;
@@ -154,28 +168,29 @@ public final class Sig0KeyFiles {
         priv = KeyFactory.getInstance("RSA", provider).generatePrivate(
             new RSAPrivateCrtKeySpec(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]));
       } else {
-        priv = KeyCodec.privateFromRaw(alg, base64Field(fields, "PrivateKey"), provider);
+        // EC scalar, EdDSA seed (BIND); ML-DSA: the 32-octet FIPS 204 seed (zonecut's format).
+        priv = spec.codec().privateKeyFromFile(base64Field(fields, "PrivateKey"), provider);
       }
     } catch (InvalidKeyException e) {
       throw new MalformedDataException("PrivateKey", -1, String.valueOf(e.getMessage()), e);
     } catch (GeneralSecurityException e) {
       throw new ZonecutException("cannot build the " + pub.algorithm() + " private key: " + e.getMessage(), e);
     }
-    return checkedPair(pub, priv);
+    return checkedPair(spec, pub, priv);
   }
 
-  private static Sig0KeyPair checkedPair(Sig0PublicKey pub, PrivateKey priv)
-      throws MalformedDataException {
+  private static Sig0KeyPair checkedPair(Sig0AlgorithmSpec spec, Sig0PublicKey pub,
+      PrivateKey priv) throws MalformedDataException {
     byte[] derived;
     try {
-      derived = KeyCodec.publicFromPrivate(pub.algorithm().number(), priv);
+      derived = spec.codec().publicKeyFromPrivate(priv);
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new MalformedDataException("private key", -1, "unusable: " + e.getMessage(), e);
     }
     if (!Arrays.equals(derived, pub.keyDataShared())) {
       throw new MalformedDataException("private key", -1, "does not belong to " + pub);
     }
-    return Sig0KeyPair.of(pub, priv);
+    return Sig0KeyPair.of(spec, pub, priv);
   }
 
   private static byte[] base64Field(Map<String, String> fields, String name)
@@ -324,7 +339,10 @@ public final class Sig0KeyFiles {
           b.append(RSA_FIELDS[i]).append(": ").append(b64.encodeToString(Sig0Crypto.unsigned(v[i]))).append('\n');
         }
       } else {
-        b.append("PrivateKey: ").append(b64.encodeToString(KeyCodec.rawPrivate(alg, priv))).append('\n');
+        Sig0AlgorithmSpec spec = Sig0Algorithms.defaults().find(pub.algorithm())
+            .orElseThrow(() -> new ZonecutException(pub.algorithm() + " is not supported"));
+        b.append("PrivateKey: ")
+            .append(b64.encodeToString(spec.codec().privateKeyToFile(priv))).append('\n');
       }
     } catch (GeneralSecurityException e) {
       throw new ZonecutException("cannot export the private key of " + pub + ": " + e.getMessage(), e);
@@ -411,9 +429,8 @@ public final class Sig0KeyFiles {
   public static Sig0KeyPair parsePkcs8Pem(
       String pem, Name owner, int flags, Sig0Algorithm algorithm, Provider provider)
       throws ZonecutException {
-    if (!algorithm.isSupported()) {
-      throw new IllegalArgumentException("unsupported SIG(0) algorithm " + algorithm);
-    }
+    Sig0AlgorithmSpec spec = Sig0Algorithms.defaults().find(algorithm).orElseThrow(
+        () -> new IllegalArgumentException("unsupported SIG(0) algorithm " + algorithm));
     int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
     int end = pem.indexOf("-----END PRIVATE KEY-----");
     if (begin < 0 || end < begin) {
@@ -429,17 +446,17 @@ public final class Sig0KeyFiles {
     PrivateKey priv;
     byte[] pubData;
     try {
-      priv = KeyFactory.getInstance(Sig0Crypto.keyAlgorithmName(alg), provider)
+      priv = KeyFactory.getInstance(spec.codec().keyAlgorithmName(), provider)
           .generatePrivate(new PKCS8EncodedKeySpec(der));
-      pubData = KeyCodec.publicFromPrivate(alg, priv);
+      pubData = spec.codec().publicKeyFromPrivate(priv);
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new MalformedDataException("PEM", -1,
-          "not a PKCS#8 " + Sig0Crypto.keyAlgorithmName(alg) + " key: " + e.getMessage(), e);
+          "not a PKCS#8 " + spec.codec().keyAlgorithmName() + " key: " + e.getMessage(), e);
     }
     if ((alg == 13 || alg == 14) && pubData.length != 2 * Sig0Crypto.fieldLength(alg)) {
       throw new MalformedDataException("PEM", -1, "EC key is not on the " + algorithm + " curve");
     }
-    return checkedPair(Sig0PublicKey.of(owner, flags, algorithm, pubData), priv);
+    return checkedPair(spec, Sig0PublicKey.of(owner, flags, algorithm, pubData), priv);
   }
 
   private static String stamp(Instant t) {

@@ -1,15 +1,14 @@
 package io.github.zonecut.sig0;
 
 import io.github.zonecut.core.ZonecutException;
-import io.github.zonecut.sig0.internal.Sig0Crypto;
+import io.github.zonecut.sig0.internal.MlDsaCodec;
 import io.github.zonecut.sig0.internal.Sig0Providers;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.Provider;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.RSAKeyGenParameterSpec;
+import java.security.spec.AlgorithmParameterSpec;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Name;
@@ -64,20 +63,42 @@ public final class Sig0KeyPair {
       Sig0PublicKey publicKey, PrivateKey privateKey, @Nullable Provider keyProvider) {
     Objects.requireNonNull(publicKey, "publicKey");
     Objects.requireNonNull(privateKey, "privateKey");
-    int alg = publicKey.algorithm().number();
-    if (!publicKey.algorithm().isSupported()) {
-      throw new IllegalArgumentException("unsupported SIG(0) algorithm " + publicKey.algorithm());
-    }
-    String want = Sig0Crypto.keyAlgorithmName(alg);
+    Sig0AlgorithmSpec spec = Sig0Algorithms.defaults().find(publicKey.algorithm())
+        .orElseThrow(() -> new IllegalArgumentException(
+            "unsupported SIG(0) algorithm " + publicKey.algorithm()));
+    return bound(spec, publicKey, privateKey, keyProvider);
+  }
+
+  private static Sig0KeyPair bound(Sig0AlgorithmSpec spec, Sig0PublicKey publicKey,
+      PrivateKey privateKey, @Nullable Provider keyProvider) {
     String have = privateKey.getAlgorithm();
-    boolean ok = have.equalsIgnoreCase(want)
-        || (want.equals("EC") && have.equalsIgnoreCase("ECDSA"))
-        || (alg >= 15 && have.equalsIgnoreCase("EdDSA"));
-    if (!ok) {
+    if (!spec.codec().fitsKeyType(have)) {
       throw new IllegalArgumentException(
           "private key type " + have + " does not fit " + publicKey.algorithm());
     }
-    return new Sig0KeyPair(publicKey, privateKey, keyProvider);
+    PrivateKey key = privateKey;
+    if (keyProvider == null && spec.codec() instanceof MlDsaCodec) {
+      key = ((MlDsaCodec) spec.codec()).seedForm(privateKey);
+    }
+    return new Sig0KeyPair(publicKey, key, keyProvider);
+  }
+
+  /**
+   * A key pair of an algorithm from a registry other than the default one (a host-registered
+   * algorithm or number): the checks of {@link #of(Sig0PublicKey, PrivateKey)} by {@code spec}.
+   *
+   * @throws IllegalArgumentException when the key's algorithm is not {@code spec}'s or the key
+   *     type is wrong
+   */
+  public static Sig0KeyPair of(Sig0AlgorithmSpec spec, Sig0PublicKey publicKey,
+      PrivateKey privateKey) {
+    Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(publicKey, "publicKey");
+    Objects.requireNonNull(privateKey, "privateKey");
+    if (!spec.algorithm().equals(publicKey.algorithm())) {
+      throw new IllegalArgumentException(publicKey + " is not of " + spec);
+    }
+    return bound(spec, publicKey, privateKey, null);
   }
 
   /**
@@ -97,25 +118,37 @@ public final class Sig0KeyPair {
   /** Like {@link #generate(Name, Sig0Algorithm, int)} with an explicit JCA provider. */
   public static Sig0KeyPair generate(
       Name owner, Sig0Algorithm algorithm, int flags, Provider provider) throws ZonecutException {
-    if (!algorithm.isSupported()) {
-      throw new IllegalArgumentException("unsupported SIG(0) algorithm " + algorithm);
-    }
-    int alg = algorithm.number();
+    Sig0AlgorithmSpec spec = Sig0Algorithms.defaults().find(algorithm)
+        .orElseThrow(() -> new IllegalArgumentException("unsupported SIG(0) algorithm " + algorithm));
+    return generate(owner, spec, flags, provider);
+  }
+
+  /**
+   * Generates a key pair of any registry entry (e.g. {@link Sig0AlgorithmSpec#mlDsa44(int)} at
+   * a host's number) with {@code provider}.
+   *
+   * @throws ZonecutException when the provider cannot generate keys of this algorithm
+   */
+  public static Sig0KeyPair generate(
+      Name owner, Sig0AlgorithmSpec spec, int flags, Provider provider) throws ZonecutException {
+    Sig0AlgorithmCodec codec = spec.codec();
     try {
-      KeyPairGenerator g =
-          KeyPairGenerator.getInstance(Sig0Crypto.keyAlgorithmName(alg), provider);
-      if (alg == 8 || alg == 10) {
-        g.initialize(new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4));
-      } else if (alg == 13 || alg == 14) {
-        g.initialize(new ECGenParameterSpec(Sig0Crypto.curveName(alg)));
+      KeyPairGenerator g = KeyPairGenerator.getInstance(codec.keyAlgorithmName(), provider);
+      AlgorithmParameterSpec params = codec.keyGenParameters();
+      if (params != null) {
+        g.initialize(params);
       }
       KeyPair kp = g.generateKeyPair();
-      byte[] pub = Sig0Crypto.encodePublicKey(alg, kp.getPublic());
-      return new Sig0KeyPair(
-          Sig0PublicKey.of(owner, flags, algorithm, pub), kp.getPrivate(), null);
+      byte[] pub = codec.encodePublicKey(kp.getPublic());
+      PrivateKey priv = kp.getPrivate();
+      if (codec instanceof MlDsaCodec) {
+        // The seed-only PKCS#8 form every provider reads (ACCP refuses BC's seed+expanded form).
+        priv = ((MlDsaCodec) codec).seedForm(priv);
+      }
+      return new Sig0KeyPair(Sig0PublicKey.of(owner, flags, spec.algorithm(), pub), priv, null);
     } catch (GeneralSecurityException e) {
       throw new ZonecutException(
-          "cannot generate a " + algorithm + " key with provider " + provider.getName(), e);
+          "cannot generate a " + spec + " key with provider " + provider.getName(), e);
     }
   }
 
@@ -152,12 +185,12 @@ public final class Sig0KeyPair {
    * once and kept for the last provider asked (one signer normally uses one provider per
    * algorithm).
    */
-  PrivateKey signingKeyFor(Provider provider) {
+  PrivateKey signingKeyFor(Sig0AlgorithmCodec codec, Provider provider) {
     Translated t = translated;
     if (t != null && t.provider == provider) {
       return t.key;
     }
-    PrivateKey k = Sig0Providers.forSign(publicKey.algorithm().number(), privateKey, provider);
+    PrivateKey k = Sig0Providers.forSign(codec, privateKey, provider);
     translated = new Translated(provider, k);
     return k;
   }

@@ -1,9 +1,9 @@
 package io.github.zonecut.sig0;
 
 import io.github.zonecut.core.MalformedDataException;
+import io.github.zonecut.core.TransportProtocol;
 import io.github.zonecut.core.ZonecutException;
 import io.github.zonecut.core.ZonecutTypes;
-import io.github.zonecut.sig0.internal.Sig0Crypto;
 import io.github.zonecut.sig0.internal.SignaturePool;
 import io.github.zonecut.sig0.internal.WireScan;
 import java.security.GeneralSecurityException;
@@ -11,6 +11,7 @@ import java.security.Provider;
 import java.security.Signature;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Message;
 
@@ -39,8 +40,11 @@ public final class Sig0Signer {
 
   private Sig0Signer(Sig0Config config) {
     this.config = config;
-    this.signatures = new SignaturePool(alg -> Sig0Algorithm.of(alg).isSupported()
-        ? config.signatureProvider(Sig0Algorithm.of(alg)) : config.provider());
+    this.signatures = new SignaturePool(
+        alg -> config.signatureProviders().getOrDefault(Sig0Algorithm.of(alg), config.provider()),
+        alg -> config.algorithms().find(Sig0Algorithm.of(alg))
+            .map(spec -> spec.codec().signatureName()).orElse(null),
+        false);
   }
 
   /** A signer with the given configuration (provider, clock, signing window). */
@@ -84,6 +88,28 @@ public final class Sig0Signer {
   }
 
   /**
+   * Signs as {@link #sign(byte[], Sig0KeyPair)} a message that will be sent over {@code
+   * protocol}, refusing first what cannot travel that way: an algorithm whose registry entry is
+   * {@link Sig0AlgorithmSpec#tcpOnly() TCP only} (ML-DSA's kilobyte signatures; ddns §9.1) over
+   * UDP.
+   *
+   * @throws Sig0TransportException when the algorithm is TCP only and {@code protocol} is UDP,
+   *     or the signed message exceeds 65535 octets
+   */
+  public byte[] sign(byte[] unsigned, Sig0KeyPair key, TransportProtocol protocol)
+      throws ZonecutException {
+    Objects.requireNonNull(protocol, "protocol");
+    Sig0Algorithm alg = key.publicKey().algorithm();
+    Optional<Sig0AlgorithmSpec> spec = config.algorithms().find(alg);
+    if (protocol == TransportProtocol.UDP && spec.isPresent() && spec.get().tcpOnly()) {
+      throw new Sig0TransportException(Sig0TransportException.Reason.TCP_ONLY_ALGORITHM,
+          "SIG(0) with " + spec.get() + " is TCP only (signatures of "
+              + "kilobytes; ddns §9.1): send this message over TCP");
+    }
+    return signWith(unsigned, null, key);
+  }
+
+  /**
    * Signs a response as a transaction signature (RFC 2931 §3.2).
    *
    * @param response the rendered, unsigned response
@@ -113,6 +139,12 @@ public final class Sig0Signer {
     }
     Sig0PublicKey pub = key.publicKey();
     int alg = pub.algorithm().number();
+    Sig0AlgorithmSpec spec = config.algorithms().find(pub.algorithm()).orElse(null);
+    if (spec == null) {
+      throw new ZonecutException("SIG(0) algorithm " + pub.algorithm()
+          + " is not registered in this configuration (" + config.algorithms() + ")");
+    }
+    Sig0AlgorithmCodec codec = spec.codec();
     long now = config.clock().instant().getEpochSecond();
     long inception = now - config.signBefore().getSeconds();
     long expiration = now + config.signAfter().getSeconds();
@@ -130,11 +162,11 @@ public final class Sig0Signer {
       Signature s;
       if (owner != null) {
         // A token key: only its own provider can use it (RFC 2931 signing inside the token).
-        s = Signature.getInstance(Sig0Crypto.signatureName(alg), owner);
+        s = Signature.getInstance(codec.signatureName(), owner);
         s.initSign(key.signingKey());
       } else {
         s = signatures.borrow(alg);
-        s.initSign(key.signingKeyFor(signatures.provider(alg)));
+        s.initSign(key.signingKeyFor(codec, signatures.provider(alg)));
       }
       s.update(prefix);
       if (query != null) {
@@ -145,11 +177,17 @@ public final class Sig0Signer {
       if (owner == null) {
         signatures.release(alg, s);
       }
-      sig = Sig0Crypto.toDnsSignature(alg, jca);
+      sig = codec.toDnsSignature(jca);
     } catch (GeneralSecurityException e) {
       throw new ZonecutException("SIG(0) signing with " + pub + " failed: " + e.getMessage(), e);
     }
     int rdLen = prefix.length + sig.length;
+    if ((long) unsigned.length + 11 + rdLen > 0xFFFF) {
+      // RFC 1035 §4.2.2: a DNS message over TCP has a 16-bit length.
+      throw new Sig0TransportException(Sig0TransportException.Reason.MESSAGE_TOO_LARGE,
+          "the message signed with " + spec + " would be " + (unsigned.length + 11 + rdLen)
+              + " octets, over the 65535 a DNS message can have");
+    }
     byte[] out = Arrays.copyOf(unsigned, unsigned.length + 11 + rdLen);
     int p = unsigned.length;
     out[p] = 0; // owner: the root

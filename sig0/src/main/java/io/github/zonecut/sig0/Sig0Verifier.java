@@ -2,7 +2,6 @@ package io.github.zonecut.sig0;
 
 import io.github.zonecut.core.MalformedDataException;
 import io.github.zonecut.core.ZonecutTypes;
-import io.github.zonecut.sig0.internal.Sig0Crypto;
 import io.github.zonecut.sig0.internal.Sig0Providers;
 import io.github.zonecut.sig0.internal.SignaturePool;
 import io.github.zonecut.sig0.internal.WireScan;
@@ -71,8 +70,11 @@ public final class Sig0Verifier {
     this.keys = b.keys;
     this.replayGuard = b.replayGuard;
     this.responseForms = Set.copyOf(b.responseForms);
-    this.signatures = new SignaturePool(alg -> Sig0Algorithm.of(alg).isSupported()
-        ? config.signatureProvider(Sig0Algorithm.of(alg)) : config.provider(), true);
+    this.signatures = new SignaturePool(
+        alg -> config.signatureProviders().getOrDefault(Sig0Algorithm.of(alg), config.provider()),
+        alg -> config.algorithms().find(Sig0Algorithm.of(alg))
+            .map(spec -> spec.codec().signatureName()).orElse(null),
+        true);
   }
 
   /**
@@ -149,12 +151,14 @@ public final class Sig0Verifier {
       return new Sig0Outcome.BadTime(
           offset, Instant.ofEpochSecond(inception), Instant.ofEpochSecond(expiration));
     }
-    if (!alg.isSupported()) {
+    Sig0AlgorithmSpec spec = config.algorithms().find(alg).orElse(null);
+    if (spec == null) {
       return new Sig0Outcome.UnknownKey(signer, alg, scan.keyTag, "algorithm " + alg + " is not supported");
     }
+    Sig0AlgorithmCodec codec = spec.codec();
     List<Sig0PublicKey> candidates = keys.find(signer, alg, scan.keyTag);
     byte[] signature = scan.signature(wire);
-    byte @Nullable [] jcaSig = Sig0Crypto.toJcaSignature(scan.algorithm, signature);
+    byte @Nullable [] jcaSig = codec.toJcaSignature(signature);
     String failure = "no key with this owner, algorithm and key tag";
     String badSignature = jcaSig == null ? "signature has the wrong length" : "signature does not verify";
     boolean anyKey = false;
@@ -163,7 +167,7 @@ public final class Sig0Verifier {
       if (!key.owner().equals(signer) || !key.algorithm().equals(alg) || key.keyTag() != scan.keyTag) {
         continue;
       }
-      PublicKey pk = decode(key);
+      PublicKey pk = decode(key, codec);
       if (pk == null) {
         failure = "KEY " + key + " does not decode as a " + alg + " key";
         continue;
@@ -171,7 +175,7 @@ public final class Sig0Verifier {
       anyKey = true;
       // Refused for every provider alike: the forms providers judge differently, and RSA
       // signatures not exactly as long as the modulus (RFC 8017 §8.2.2 step 1).
-      String refused = Sig0Crypto.refusal(alg.number(), signature, pk);
+      String refused = codec.refusal(signature, pk);
       if (refused != null) {
         badSignature = refused;
         continue;
@@ -274,7 +278,7 @@ public final class Sig0Verifier {
     }
   }
 
-  private @Nullable PublicKey decode(Sig0PublicKey key) {
+  private @Nullable PublicKey decode(Sig0PublicKey key, Sig0AlgorithmCodec codec) {
     PublicKey pk = decoded.get(key);
     if (pk != null) {
       return pk;
@@ -283,8 +287,8 @@ public final class Sig0Verifier {
       int alg = key.algorithm().number();
       // Decoded (and validated) by the key provider, then handed to the signature provider in
       // the form it uses natively, once per key.
-      pk = Sig0Providers.forVerify(alg,
-          Sig0Crypto.decodePublicKey(alg, key.keyDataShared(), config.provider()),
+      pk = Sig0Providers.forVerify(codec,
+          codec.decodePublicKey(key.keyDataShared(), config.provider()),
           signatures.provider(alg));
     } catch (GeneralSecurityException | RuntimeException e) {
       return null;

@@ -50,8 +50,13 @@ class Sig0KeyFileErrorsTest {
 
   @Test
   void supportedAlgorithmsAreListed() {
+    // The six IANA algorithms, then the experimental ML-DSA-44 and ML-DSA-65 (Codepoints).
     assertThat(Sig0Algorithm.supported()).extracting(Sig0Algorithm::number)
+        .containsExactly(8, 10, 13, 14, 15, 16, 199, 228);
+    assertThat(Sig0Algorithm.iana()).extracting(Sig0Algorithm::number)
         .containsExactly(8, 10, 13, 14, 15, 16);
     assertThat(Sig0Algorithm.supported()).allMatch(Sig0Algorithm::isSupported);
+    assertThat(Sig0Algorithm.of(199).mnemonic()).isEqualTo("ML-DSA-44");
+    assertThat(Sig0Algorithm.parse("ml-dsa-65")).isEqualTo(Sig0Algorithm.of(228));
   }
 }

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
+import io.github.zonecut.sig0.Sig0AlgorithmCodec;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -186,6 +187,25 @@ public final class Sig0Providers {
     return Default.SELECTION;
   }
 
+  /**
+   * The default provider for an algorithm outside the six: ACCP when it is loaded, offers the
+   * {@code Signature} and passes the codec's self-test, else Bouncy Castle.
+   */
+  public static Provider choose(Sig0AlgorithmCodec codec) {
+    return choose(codec, accp());
+  }
+
+  static Provider choose(Sig0AlgorithmCodec codec, @Nullable Provider accp) {
+    if (accp != null && accp.getService("Signature", codec.signatureName()) != null) {
+      if (codec.selfTest(accp)) {
+        return accp;
+      }
+      LOG.warn("SIG(0) {}: {} failed its known-answer test; using Bouncy Castle", codec,
+          label(accp));
+    }
+    return bouncyCastle();
+  }
+
   /** Every algorithm on {@code p}. */
   public static Map<Integer, Provider> all(Provider p) {
     Map<Integer, Provider> out = new LinkedHashMap<>();
@@ -303,7 +323,16 @@ public final class Sig0Providers {
    * JDK's algorithm name "EdDSA"; otherwise unchanged.
    */
   public static PublicKey forVerify(int alg, PublicKey key, Provider p) {
-    KeyFactory kf = keyFactory(alg, p);
+    return forVerify(Sig0Crypto.keyAlgorithmName(alg), key, p);
+  }
+
+  /** {@link #forVerify(int, PublicKey, Provider)} for any registered algorithm. */
+  public static PublicKey forVerify(Sig0AlgorithmCodec codec, PublicKey key, Provider p) {
+    return forVerify(codec.keyAlgorithmName(), key, p);
+  }
+
+  private static PublicKey forVerify(String name, PublicKey key, Provider p) {
+    KeyFactory kf = keyFactory(name, p);
     if (kf != null) {
       try {
         return (PublicKey) kf.translateKey(key);
@@ -312,7 +341,7 @@ public final class Sig0Providers {
       }
     }
     byte[] enc = key.getEncoded();
-    if ((alg == 15 || alg == 16) && enc != null) {
+    if (isEdDsa(name) && enc != null) {
       return new EdDsaKey.Public(enc);
     }
     return key;
@@ -323,12 +352,21 @@ public final class Sig0Providers {
    * that cannot be encoded (a token key) is returned unchanged.
    */
   public static PrivateKey forSign(int alg, PrivateKey key, Provider p) {
+    return forSign(Sig0Crypto.keyAlgorithmName(alg), key, p);
+  }
+
+  /** {@link #forSign(int, PrivateKey, Provider)} for any registered algorithm. */
+  public static PrivateKey forSign(Sig0AlgorithmCodec codec, PrivateKey key, Provider p) {
+    return forSign(codec.keyAlgorithmName(), key, p);
+  }
+
+  private static PrivateKey forSign(String name, PrivateKey key, Provider p) {
     byte[] enc = key.getEncoded();
     if (enc == null) {
       return key;
     }
     Arrays.fill(enc, (byte) 0);
-    KeyFactory kf = keyFactory(alg, p);
+    KeyFactory kf = keyFactory(name, p);
     if (kf != null) {
       try {
         return (PrivateKey) kf.translateKey(key);
@@ -336,19 +374,22 @@ public final class Sig0Providers {
         return key;
       }
     }
-    if (alg == 15 || alg == 16) {
+    if (isEdDsa(name)) {
       return new EdDsaKey.Private(key);
     }
     return key;
   }
 
-  private static @Nullable KeyFactory keyFactory(int alg, Provider p) {
-    String name = Sig0Crypto.keyAlgorithmName(alg);
+  private static boolean isEdDsa(String keyAlgorithmName) {
+    return keyAlgorithmName.equals("Ed25519") || keyAlgorithmName.equals("Ed448");
+  }
+
+  private static @Nullable KeyFactory keyFactory(String name, Provider p) {
     try {
       if (p.getService("KeyFactory", name) != null) {
         return KeyFactory.getInstance(name, p);
       }
-      if ((alg == 15 || alg == 16) && p.getService("KeyFactory", "EdDSA") != null) {
+      if (isEdDsa(name) && p.getService("KeyFactory", "EdDSA") != null) {
         return KeyFactory.getInstance("EdDSA", p);
       }
     } catch (GeneralSecurityException e) {

@@ -10,6 +10,7 @@ import javax.crypto.Cipher;
 import java.security.Provider;
 import java.security.Signature;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reusable JCA {@code Signature} objects, one provider per algorithm. {@code Signature.getInstance} costs a
@@ -21,14 +22,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 public final class SignaturePool {
   private static final int MAX_IDLE = 64;
-  // Index = DNSSEC algorithm number; only the supported ones are ever filled.
+  // Index = DNSSEC algorithm number; only the registered ones are ever filled.
   @SuppressWarnings("unchecked")
-  private final ConcurrentLinkedQueue<Signature>[] idle = new ConcurrentLinkedQueue[17];
-  private final Provider[] providers = new Provider[17];
+  private final ConcurrentLinkedQueue<Signature>[] idle = new ConcurrentLinkedQueue[256];
+  private final Provider[] providers = new Provider[256];
+  private final @Nullable String[] names = new String[256];
 
   // Per algorithm: verify RSA by the raw public operation and zonecut's own encoding comparison.
-  private final boolean[] prehashed = new boolean[17];
-  private final boolean[] rawCipher = new boolean[17];
+  private final boolean[] prehashed = new boolean[256];
+  private final boolean[] rawCipher = new boolean[256];
 
   /** A signing pool whose algorithm {@code alg} comes from {@code providers.apply(alg)}. */
   public SignaturePool(java.util.function.IntFunction<Provider> providers) {
@@ -47,7 +49,19 @@ public final class SignaturePool {
    * ({@link Sig0Providers#strictPkcs1}) verifies with its own {@code Signature}.
    */
   public SignaturePool(java.util.function.IntFunction<Provider> providers, boolean verifying) {
+    this(providers, alg -> alg == 8 || alg == 10 || (alg >= 13 && alg <= 16)
+        ? Sig0Crypto.signatureName(alg) : null, verifying);
+  }
+
+  /**
+   * A pool as {@link #SignaturePool(java.util.function.IntFunction, boolean)} whose algorithm
+   * {@code alg} has the JCA {@code Signature} name {@code names.apply(alg)} ({@code null}: not
+   * registered).
+   */
+  public SignaturePool(java.util.function.IntFunction<Provider> providers,
+      java.util.function.IntFunction<@Nullable String> names, boolean verifying) {
     for (int alg = 0; alg < idle.length; alg++) {
+      this.names[alg] = names.apply(alg);
       this.providers[alg] = providers.apply(alg);
       prehashed[alg] = verifying && (alg == 8 || alg == 10)
           && !Sig0Providers.strictPkcs1(this.providers[alg]);
@@ -61,7 +75,14 @@ public final class SignaturePool {
   /** A {@code Signature} for a supported algorithm; return it with {@link #release}. */
   public Signature borrow(int alg) throws NoSuchAlgorithmException {
     Signature s = idle[alg].poll();
-    return s != null ? s : Signature.getInstance(Sig0Crypto.signatureName(alg), providers[alg]);
+    if (s != null) {
+      return s;
+    }
+    String name = names[alg];
+    if (name == null) {
+      throw new NoSuchAlgorithmException("no SIG(0) algorithm " + alg + " is registered");
+    }
+    return Signature.getInstance(name, providers[alg]);
   }
 
   /** Where the signed data goes, in parts. */
