@@ -407,7 +407,7 @@ public final class Demo {
     // The receiver's EXTRA-TEXT usually repeats the code's name; say it only when it adds something.
     boolean repeats = code != null && extra.replace("KEY_", "").equalsIgnoreCase(code.name().replace("KEY_", ""));
     say("child       signed answer from %s: key %d is %s%s", answered.from(),
-        answered.option().keyId(), code, extra.isEmpty() || repeats ? "" : " \"" + extra + "\"");
+        answered.option().keyId(), String.valueOf(code), extra.isEmpty() || repeats ? "" : " \"" + extra + "\"");
     expect(code == KeyStateCode.BOOTSTRAP_AUTO,
         "expected KEY_BOOTSTRAP_AUTO for the uploaded key, got " + code);
   }
