@@ -132,8 +132,8 @@ public final class MultiSignerJoin {
     return minutes % 60 == 0 ? minutes / 60 + "h" : minutes / 60 + "h" + minutes % 60 + "m";
   }
 
-  /** A step in a few words, keys by tag and role. */
-  static String describe(Step step) {
+  /** A step in a few words, keys by tag and role (the demo's and the CLI's wording). */
+  public static String describe(Step step) {
     if (step instanceof Step.AddDnskeys add) {
       return step.signer() + ": add DNSKEY " + tags(add.keys());
     }
