@@ -14,7 +14,8 @@ class DemoCommandTest {
     CliRun.Result r = CliRun.run("demo");
     assertThat(r.exitCode()).as(r.out() + r.err()).isZero();
     assertThat(r.out()).contains("ok   [1]", "KEY_BOOTSTRAP_AUTO", "DS applied",
-        "glitch-free", "REFUSED as BOGUS", "every step behaved as specified");
+        "glitch-free", "REFUSED as BOGUS", "bravo joins, alpha leaves",
+        "every step behaved as specified");
     assertThat(r.out()).doesNotContain("FAIL");
   }
 
@@ -30,7 +31,7 @@ class DemoCommandTest {
     JsonNode summary = Output.mapper().readTree(lines.get(lines.size() - 1));
     assertThat(summary.get("type").asText()).isEqualTo("summary");
     assertThat(summary.get("succeeded").asBoolean()).isTrue();
-    assertThat(summary.get("steps")).hasSize(1);
+    assertThat(summary.get("steps")).hasSize(2);
   }
 
   @Test

@@ -98,12 +98,18 @@ import org.xbill.DNS.Update;
  *       byte do not (RFC 2931).
  *   <li>It sends the UPDATE to the discovered endpoint over TCP; the parent verifies it and records
  *       the key; a KeyState inquiry (draft-berra-dnsop-keystate) reports automatic bootstrap.
- *   <li>A second DNSSEC signer joins the zone's one-signer group: the multi-signer planner's first
- *       steps (draft-ietf-dnsop-dnssec-automation §5.3).
+ *   <li>The child publishes a new CDS and announces it with NOTIFY(CDS) to the discovered target
+ *       (RFC 9859 §4); the parent's NotifyReceiver schedules a scan, which sees the CDS on every
+ *       server, accepts it (RFC 7344, RFC 8078) and applies the new DS set.
  *   <li>Safety: with a broken DS for the parent, discovery refuses the BOGUS answers.
+ *   <li>A second DNSSEC signer joins the zone's one-signer group: the multi-signer planner's first
+ *       steps (draft-ietf-dnsop-dnssec-automation §5.3), executed in its simulation glitch-free.
+ *   <li>A provider migration (bravo joins, alpha leaves) planned from one intent and checked by
+ *       the glitch checker.
  * </ol>
  *
- * <p>Run it with {@code java -jar examples/target/zonecut-demo.jar}; it exits 0 when every step
+ * <p>Run it with {@code ./zonecut demo} (the CLI: live step lines, a summary, {@code --json}) or
+ * {@code java -jar examples/target/zonecut-demo.jar} (this narration); it exits 0 when every step
  * behaved as expected.
  */
 public final class Demo {
@@ -259,6 +265,7 @@ public final class Demo {
       }
       if (scenario != Scenario.DELEGATION) {
         demo.multiSigner();
+        demo.migration();
       }
       demo.close("");
     } catch (DemoFailure e) {
@@ -629,7 +636,21 @@ public final class Demo {
     close("the join planned and completed glitch-free");
   }
 
-  // ------------------------------------------------------------------ 7. safety
+  private void migration() {
+    section("Provider migration: bravo joins, alpha leaves (RFC 8901; dnssec-automation §5.3, §5.4)");
+    say("group       {alpha} signs %s; intent: {bravo} alone, planned from one intent", CHILD);
+    MultiSignerJoin.Outcome move = MultiSignerJoin.migrate(CHILD);
+    for (String line : move.log()) {
+      say("  %s", line);
+    }
+    say("result      %s", MultiSignerJoin.summary(move));
+    expect(move.succeeded(),
+        "the migration did not complete glitch-free: " + MultiSignerJoin.summary(move));
+    close("join then leave planned by the planner, " + move.plans()
+        + " plans, glitch checker: no cache combination fails");
+  }
+
+  // ------------------------------------------------------------------ 8. safety
 
   private void bogusParent(TestHierarchy dns, NioDnsTransport transport, ExecutorService executor,
       EndpointOverrides overrides) throws Exception {
