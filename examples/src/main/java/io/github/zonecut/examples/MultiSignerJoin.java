@@ -168,6 +168,12 @@ public final class MultiSignerJoin {
       return step.signer() + ": sign zone with " + tags(signing.signing().zoneKeys())
           + ", DNSKEY with " + tags(signing.signing().dnskeyKeys());
     }
+    if (step instanceof Step.StopServing) {
+      return step.signer() + ": stop serving the zone";
+    }
+    if (step instanceof Step.DeleteKey delete) {
+      return step.signer() + ": delete key " + tags(Set.of(delete.key()));
+    }
     return step.toString();
   }
 

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
     description = {"Play the whole zonecut story on an in-process signed DNS hierarchy "
         + "(127.0.0.1 only; no network, no DNS software needed): DSYNC discovery, SIG(0) key "
         + "bootstrap by UPDATE, KeyState, a CDS change by NOTIFY scanned and accepted by the "
-        + "parent, a multi-signer join planned glitch-free, and a BOGUS parent refused.",
+        + "parent, a BOGUS parent refused, a multi-signer join and a provider migration "
+        + "planned glitch-free.",
         "Exit 0 only when every step behaved as specified."})
 public final class DemoCommand extends ZonecutCommand {
 

@@ -149,7 +149,7 @@ final class PlanFiles {
       String at = e.getLocation() == null ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
       throw CliException.usage("bad JSON in " + what + " " + file + at + ": "
-          + Inputs.oneLine(e.getOriginalMessage()));
+          + Inputs.jsonProblem(e.getOriginalMessage()));
     }
   }
 
