@@ -147,7 +147,7 @@ public final class DsyncCommand extends CommandGroup {
       switch (r.reason()) {
         case LOOKUP_FAILED:
           throw new CliException(ExitCode.NETWORK, "discovery of " + childName
-              + " failed: a lookup got no answer (" + Inputs.oneLine(r.detail()) + ")");
+              + " failed: " + lastProblem(r));
         case BOGUS:
           throw new CliException(ExitCode.VALIDATION, "discovery of " + childName
               + " refused: BOGUS answer (wrong trust anchor or broken signatures): "
@@ -159,6 +159,24 @@ public final class DsyncCommand extends CommandGroup {
           return ExitCode.NEGATIVE;
       }
     }
+  }
+
+  /** What the last lookup of a failed discovery ran into, in a few words. */
+  static String lastProblem(DiscoveryResult.Refused r) {
+    if (!r.steps().isEmpty()) {
+      LookupResult last = r.steps().get(r.steps().size() - 1).result();
+      String at = last.name() + "/" + Type.string(last.type()) + ": ";
+      if (last instanceof LookupResult.Failed f) {
+        return at + Inputs.oneLine(f.detail());
+      }
+      if (last instanceof LookupResult.Timeout t) {
+        return at + "timed out (" + Inputs.oneLine(t.detail()) + ")";
+      }
+      if (last instanceof LookupResult.ServFail s) {
+        return at + "SERVFAIL (" + Inputs.oneLine(s.detail()) + ")";
+      }
+    }
+    return Inputs.oneLine(r.detail());
   }
 
   /** One lookup's result in a few words. */
@@ -189,6 +207,9 @@ public final class DsyncCommand extends CommandGroup {
     }
     if (r instanceof LookupResult.ServFail) {
       return "SERVFAIL";
+    }
+    if (r instanceof LookupResult.Failed f) {
+      return "FAILED (" + f.problem() + ")";
     }
     return r.getClass().getSimpleName().toUpperCase(java.util.Locale.ROOT);
   }
