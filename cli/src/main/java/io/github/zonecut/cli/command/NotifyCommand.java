@@ -1,0 +1,13 @@
+package io.github.zonecut.cli.command;
+
+import io.github.zonecut.cli.CommandGroup;
+import picocli.CommandLine.Command;
+
+/** {@code zonecut notify}: Send a generalized NOTIFY (CDS or CSYNC) to the parent's DSYNC target (RFC 9859). */
+@Command(name = "notify", mixinStandardHelpOptions = true,
+    description = "Send a generalized NOTIFY (CDS or CSYNC) to the parent's DSYNC target (RFC 9859).")
+public final class NotifyCommand extends CommandGroup {
+
+  /** For picocli. */
+  public NotifyCommand() {}
+}

@@ -1,0 +1,13 @@
+package io.github.zonecut.cli.command;
+
+import io.github.zonecut.cli.CommandGroup;
+import picocli.CommandLine.Command;
+
+/** {@code zonecut scan}: Scan children for CDS or CSYNC changes. */
+@Command(name = "scan", mixinStandardHelpOptions = true,
+    description = "Scan children for CDS or CSYNC changes.")
+public final class ScanCommand extends CommandGroup {
+
+  /** For picocli. */
+  public ScanCommand() {}
+}

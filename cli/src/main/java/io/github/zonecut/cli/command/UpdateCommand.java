@@ -1,0 +1,13 @@
+package io.github.zonecut.cli.command;
+
+import io.github.zonecut.cli.CommandGroup;
+import picocli.CommandLine.Command;
+
+/** {@code zonecut update}: Send a signed delegation UPDATE to the parent (draft-ietf-dnsop-delegation-mgmt-via-ddns). */
+@Command(name = "update", mixinStandardHelpOptions = true,
+    description = "Send a signed delegation UPDATE to the parent (draft-ietf-dnsop-delegation-mgmt-via-ddns).")
+public final class UpdateCommand extends CommandGroup {
+
+  /** For picocli. */
+  public UpdateCommand() {}
+}
