@@ -6,7 +6,7 @@ import io.github.zonecut.cli.CliException;
 import io.github.zonecut.cli.ExitCode;
 import io.github.zonecut.cli.Inputs;
 import io.github.zonecut.cli.Output;
-import io.github.zonecut.multisigner.DsRecord;
+import io.github.zonecut.core.DsData;
 import io.github.zonecut.multisigner.Intent;
 import io.github.zonecut.multisigner.ParentPolicy;
 import io.github.zonecut.multisigner.SignerId;
@@ -99,7 +99,7 @@ final class PlanFiles {
       List<Integer> digests = new ArrayList<>();
       JsonNode d = parent.path("digestTypes");
       if (d.isMissingNode()) {
-        digests.add(DsRecord.SHA256);
+        digests.add(DsData.SHA256);
       } else {
         for (JsonNode n : d) {
           digests.add(n.asInt());
