@@ -9,6 +9,7 @@ module io.github.zonecut.examples {
   requires transitive io.github.zonecut.dsync;
   requires transitive io.github.zonecut.multisigner;
   requires transitive io.github.zonecut.testkit;
+  requires org.xerial.sqlitejdbc; // RegistryParent, ChildOperatorAgent keep the registry in SQLite
   requires static org.jspecify;
 
   exports io.github.zonecut.examples;
