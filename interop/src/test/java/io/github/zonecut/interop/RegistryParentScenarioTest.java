@@ -2,6 +2,7 @@ package io.github.zonecut.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.zonecut.core.AddressPolicy;
 import io.github.zonecut.core.Codepoints;
 import io.github.zonecut.core.Delegation;
 import io.github.zonecut.core.DnsEndpoint;
@@ -140,6 +141,8 @@ class RegistryParentScenarioTest {
   static final Name OPERATOR_NS = Name.fromConstantString("ns1.operator.test.");
   static final Name OPERATOR_NS2 = Name.fromConstantString("ns2.operator.test.");
   static final Codepoints CP = Codepoints.DEFAULT;
+  /** The receiver listens on loopback, at the port its DSYNC records name. */
+  static final AddressPolicy LAB = AddressPolicy.allowLoopbackAndPrivateForTesting();
   static final Duration WAIT = Duration.ofSeconds(60);
 
   @Test
@@ -215,14 +218,16 @@ class RegistryParentScenarioTest {
         keys.store(newKey, Sig0KeyState.ACTIVE);
         DelegationAgent agent = DelegationAgent.builder(transport, validated, keys,
                 Delayer.using(executor))
-            .endpointOverrides(overrides).build();
+            .endpointOverrides(overrides).addressPolicy(LAB).build();
         KeyStateInquiryClient inquiries = KeyStateInquiryClient.builder(transport,
             Delayer.using(executor)).build();
         List<UpdateOutcome> outcomes = new ArrayList<>();
 
         // ---- at-apex: discover, bootstrap, KeyState, delegation UPDATE ----
-        UpdateTarget target = await(agent.locate(CHILD)).target();
-        assertThat(target).as("DSYNC UPDATE target discovered through Unbound").isNotNull();
+        DelegationAgent.Located located = await(agent.locate(CHILD));
+        UpdateTarget target = located.target();
+        assertThat(target).as("DSYNC UPDATE target discovered through Unbound: "
+            + located.failure()).isNotNull();
         report.put("discovered_target", target.receiver() + " " + target.endpoints());
         report.put("discovered_receiver_keys", target.receiverKeys().size());
         Optional<BootstrapParameter> svcb = await(BootstrapParameter.lookup(validated,
@@ -273,8 +278,9 @@ class RegistryParentScenarioTest {
         report.put("at_apex_resync", again.getClass().getSimpleName());
 
         // ---- at-ns: the unsigned child, vouched for by the signed operator zone ----
-        UpdateTarget newTarget = await(agent.locate(NEW)).target();
-        assertThat(newTarget).isNotNull();
+        DelegationAgent.Located newLocated = await(agent.locate(NEW));
+        UpdateTarget newTarget = newLocated.target();
+        assertThat(newTarget).as("target for " + NEW + ": " + newLocated.failure()).isNotNull();
         report.put("at_ns_method", svcb.flatMap(p -> p.choose(Set.of(BootstrapMethod.AT_NS)))
             .map(BootstrapMethod::toString).orElse("none"));
         AgentResult bootNew = await(agent.bootstrap(NEW));
@@ -314,7 +320,7 @@ class RegistryParentScenarioTest {
         report.step("child: new KSK " + newKsk.getFootprint() + " with CDS/CDNSKEY beside "
             + csk.getFootprint() + " (BIND, TSIG UPDATE)");
         NotifySender notifier = NotifySender.builder(transport,
-            DsyncDiscovery.builder(validated).build()).build();
+            DsyncDiscovery.builder(validated).addressPolicy(LAB).build()).build();
         NotifyOutcome notified = await(notifier.notifyCds(CHILD));
         report.step("NOTIFY(CDS) sent by zonecut: " + notified.getClass().getSimpleName());
         List<ScanRequest> requests = queue.drain();
