@@ -135,6 +135,7 @@ class RegistryParentScenarioTest {
   static final Name PARENT = Name.fromConstantString("parent.test.");
   static final Name CHILD = Name.fromConstantString("child.parent.test.");
   static final Name NEW = Name.fromConstantString("new.parent.test.");
+  static final Name ROLL = Name.fromConstantString("roll.parent.test.");
   static final Name DSYNC_OWNER = Name.fromConstantString("_dsync.parent.test.");
   static final Name TARGET = Name.fromConstantString("updater.parent.test.");
   static final Name PARENT_NS = Name.fromConstantString("ns1.parent.test.");
@@ -150,6 +151,7 @@ class RegistryParentScenarioTest {
     Report report = new Report();
     ExecutorService executor = Executors.newFixedThreadPool(3);
     Probe probe = new Probe(net.resolver(), CHILD);
+    Probe rollProbe = new Probe(net.resolver(), ROLL);
     List<Runnable> undo = new ArrayList<>();
     try (NioDnsTransport transport = NioDnsTransport.create(executor)) {
       TsigDelegationBackend backend = TsigDelegationBackend.builder(transport,
@@ -293,57 +295,54 @@ class RegistryParentScenarioTest {
         report.step("at-ns KeyState: " + nsPolls.get("final") + " after " + nsPolls.get("polls")
             + " inquiries");
 
-        // put the at-apex change back before the NOTIFY path (the child's own CDS again)
-        undo.remove(0).run();
-        restoreDelegation(net, childBefore);
-        awaitSecure(net, CHILD.toString());
-        report.step("child and parent back to SHA-256 DS, one NS");
-
-        // ---- NOTIFY: KSK roll started in the BIND child, NOTIFY(CDS), scan, DS into Knot ----
-        Sig0KeyPair nextKsk = Sig0KeyPair.generate(CHILD, Sig0Algorithm.ECDSAP256SHA256, 257);
-        DNSKEYRecord newKsk = new DNSKEYRecord(CHILD, DClass.IN, 5, 257, 3,
-            Sig0Algorithm.ECDSAP256SHA256.number(), nextKsk.publicKey().keyData());
-        DSRecord newDs = new DSRecord(CHILD, DClass.IN, 60, DNSSEC.Digest.SHA256, newKsk);
-        List<Record> cdsNow = rrset(net.child(), CHILD, Type.CDS);
-        List<Record> cdnskeyNow = rrset(net.child(), CHILD, Type.CDNSKEY);
-        undo.add(0, () -> restoreChild(net, cdsNow, cdnskeyNow, List.of(newKsk)));
-        Update roll = new Update(CHILD);
-        roll.add(newKsk);
-        roll.delete(CHILD, Type.CDS);
-        roll.add(cds(sha256, 5));
-        roll.add(cds(newDs, 5));
-        roll.delete(CHILD, Type.CDNSKEY);
-        roll.add(cdnskey(csk, 5));
-        roll.add(cdnskey(newKsk, 5));
-        assertThat(net.update(net.child(), roll).getRcode()).isEqualTo(Rcode.NOERROR);
-        net.flush(CHILD.toString());
-        report.step("child: new KSK " + newKsk.getFootprint() + " with CDS/CDNSKEY beside "
-            + csk.getFootprint() + " (BIND, TSIG UPDATE)");
+        // ---- NOTIFY: a real KSK roll in BIND, NOTIFY(CDS), scan, DS into Knot ----
+        awaitSecure(net, ROLL.toString());
+        rollProbe.start();
+        int oldTag = net.rollKsk().keyTag();
+        net.rndc("dnssec", "-checkds", "-key", Integer.toString(oldTag), "published",
+            ROLL.toString());
+        net.rndc("dnssec", "-rollover", "-key", Integer.toString(oldTag), ROLL.toString());
+        report.step("BIND: KSK rollover of " + ROLL + " from " + oldTag + " (rndc)");
+        int newTag = awaitCdsSwitch(net, oldTag);
+        report.step("BIND: CDS now for KSK " + newTag + ", both KSKs sign the DNSKEY RRset");
         NotifySender notifier = NotifySender.builder(transport,
             DsyncDiscovery.builder(validated).addressPolicy(LAB).build()).build();
-        NotifyOutcome notified = await(notifier.notifyCds(CHILD));
+        NotifyOutcome notified = await(notifier.notifyCds(ROLL));
         report.step("NOTIFY(CDS) sent by zonecut: " + notified.getClass().getSimpleName());
         List<ScanRequest> requests = queue.drain();
         report.put("notify_outcome", notified.getClass().getSimpleName());
         report.put("scan_requests", requests.stream().map(ScanRequest::toString).toList());
         ScanEvent scanned = requests.isEmpty()
-            ? new ScanEvent.Failed(CHILD, Type.CDS, Instant.now(), "no-request", "queue empty")
+            ? new ScanEvent.Failed(ROLL, Type.CDS, Instant.now(), "no-request", "queue empty")
             : await(scanner.scan(requests.get(0)));
         report.step("parent scan: " + scanned.getClass().getSimpleName());
-        Delegation rolled = backend.current(CHILD).orElseThrow();
+        Delegation rolled = backend.current(ROLL).orElseThrow();
         report.put("notify_scan", scanned.getClass().getSimpleName());
+        report.put("notify_ksk_old", oldTag);
+        report.put("notify_ksk_new", newTag);
         report.put("notify_knot_ds", rolled.ds().stream().map(DsData::toString).toList());
-        net.flush(CHILD.toString());
-        Message dsRolled = net.query(CHILD.toString(), Type.DS);
+        net.flush(ROLL.toString());
+        Message dsRolled = net.query(ROLL.toString(), Type.DS);
         report.put("notify_unbound_ds_ad", dsRolled.getHeader().getFlag(Flags.AD));
         report.put("notify_unbound_ds_tags", dsRolled.getSection(Section.ANSWER).stream()
             .filter(r -> r instanceof DSRecord).map(r -> ((DSRecord) r).getFootprint()).sorted()
             .toList());
-        // the probe keeps going past Unbound's capped cache TTL (5 s) with the new DS set
+        // BIND learns that the parent moved (what parental-agents' checkds would see) and ends
+        // the roll: the old KSK leaves the DNSKEY RRset
+        net.rndc("dnssec", "-checkds", "-key", Integer.toString(newTag), "published",
+            ROLL.toString());
+        net.rndc("dnssec", "-checkds", "-key", Integer.toString(oldTag), "withdrawn",
+            ROLL.toString());
+        List<Integer> finalKsks = awaitSingleKsk(net);
+        report.put("notify_final_ksks", finalKsks);
+        report.step("BIND: roll complete, KSKs " + finalKsks);
+        // the probes keep going past Unbound's capped cache TTL (5 s) with the new key only
         probe.runFor(Duration.ofSeconds(6));
 
         Probe.Counts counts = probe.stop();
+        Probe.Counts rollCounts = rollProbe.stop();
         report.put("probe", counts.toMap());
+        report.put("probe_roll", rollCounts.toMap());
         report.put("receiver_events", updateEvents.stream()
             .map(e -> e.getClass().getSimpleName() + (e.signed() ? "(signed)" : "(unsigned)"))
             .toList());
@@ -374,15 +373,20 @@ class RegistryParentScenarioTest {
         assertThat(report.get("at_apex_resync")).isEqualTo("InSync");
         assertThat(notified).isInstanceOf(NotifyOutcome.Acknowledged.class);
         assertThat(scanned).as("scan events " + scanEvents).isInstanceOf(ScanEvent.Applied.class);
-        assertThat(rolled.ds()).containsExactlyInAnyOrder(DsData.of(sha256), DsData.of(newDs));
+        assertThat(rolled.ds()).extracting(DsData::keyTag).containsExactly(newTag);
         assertThat(report.get("notify_unbound_ds_ad")).isEqualTo(true);
-        assertThat(counts.probes()).as("probes").isGreaterThan(20);
-        assertThat(counts.secure()).as("secure probes").isEqualTo(counts.probes());
-        assertThat(counts.insecure() + counts.bogus() + counts.servfail() + counts.other())
-            .as("insecure, bogus, servfail, other").isZero();
+        assertThat(report.get("notify_unbound_ds_tags")).isEqualTo(List.of(newTag));
+        assertThat(finalKsks).containsExactly(newTag);
+        for (Probe.Counts c : List.of(counts, rollCounts)) {
+          assertThat(c.probes()).as("probes").isGreaterThan(20);
+          assertThat(c.secure()).as("secure probes").isEqualTo(c.probes());
+          assertThat(c.insecure() + c.bogus() + c.servfail() + c.other())
+              .as("insecure, bogus, servfail, other").isZero();
+        }
       }
     } finally {
       probe.stop();
+      rollProbe.stop();
       for (Runnable r : undo) {
         try {
           r.run();
@@ -480,6 +484,33 @@ class RegistryParentScenarioTest {
       Thread.sleep(200);
     }
     throw new AssertionError(name + " not SECURE through Unbound");
+  }
+
+  /** Waits until BIND's CDS names one KSK other than {@code oldTag}; returns its tag. */
+  private static int awaitCdsSwitch(Testnet net, int oldTag) throws InterruptedException {
+    List<Integer> tags = List.of();
+    for (int i = 0; i < 150; i++) {
+      tags = rrset(net.child(), ROLL, Type.CDS).stream().map(r -> ((CDSRecord) r).getFootprint())
+          .distinct().toList();
+      if (tags.size() == 1 && tags.get(0) != oldTag) {
+        return tags.get(0);
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("BIND's CDS of " + ROLL + " did not move off " + oldTag + ": " + tags);
+  }
+
+  /** Waits until the roll zone has one KSK left; returns the KSK tags. */
+  private static List<Integer> awaitSingleKsk(Testnet net) throws InterruptedException {
+    List<Integer> tags = List.of();
+    for (int i = 0; i < 150; i++) {
+      tags = sepKeys(net, ROLL).stream().map(DNSKEYRecord::getFootprint).sorted().toList();
+      if (tags.size() == 1) {
+        return tags;
+      }
+      Thread.sleep(200);
+    }
+    return tags;
   }
 
   // ---------- small helpers ----------
@@ -657,15 +688,15 @@ class RegistryParentScenarioTest {
         thread.join(5000);
         ended = Instant.now();
       }
-      return new Counts(probes.get(), secure.get(), insecure.get(), bogus.get(), servfail.get(),
+      return new Counts(zone.toString(), probes.get(), secure.get(), insecure.get(), bogus.get(), servfail.get(),
           other.get(), Duration.between(started, ended).toMillis(), List.copyOf(failures));
     }
 
-    record Counts(int probes, int secure, int insecure, int bogus, int servfail, int other,
+    record Counts(String zone, int probes, int secure, int insecure, int bogus, int servfail, int other,
         long millis, List<String> failures) {
       Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("zone", CHILD.toString());
+        m.put("zone", zone);
         m.put("interval_ms", 200);
         m.put("duration_ms", millis);
         m.put("probes", probes);

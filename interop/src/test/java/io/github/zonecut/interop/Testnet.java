@@ -47,7 +47,9 @@ import org.xbill.DNS.Update;
  *       {@code new.parent.test.} (signed, no DS in the parent: insecure; KEY {@link #sig0New()}),
  *       {@code bogus.parent.test.} (wrong DS in the parent: bogus),
  *       {@code operator.test.} (signed; {@code _sig0key.{child}._signal.ns1.operator.test. KEY} for
- *       both children); {@code child} and {@code new} accept DDNS with {@link #tsig()}</td></tr>
+ *       both children), {@code roll.parent.test.} (separate KSK and ZSK, DS in the parent, KSK
+ *       rolled on demand with {@link #rndc}); {@code child} and {@code new} accept DDNS with
+ *       {@link #tsig()}; control channel at the child port + 9</td></tr>
  *   <tr><td>{@link #resolver()} (5353)</td><td>Unbound</td>
  *       <td>validating, trust anchor {@link #trustAnchor()}, one stub-zone per zone</td></tr>
  * </table>
@@ -65,7 +67,7 @@ public final class Testnet implements AutoCloseable {
   /** Executables the script runs. */
   static final String[] EXECUTABLES = {
     "bash", "named", "named-checkconf", "dnssec-keygen", "dnssec-signzone", "dnssec-dsfromkey",
-    "tsig-keygen", "dig", "knotd", "knotc", "keymgr", "unbound", "unbound-checkconf",
+    "tsig-keygen", "rndc", "dig", "knotd", "knotc", "keymgr", "unbound", "unbound-checkconf",
     "unbound-control"
   };
 
@@ -110,6 +112,7 @@ public final class Testnet implements AutoCloseable {
     Peers.requireFreePort(ports.parent(), "knotd, parent.test.");
     Peers.requireFreePort(ports.child(), "named, child zones");
     Peers.requireFreePort(ports.resolver(), "unbound");
+    Peers.requireFreePort(ports.child() + 9, "named control channel (rndc)");
     try {
       Path dir = Files.createTempDirectory(workDir, "testnet-");
       if (dir.resolve(CONTROL_SOCKET).toString().length() > MAX_SOCKET_PATH) {
@@ -250,6 +253,25 @@ public final class Testnet implements AutoCloseable {
   /** The SIG(0) key of {@code new.parent.test.}: at the (insecure) apex and as a (secure) signal. */
   public BindKeyFiles sig0New() {
     return new BindKeyFiles(Path.of(value("TN_SIG0_NEW")));
+  }
+
+  /**
+   * The KSK {@code roll.parent.test.} started with (BIND dnssec-policy "roll", separate KSK and
+   * ZSK, DS in Knot). {@link RegistryParentScenarioTest} rolls it through {@link #rndc}: other
+   * tests must not assume this key is still in use.
+   */
+  public BindKeyFiles rollKsk() {
+    return new BindKeyFiles(Path.of(value("TN_ROLL_KSK")));
+  }
+
+  /**
+   * Runs {@code rndc} against the named serving the children, e.g. {@code rndc("dnssec",
+   * "-rollover", "-key", "12345", "roll.parent.test.")}.
+   */
+  public ToolResult rndc(String... args) {
+    List<String> command = new ArrayList<>(List.of(value("TN_RNDC").split(" ")));
+    command.addAll(List.of(args));
+    return Peers.run(Duration.ofSeconds(20), null, Map.of(), command).orThrow();
   }
 
   /**
