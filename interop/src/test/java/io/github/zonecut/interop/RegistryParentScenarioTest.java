@@ -118,17 +118,21 @@ import org.xbill.DNS.Update;
  *       from SHA-256 to SHA-384: a DS digest rollover). The receiver checks it against the child
  *       ({@link DelegationChecks}) and writes it into Knot. Unbound then serves the new NS and DS
  *       with AD and no SHA-256 DS.
- *   <li>at-ns: the same for the unsigned child {@code new.parent.test.}, whose KEY is vouched for
+ *   <li>at-ns: bootstrap and KeyState polling for the unsigned child {@code new.parent.test.}, whose KEY is vouched for
  *       by {@code _sig0key.new.parent.test._signal.ns1.operator.test.} in the signed operator zone.
- *   <li>NOTIFY: the BIND child starts a KSK roll (a new KSK's DNSKEY, CDS and CDNSKEY beside the
- *       current key's, added by TSIG UPDATE: BIND 9.18's dnssec-policy cannot be told to roll
- *       within seconds), zonecut sends NOTIFY(CDS) to the DSYNC NOTIFY target, the parent scans
- *       ({@link AcceptancePolicy#cdsWithDsboot()}), accepts and writes both DS to Knot.
+ *   <li>NOTIFY: BIND rolls the KSK of {@code roll.parent.test.} (dnssec-policy, double-KSK;
+ *       started with {@code rndc dnssec -rollover}); once its CDS names only the new KSK and both
+ *       KSKs sign the DNSKEY RRset, zonecut sends NOTIFY(CDS) to the DSYNC NOTIFY target, the
+ *       parent scans ({@link AcceptancePolicy#cdsWithDsboot()}), accepts and writes the new DS
+ *       (old one gone) into Knot; BIND is then told the DS moved ({@code rndc dnssec -checkds},
+ *       what its parental-agents check would report) and drops the old KSK.
  * </ol>
  *
- * <p>A probe asks Unbound for the child's SOA every 200 ms during the whole run; the JSON holds
- * its counts and the timeline, the test asserts on the same numbers. Everything changed in the
- * shared testnet is put back.
+ * <p>Two probes ask Unbound every 200 ms for the SOA of {@code child.parent.test.} (whole run) and
+ * of {@code roll.parent.test.} (whole roll) and count secure, insecure, bogus (SERVFAIL, but
+ * answered with CD), servfail and other answers. The JSON holds the counts and the timeline; the
+ * test asserts on the same numbers. Everything changed in the shared testnet is put back, except
+ * {@code roll.parent.test.}, whose roll only moves forward.
  */
 @ExtendWith(TestnetExtension.class)
 class RegistryParentScenarioTest {
