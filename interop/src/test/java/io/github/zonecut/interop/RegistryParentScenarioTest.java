@@ -118,8 +118,9 @@ import org.xbill.DNS.Update;
  *       from SHA-256 to SHA-384: a DS digest rollover). The receiver checks it against the child
  *       ({@link DelegationChecks}) and writes it into Knot. Unbound then serves the new NS and DS
  *       with AD and no SHA-256 DS.
- *   <li>at-ns: bootstrap and KeyState polling for the unsigned child {@code new.parent.test.}, whose KEY is vouched for
- *       by {@code _sig0key.new.parent.test._signal.ns1.operator.test.} in the signed operator zone.
+ *   <li>at-ns: bootstrap and KeyState polling for the unsigned child {@code new.parent.test.},
+ *       whose KEY is vouched for by {@code _sig0key.new.parent.test._signal.ns1.operator.test.} in
+ *       the signed operator zone.
  *   <li>NOTIFY: BIND rolls the KSK of {@code roll.parent.test.} (dnssec-policy, double-KSK;
  *       started with {@code rndc dnssec -rollover}); once its CDS names only the new KSK and both
  *       KSKs sign the DNSKEY RRset, zonecut sends NOTIFY(CDS) to the DSYNC NOTIFY target, the
@@ -692,11 +693,13 @@ class RegistryParentScenarioTest {
         thread.join(5000);
         ended = Instant.now();
       }
-      return new Counts(zone.toString(), probes.get(), secure.get(), insecure.get(), bogus.get(), servfail.get(),
+      return new Counts(zone.toString(), probes.get(), secure.get(), insecure.get(), bogus.get(),
+          servfail.get(),
           other.get(), Duration.between(started, ended).toMillis(), List.copyOf(failures));
     }
 
-    record Counts(String zone, int probes, int secure, int insecure, int bogus, int servfail, int other,
+    record Counts(String zone, int probes, int secure, int insecure, int bogus, int servfail,
+        int other,
         long millis, List<String> failures) {
       Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
