@@ -41,7 +41,9 @@ import org.xbill.DNS.Update;
  *   <tr><td>{@link #parent()} (5320)</td><td>Knot knotd</td>
  *       <td>{@code parent.test.}: signed, CDS/CDNSKEY, DSYNC records {@code CDS NOTIFY},
  *       {@code CSYNC NOTIFY}, {@code ANY 2} (UPDATE) to {@code ns1.parent.test.} at the parent's port,
- *       DDNS with the TSIG key {@link #tsig()}; delegates {@code child}, {@code new}, {@code bogus}</td></tr>
+ *       DDNS with the TSIG key {@link #tsig()}; delegates {@code child}, {@code new}, {@code bogus},
+ *       {@code roll}, {@code knot}; also serves {@code knot.parent.test.} (keys made by knotd,
+ *       CDS/CDNSKEY always published, KSK rolled with {@link #knotc})</td></tr>
  *   <tr><td>{@link #child()} (5330)</td><td>BIND named</td>
  *       <td>{@code child.parent.test.} (secure, KEY {@link #sig0Child()} at the apex),
  *       {@code new.parent.test.} (signed, no DS in the parent: insecure; KEY {@link #sig0New()}),
@@ -270,6 +272,16 @@ public final class Testnet implements AutoCloseable {
    */
   public ToolResult rndc(String... args) {
     List<String> command = new ArrayList<>(List.of(value("TN_RNDC").split(" ")));
+    command.addAll(List.of(args));
+    return Peers.run(Duration.ofSeconds(20), null, Map.of(), command).orThrow();
+  }
+
+  /**
+   * Runs {@code knotc} against the knotd serving {@code parent.test.} and {@code
+   * knot.parent.test.}, e.g. {@code knotc("zone-key-rollover", "knot.parent.test.", "ksk")}.
+   */
+  public ToolResult knotc(String... args) {
+    List<String> command = new ArrayList<>(List.of(value("TN_KNOTC").split(" ")));
     command.addAll(List.of(args));
     return Peers.run(Duration.ofSeconds(20), null, Map.of(), command).orThrow();
   }

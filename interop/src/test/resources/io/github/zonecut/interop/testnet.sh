@@ -19,6 +19,8 @@
 #                                        "operator.test."     offline-signed; hosts the RFC 9615-style signal names
 #                                        "roll.parent.test."  dnssec-policy "roll" (separate KSK and ZSK), DS in parent,
 #                                        parental-agents = knotd; KSK rolls on demand through rndc
+#                 knotd also serves "knot.parent.test." (knot-generated keys, CDS/CDNSKEY always, TSIG DDNS);
+#                 its DS is put into parent.test. after start; KSK rolled with knotc zone-key-rollover
 #   5339/tcp      named #2 control channel (rndc, key in child/rndc.key): rndc dnssec -rollover / -checkds
 #   5353/udp+tcp  unbound 1.17           validating resolver, trust anchor = DS of "test.", stub-zones to the above
 #
@@ -121,6 +123,7 @@ child   IN NS ns1.operator.test.
 new     IN NS ns1.operator.test.
 bogus   IN NS ns1.operator.test.
 roll    IN NS ns1.operator.test.
+knot    IN NS ns1.parent.test.
 ; deliberately wrong DS -> validation of bogus.parent.test. must fail (SERVFAIL)
 bogus   IN DS 4711 13 2 0000000000000000000000000000000000000000000000000000000000000001
 EOF
@@ -133,6 +136,12 @@ EOF
   dsof $CHILD_CSK | sed 's/^child.parent.test./child/'
   dsof $ROLL_KSK | sed 's/^roll.parent.test./roll/'
 } > parent/zones/parent.test.zone
+
+{ soa knot.parent.test. 5; cat <<EOF
+@    IN NS ns1.parent.test.
+www  IN A  127.0.0.1
+EOF
+} > parent/zones/knot.parent.test.zone
 
 cat > parent/knot.conf <<EOF
 server:
@@ -161,6 +170,14 @@ policy:
     cds-cdnskey-publish: always
     dnskey-ttl: 60
     zone-max-ttl: 60
+  - id: kchild
+    algorithm: ecdsap256sha256
+    ksk-lifetime: 0
+    zsk-lifetime: 0
+    dnskey-ttl: 5
+    zone-max-ttl: 5
+    propagation-delay: 1
+    cds-cdnskey-publish: always
 template:
   - id: default
     storage: "$D/parent/zones"
@@ -172,6 +189,10 @@ zone:
   - domain: parent.test.
     dnssec-signing: on
     dnssec-policy: imported
+    acl: upd_tsig
+  - domain: knot.parent.test.
+    dnssec-signing: on
+    dnssec-policy: kchild
     acl: upd_tsig
 EOF
 keymgr -c parent/knot.conf parent.test. import-bind $PAR_KSK.private >/dev/null
@@ -250,7 +271,7 @@ remote-control:
   control-interface: "$D/res/unbound.ctl"
   control-use-cert: no
 EOF
-for z in test.:$P_TLD parent.test.:$P_PARENT child.parent.test.:$P_CHILD new.parent.test.:$P_CHILD bogus.parent.test.:$P_CHILD roll.parent.test.:$P_CHILD operator.test.:$P_CHILD; do
+for z in test.:$P_TLD parent.test.:$P_PARENT child.parent.test.:$P_CHILD new.parent.test.:$P_CHILD bogus.parent.test.:$P_CHILD roll.parent.test.:$P_CHILD knot.parent.test.:$P_PARENT operator.test.:$P_CHILD; do
   printf 'stub-zone:\n  name: "%s"\n  stub-addr: 127.0.0.1@%s\n' "${z%%:*}" "${z##*:}" >> res/unbound.conf
 done
 named-checkconf tld/named.conf; named-checkconf child/named.conf; knotc -c parent/knot.conf conf-check >/dev/null
@@ -265,6 +286,11 @@ wait_dig $P_TLD test. SOA
 wait_dig $P_PARENT parent.test. CDS
 wait_dig $P_CHILD child.parent.test. DNSKEY
 wait_dig $P_RES child.parent.test. SOA +rec
+# the Knot child's keys are made by knotd at start: its DS goes into parent.test. now
+wait_dig $P_PARENT knot.parent.test. CDS
+KNOT_CDS=$(dig +norec @127.0.0.1 -p $P_PARENT knot.parent.test. CDS +short | head -1)
+printf 'server 127.0.0.1 %s\nzone parent.test.\nupdate add knot.parent.test. 60 DS %s\nsend\n' "$P_PARENT" "$KNOT_CDS" \
+  | nsupdate -y "hmac-sha256:upd:$TSIG_SECRET"
 cat > env.sh <<EOF
 # source me
 TN_DIR=$D
@@ -286,5 +312,7 @@ TN_UNBOUND_CONF=$D/res/unbound.conf
 # named #2's control channel, e.g.: \$TN_RNDC dnssec -rollover -key TAG roll.parent.test.
 TN_RNDC="rndc -k $D/child/rndc.key -s 127.0.0.1 -p $P_RNDC"
 TN_ROLL_KSK=$D/$ROLL_KSK
+# knotd's control, e.g.: \$TN_KNOTC zone-key-rollover knot.parent.test. ksk
+TN_KNOTC="knotc -c $D/parent/knot.conf"
 EOF
 echo "testnet up in $D"
