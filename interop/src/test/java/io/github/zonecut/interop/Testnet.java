@@ -69,7 +69,7 @@ public final class Testnet implements AutoCloseable {
   /** Executables the script runs. */
   static final String[] EXECUTABLES = {
     "bash", "named", "named-checkconf", "dnssec-keygen", "dnssec-signzone", "dnssec-dsfromkey",
-    "tsig-keygen", "rndc", "dig", "knotd", "knotc", "keymgr", "unbound", "unbound-checkconf",
+    "tsig-keygen", "rndc", "nsupdate", "dig", "knotd", "knotc", "keymgr", "unbound", "unbound-checkconf",
     "unbound-control"
   };
 
