@@ -69,8 +69,8 @@ public final class Testnet implements AutoCloseable {
   /** Executables the script runs. */
   static final String[] EXECUTABLES = {
     "bash", "named", "named-checkconf", "dnssec-keygen", "dnssec-signzone", "dnssec-dsfromkey",
-    "tsig-keygen", "rndc", "nsupdate", "dig", "knotd", "knotc", "keymgr", "unbound", "unbound-checkconf",
-    "unbound-control"
+    "tsig-keygen", "rndc", "nsupdate", "dig", "knotd", "knotc", "keymgr", "unbound",
+    "unbound-checkconf", "unbound-control"
   };
 
   private static final String SCRIPT = "testnet.sh";
