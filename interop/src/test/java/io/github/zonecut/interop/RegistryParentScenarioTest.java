@@ -171,7 +171,7 @@ class RegistryParentScenarioTest {
           .name(OPERATOR_NS, DnsEndpoint.of(net.child()))
           .name(OPERATOR_NS2, DnsEndpoint.of(net.child()))
           .build();
-      awaitBindCds(net);
+      net.awaitBindCdsPublished(CHILD.toString());
 
       // ---- the parent: receiver, KeyState responder, NOTIFY receiver and scanner ----
       Sig0KeyPair receiverKey = Sig0KeyPair.generate(TARGET, Sig0Algorithm.ED25519,
@@ -470,14 +470,6 @@ class RegistryParentScenarioTest {
     assertThat(net.update(net.child(), u).getRcode()).as("restore the child's signals")
         .isEqualTo(Rcode.NOERROR);
     net.flush(CHILD.toString());
-  }
-
-  /** BIND publishes the CSK's CDS some seconds after start; the scenario starts from there. */
-  private static void awaitBindCds(Testnet net) throws InterruptedException {
-    for (int i = 0; i < 150 && rrset(net.child(), CHILD, Type.CDS).isEmpty(); i++) {
-      Thread.sleep(200);
-    }
-    assertThat(rrset(net.child(), CHILD, Type.CDS)).as("BIND's own CDS").isNotEmpty();
   }
 
   private static void awaitSecure(Testnet net, String name) throws InterruptedException {

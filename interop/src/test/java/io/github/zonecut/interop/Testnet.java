@@ -277,6 +277,29 @@ public final class Testnet implements AutoCloseable {
   }
 
   /**
+   * Waits (at most 30 s) until the named serving the children has logged publishing the CDS of
+   * its own key for {@code zone} (dnssec-policy does it once, some seconds after start). A test
+   * that edits a child's CDS/CDNSKEY waits for this first, so BIND does not add its own CDS in
+   * the middle; an earlier test may have deleted the RRset since, and BIND 9.18 leaves it so.
+   */
+  public void awaitBindCdsPublished(String zone) throws InterruptedException {
+    Path log = dir.resolve("child/named.log");
+    String line = "CDS for key " + (zone.endsWith(".") ? zone.substring(0, zone.length() - 1)
+        : zone) + "/";
+    for (int i = 0; i < 150; i++) {
+      try {
+        if (Files.readString(log, StandardCharsets.UTF_8).contains(line)) {
+          return;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("named did not publish the CDS of " + zone + " (" + log + ")");
+  }
+
+  /**
    * Runs {@code knotc} against the knotd serving {@code parent.test.} and {@code
    * knot.parent.test.}, e.g. {@code knotc("zone-key-rollover", "knot.parent.test.", "ksk")}.
    */
