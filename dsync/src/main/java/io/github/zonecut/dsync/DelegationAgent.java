@@ -1,5 +1,6 @@
 package io.github.zonecut.dsync;
 
+import io.github.zonecut.core.AddressPolicy;
 import io.github.zonecut.core.Codepoints;
 import io.github.zonecut.core.Delegation;
 import io.github.zonecut.core.DelegationDelta;
@@ -84,7 +85,7 @@ public final class DelegationAgent {
     this.style = b.style;
     this.keyTtl = b.keyTtl;
     this.discovery = DsyncDiscovery.builder(b.lookup).codepoints(b.codepoints)
-        .policy(b.discoveryPolicy).overrides(b.overrides).build();
+        .policy(b.discoveryPolicy).overrides(b.overrides).addressPolicy(b.addressPolicy).build();
     this.reader = DelegationReader.builder(b.transport).digestPolicy(b.digestPolicy)
         .timeout(b.lookupTimeout).build();
     UpdateSender.Builder s = UpdateSender.builder(b.transport, b.delayer)
@@ -450,6 +451,7 @@ public final class DelegationAgent {
     private Codepoints codepoints = Codepoints.DEFAULT;
     private DsyncDiscovery.Policy discoveryPolicy = DsyncDiscovery.Policy.REQUIRE_SECURE;
     private EndpointOverrides overrides = EndpointOverrides.none();
+    private AddressPolicy addressPolicy = AddressPolicy.publicOnly();
     private UpdateStyle style = UpdateStyle.DELTA;
     private DsDigestPolicy digestPolicy = DsDigestPolicy.SHA256;
     private Sig0Config sig0Config = Sig0Config.defaults();
@@ -482,6 +484,19 @@ public final class DelegationAgent {
     /** Where to really send to a target or server name or address (default none; testkit). */
     public Builder endpointOverrides(EndpointOverrides overrides) {
       this.overrides = Objects.requireNonNull(overrides, "overrides");
+      return this;
+    }
+
+    /**
+     * Which addresses of the DSYNC target may receive the child's UPDATEs (default {@link
+     * AddressPolicy#publicOnly()}: the parent zone's data must not steer them at the child's own
+     * host or an internal network; see {@link DsyncDiscovery}). A lab or test harness whose receiver listens on
+     * loopback at the port its DSYNC record names uses {@link
+     * AddressPolicy#allowLoopbackAndPrivateForTesting()}; {@link #endpointOverrides} bypass the
+     * policy for the names and addresses they list.
+     */
+    public Builder addressPolicy(AddressPolicy policy) {
+      this.addressPolicy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 

@@ -140,6 +140,39 @@ class DelegationAgentHierarchyTest {
     return ((SIGRecord) last).getFootprint();
   }
 
+  // ---- where the UPDATEs go ----
+
+  @Test
+  void aLoopbackTargetIsRefusedUnlessTheAddressPolicyAllowsIt() throws Exception {
+    // no override for the target: its A record (loopback) and the DSYNC port decide
+    EndpointOverrides.Builder o = EndpointOverrides.builder();
+    h.nameservers().forEach((n, e) -> o.name(n, e.dnsEndpoint()));
+    EndpointOverrides serversOnly = o.build();
+    var parent = h.zone("parent.test.");
+    parent.add("updater 300 IN A 127.0.0.1");
+    try {
+      DelegationAgent.Located strict = await(DelegationAgent.builder(transport, validated, keys,
+          VIRTUAL).endpointOverrides(serversOnly).build().locate(CHILD));
+      assertThat(strict.target()).isNull();
+      assertThat(strict.failure()).isInstanceOf(AgentResult.NoReceiver.class);
+      assertThat(((AgentResult.NoReceiver) strict.failure()).discovery())
+          .isInstanceOfSatisfying(io.github.zonecut.core.DiscoveryResult.Refused.class,
+              r -> assertThat(r.reason()).isEqualTo(
+                  io.github.zonecut.core.DiscoveryResult.Reason.TARGET_ADDRESS_REFUSED));
+
+      DelegationAgent.Located lab = await(DelegationAgent.builder(transport, validated, keys,
+              VIRTUAL).endpointOverrides(serversOnly)
+          .addressPolicy(io.github.zonecut.core.AddressPolicy.allowLoopbackAndPrivateForTesting())
+          .build().locate(CHILD));
+      assertThat(lab.failure()).isNull();
+      assertThat(lab.target().endpoints()).containsExactly(
+          DnsEndpoint.of(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 5302)));
+      assertThat(lab.target().receiverKeys()).containsExactly(receiverKey.publicKey());
+    } finally {
+      parent.remove("updater 300 IN A 127.0.0.1");
+    }
+  }
+
   // ---- desired and published delegation ----
 
   @Test

@@ -41,13 +41,17 @@ import org.xbill.DNS.Update;
  *   <tr><td>{@link #parent()} (5320)</td><td>Knot knotd</td>
  *       <td>{@code parent.test.}: signed, CDS/CDNSKEY, DSYNC records {@code CDS NOTIFY},
  *       {@code CSYNC NOTIFY}, {@code ANY 2} (UPDATE) to {@code ns1.parent.test.} at the parent's port,
- *       DDNS with the TSIG key {@link #tsig()}; delegates {@code child}, {@code new}, {@code bogus}</td></tr>
+ *       DDNS with the TSIG key {@link #tsig()}; delegates {@code child}, {@code new}, {@code bogus},
+ *       {@code roll}, {@code knot}; also serves {@code knot.parent.test.} (keys made by knotd,
+ *       CDS/CDNSKEY always published, KSK rolled with {@link #knotc})</td></tr>
  *   <tr><td>{@link #child()} (5330)</td><td>BIND named</td>
  *       <td>{@code child.parent.test.} (secure, KEY {@link #sig0Child()} at the apex),
  *       {@code new.parent.test.} (signed, no DS in the parent: insecure; KEY {@link #sig0New()}),
  *       {@code bogus.parent.test.} (wrong DS in the parent: bogus),
  *       {@code operator.test.} (signed; {@code _sig0key.{child}._signal.ns1.operator.test. KEY} for
- *       both children); {@code child} and {@code new} accept DDNS with {@link #tsig()}</td></tr>
+ *       both children), {@code roll.parent.test.} (separate KSK and ZSK, DS in the parent, KSK
+ *       rolled on demand with {@link #rndc}); {@code child} and {@code new} accept DDNS with
+ *       {@link #tsig()}; control channel at the child port + 9</td></tr>
  *   <tr><td>{@link #resolver()} (5353)</td><td>Unbound</td>
  *       <td>validating, trust anchor {@link #trustAnchor()}, one stub-zone per zone</td></tr>
  * </table>
@@ -65,8 +69,8 @@ public final class Testnet implements AutoCloseable {
   /** Executables the script runs. */
   static final String[] EXECUTABLES = {
     "bash", "named", "named-checkconf", "dnssec-keygen", "dnssec-signzone", "dnssec-dsfromkey",
-    "tsig-keygen", "dig", "knotd", "knotc", "keymgr", "unbound", "unbound-checkconf",
-    "unbound-control"
+    "tsig-keygen", "rndc", "nsupdate", "dig", "knotd", "knotc", "keymgr", "unbound",
+    "unbound-checkconf", "unbound-control"
   };
 
   private static final String SCRIPT = "testnet.sh";
@@ -110,6 +114,7 @@ public final class Testnet implements AutoCloseable {
     Peers.requireFreePort(ports.parent(), "knotd, parent.test.");
     Peers.requireFreePort(ports.child(), "named, child zones");
     Peers.requireFreePort(ports.resolver(), "unbound");
+    Peers.requireFreePort(ports.child() + 9, "named control channel (rndc)");
     try {
       Path dir = Files.createTempDirectory(workDir, "testnet-");
       if (dir.resolve(CONTROL_SOCKET).toString().length() > MAX_SOCKET_PATH) {
@@ -250,6 +255,58 @@ public final class Testnet implements AutoCloseable {
   /** The SIG(0) key of {@code new.parent.test.}: at the (insecure) apex and as a (secure) signal. */
   public BindKeyFiles sig0New() {
     return new BindKeyFiles(Path.of(value("TN_SIG0_NEW")));
+  }
+
+  /**
+   * The KSK {@code roll.parent.test.} started with (BIND dnssec-policy "roll", separate KSK and
+   * ZSK, DS in Knot). {@link RegistryParentScenarioTest} rolls it through {@link #rndc}: other
+   * tests must not assume this key is still in use.
+   */
+  public BindKeyFiles rollKsk() {
+    return new BindKeyFiles(Path.of(value("TN_ROLL_KSK")));
+  }
+
+  /**
+   * Runs {@code rndc} against the named serving the children, e.g. {@code rndc("dnssec",
+   * "-rollover", "-key", "12345", "roll.parent.test.")}.
+   */
+  public ToolResult rndc(String... args) {
+    List<String> command = new ArrayList<>(List.of(value("TN_RNDC").split(" ")));
+    command.addAll(List.of(args));
+    return Peers.run(Duration.ofSeconds(20), null, Map.of(), command).orThrow();
+  }
+
+  /**
+   * Waits (at most 30 s) until the named serving the children has logged publishing the CDS of
+   * its own key for {@code zone} (dnssec-policy does it once, some seconds after start). A test
+   * that edits a child's CDS/CDNSKEY waits for this first, so BIND does not add its own CDS in
+   * the middle; an earlier test may have deleted the RRset since, and BIND 9.18 leaves it so.
+   */
+  public void awaitBindCdsPublished(String zone) throws InterruptedException {
+    Path log = dir.resolve("child/named.log");
+    String line = "CDS for key " + (zone.endsWith(".") ? zone.substring(0, zone.length() - 1)
+        : zone) + "/";
+    for (int i = 0; i < 150; i++) {
+      try {
+        if (Files.readString(log, StandardCharsets.UTF_8).contains(line)) {
+          return;
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("named did not publish the CDS of " + zone + " (" + log + ")");
+  }
+
+  /**
+   * Runs {@code knotc} against the knotd serving {@code parent.test.} and {@code
+   * knot.parent.test.}, e.g. {@code knotc("zone-key-rollover", "knot.parent.test.", "ksk")}.
+   */
+  public ToolResult knotc(String... args) {
+    List<String> command = new ArrayList<>(List.of(value("TN_KNOTC").split(" ")));
+    command.addAll(List.of(args));
+    return Peers.run(Duration.ofSeconds(20), null, Map.of(), command).orThrow();
   }
 
   /**

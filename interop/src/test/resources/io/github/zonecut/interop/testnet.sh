@@ -17,6 +17,11 @@
 #                                        "new.parent.test."   dnssec-policy (dynamic, NO DS in parent: bootstrap case)
 #                                        "bogus.parent.test." dnssec-policy, parent holds a WRONG DS (SERVFAIL case)
 #                                        "operator.test."     offline-signed; hosts the RFC 9615-style signal names
+#                                        "roll.parent.test."  dnssec-policy "roll" (separate KSK and ZSK), DS in parent,
+#                                        parental-agents = knotd; KSK rolls on demand through rndc
+#                 knotd also serves "knot.parent.test." (knot-generated keys, CDS/CDNSKEY always, TSIG DDNS);
+#                 its DS is put into parent.test. after start; KSK rolled with knotc zone-key-rollover
+#   5339/tcp      named #2 control channel (rndc, key in child/rndc.key): rndc dnssec -rollover / -checkds
 #   5353/udp+tcp  unbound 1.17           validating resolver, trust anchor = DS of "test.", stub-zones to the above
 #
 # Requirements (Debian 12): bind9 bind9-dnsutils knot knot-dnsutils unbound
@@ -25,6 +30,7 @@ set -euo pipefail
 cmd=${1:?start|stop}; D=$(realpath -m "${2:?DIR}")
 ALG=ECDSAP256SHA256
 P_TLD=${TN_PORT_TLD:-5310} P_PARENT=${TN_PORT_PARENT:-5320} P_CHILD=${TN_PORT_CHILD:-5330} P_RES=${TN_PORT_RESOLVER:-5353}
+P_RNDC=${TN_PORT_RNDC:-$((P_CHILD + 9))}
 
 stop() { # SIGTERM every server started from $D (by PID file), then wait for all of them (each needs ~1-2 s)
   local pids=() f pid
@@ -73,11 +79,19 @@ dnssec-policy "fast" {
   dnskey-ttl 5; max-zone-ttl 10; publish-safety 0; retire-safety 0;
   zone-propagation-delay 1; parent-ds-ttl 5; parent-propagation-delay 1;
 };
+dnssec-policy "roll" {
+  keys { ksk lifetime unlimited algorithm $ALG; zsk lifetime unlimited algorithm $ALG; };
+  dnskey-ttl 5; max-zone-ttl 10; publish-safety 0; retire-safety 0; purge-keys 0;
+  zone-propagation-delay 1; parent-ds-ttl 5; parent-propagation-delay 1;
+};
 EOF
 (cd child/keys && dnssec-keygen -q -k fast -l ../policy.conf child.parent.test. >/dev/null \
+               && dnssec-keygen -q -k roll -l ../policy.conf roll.parent.test. >/dev/null \
                && dnssec-keygen -q -k fast -l ../policy.conf new.parent.test. >/dev/null \
                && dnssec-keygen -q -k fast -l ../policy.conf bogus.parent.test. >/dev/null)
 CHILD_CSK=child/keys/$(cd child/keys && ls Kchild.parent.test.+*.key | head -1 | sed 's/\.key$//')
+ROLL_KSK=child/keys/$(cd child/keys && grep -l "DNSKEY 257" Kroll.parent.test.+*.key | head -1 | sed 's/\.key$//')
+tsig-keygen -a hmac-sha256 rndc-key > child/rndc.key
 
 # ---------- zone: operator.test (signal names) ----------
 { soa operator.test.; cat <<EOF
@@ -92,7 +106,7 @@ EOF
 dnssec-signzone -q -o operator.test. -f child/operator.test.signed child/operator.test.zone $OP_KSK $OP_ZSK >/dev/null
 
 # ---------- zone: child.parent.test / new.parent.test (named dnssec-policy, dynamic) ----------
-for z in child new bogus; do
+for z in child new bogus roll; do
   { soa $z.parent.test. 5; cat <<EOF
 @    IN NS ns1.operator.test.
 www  IN A  127.0.0.1
@@ -108,6 +122,8 @@ ns1     IN A  127.0.0.1
 child   IN NS ns1.operator.test.
 new     IN NS ns1.operator.test.
 bogus   IN NS ns1.operator.test.
+roll    IN NS ns1.operator.test.
+knot    IN NS ns1.parent.test.
 ; deliberately wrong DS -> validation of bogus.parent.test. must fail (SERVFAIL)
 bogus   IN DS 4711 13 2 0000000000000000000000000000000000000000000000000000000000000001
 EOF
@@ -118,7 +134,14 @@ EOF
     printf '_dsync  IN TYPE66 \\# 22 %s%04x036e733106706172656e74047465737400\n' $tsp $P_PARENT
   done
   dsof $CHILD_CSK | sed 's/^child.parent.test./child/'
+  dsof $ROLL_KSK | sed 's/^roll.parent.test./roll/'
 } > parent/zones/parent.test.zone
+
+{ soa knot.parent.test. 5; cat <<EOF
+@    IN NS ns1.parent.test.
+www  IN A  127.0.0.1
+EOF
+} > parent/zones/knot.parent.test.zone
 
 cat > parent/knot.conf <<EOF
 server:
@@ -147,6 +170,14 @@ policy:
     cds-cdnskey-publish: always
     dnskey-ttl: 60
     zone-max-ttl: 60
+  - id: kchild
+    algorithm: ecdsap256sha256
+    ksk-lifetime: 0
+    zsk-lifetime: 0
+    dnskey-ttl: 5
+    zone-max-ttl: 5
+    propagation-delay: 1
+    cds-cdnskey-publish: always
 template:
   - id: default
     storage: "$D/parent/zones"
@@ -158,6 +189,10 @@ zone:
   - domain: parent.test.
     dnssec-signing: on
     dnssec-policy: imported
+    acl: upd_tsig
+  - domain: knot.parent.test.
+    dnssec-signing: on
+    dnssec-policy: kchild
     acl: upd_tsig
 EOF
 keymgr -c parent/knot.conf parent.test. import-bind $PAR_KSK.private >/dev/null
@@ -193,7 +228,7 @@ EOF
 }
 named_conf tld $P_TLD > tld/named.conf
 echo 'zone "test." { type primary; file "test.signed"; };' >> tld/named.conf
-named_conf child $P_CHILD > child/named.conf
+named_conf child $P_CHILD | sed "s|^controls { };|include \"$D/child/rndc.key\";\ncontrols { inet 127.0.0.1 port $P_RNDC allow { 127.0.0.1; } keys { \"rndc-key\"; }; };|" > child/named.conf
 cat child/policy.conf >> child/named.conf
 cat >> child/named.conf <<'EOF'
 zone "operator.test." { type primary; file "operator.test.signed"; };
@@ -202,6 +237,10 @@ zone "child.parent.test." { type primary; file "child.parent.test.db"; dnssec-po
 zone "new.parent.test." { type primary; file "new.parent.test.db"; dnssec-policy "fast"; inline-signing no;
   update-policy { grant upd zonesub ANY; }; };
 zone "bogus.parent.test." { type primary; file "bogus.parent.test.db"; dnssec-policy "fast"; inline-signing yes; };
+EOF
+cat >> child/named.conf <<EOF
+zone "roll.parent.test." { type primary; file "roll.parent.test.db"; dnssec-policy "roll"; inline-signing yes;
+  parental-agents { 127.0.0.1 port $P_PARENT; }; };
 EOF
 
 # ---------- unbound ----------
@@ -232,7 +271,7 @@ remote-control:
   control-interface: "$D/res/unbound.ctl"
   control-use-cert: no
 EOF
-for z in test.:$P_TLD parent.test.:$P_PARENT child.parent.test.:$P_CHILD new.parent.test.:$P_CHILD bogus.parent.test.:$P_CHILD operator.test.:$P_CHILD; do
+for z in test.:$P_TLD parent.test.:$P_PARENT child.parent.test.:$P_CHILD new.parent.test.:$P_CHILD bogus.parent.test.:$P_CHILD roll.parent.test.:$P_CHILD knot.parent.test.:$P_PARENT operator.test.:$P_CHILD; do
   printf 'stub-zone:\n  name: "%s"\n  stub-addr: 127.0.0.1@%s\n' "${z%%:*}" "${z##*:}" >> res/unbound.conf
 done
 named-checkconf tld/named.conf; named-checkconf child/named.conf; knotc -c parent/knot.conf conf-check >/dev/null
@@ -247,6 +286,11 @@ wait_dig $P_TLD test. SOA
 wait_dig $P_PARENT parent.test. CDS
 wait_dig $P_CHILD child.parent.test. DNSKEY
 wait_dig $P_RES child.parent.test. SOA +rec
+# the Knot child's keys are made by knotd at start: its DS goes into parent.test. now
+wait_dig $P_PARENT knot.parent.test. CDS
+KNOT_CDS=$(dig +norec @127.0.0.1 -p $P_PARENT knot.parent.test. CDS +short | head -1)
+printf 'server 127.0.0.1 %s\nzone parent.test.\nupdate add knot.parent.test. 60 DS %s\nsend\n' "$P_PARENT" "$KNOT_CDS" \
+  | nsupdate -y "hmac-sha256:upd:$TSIG_SECRET"
 cat > env.sh <<EOF
 # source me
 TN_DIR=$D
@@ -265,5 +309,10 @@ TN_SIG0_NEW=$D/$SIG0_NEW
 # flush resolver state between tests, e.g.: \$TN_UNBOUND_CONTROL flush_zone test.
 TN_UNBOUND_CONTROL="unbound-control -c $D/res/unbound.conf"
 TN_UNBOUND_CONF=$D/res/unbound.conf
+# named #2's control channel, e.g.: \$TN_RNDC dnssec -rollover -key TAG roll.parent.test.
+TN_RNDC="rndc -k $D/child/rndc.key -s 127.0.0.1 -p $P_RNDC"
+TN_ROLL_KSK=$D/$ROLL_KSK
+# knotd's control, e.g.: \$TN_KNOTC zone-key-rollover knot.parent.test. ksk
+TN_KNOTC="knotc -c $D/parent/knot.conf"
 EOF
 echo "testnet up in $D"
