@@ -148,6 +148,6 @@ public final class Planner {
     Objects.requireNonNull(intent, "intent");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(now, "now");
-    return new PlanRun(snapshot, intent, policy, now, config).plan();
+    return PlanRun.plan(snapshot, intent, policy, now, config);
   }
 }
