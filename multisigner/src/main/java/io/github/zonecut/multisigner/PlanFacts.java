@@ -489,15 +489,28 @@ final class PlanFacts {
     }
     boolean ok = true;
     Instant end = Instant.MIN;
+    @Nullable Instant partial = null;
     for (SignerSnapshot t : target) {
       boolean signs = false;
       for (DnsKey k : t.signing().value().zoneKeys()) {
-        signs |= isNewAlgorithmKey(k);
+        if (isNewAlgorithmKey(k)) {
+          signs = true;
+          if (t.partialSigning().value().contains(k)) {
+            // issue 12 item 3: the new key signs part of the zone only; the rest is re-signed
+            // over the signer's re-signing interval
+            Instant r = waits.resigned(t);
+            partial = partial == null ? r : Waits.max(partial, r);
+          }
+        }
       }
       ok &= signs;
       end = Waits.max(end, waits.signatures(t));
     }
-    if (ok && waits.pending(end)) {
+    if (ok && partial != null) {
+      memo = new Gated<>(false, new Wait(partial, WaitKind.SIGNATURE_WAIT, "§5.7 step 3",
+          () -> "the zone is only partly signed with the new algorithm; wait for the signers' "
+              + "re-signing (RFC 7583 Dsgn) before its DNSKEYs are published"));
+    } else if (ok && waits.pending(end)) {
       memo = new Gated<>(false, new Wait(end, WaitKind.SIGNATURE_WAIT, "§5.7 step 3",
           () -> "data signed with the new algorithm must be in caches before its DNSKEYs are "
               + "published (RFC 6781 §4.1.4)"));
@@ -739,6 +752,12 @@ final class PlanFacts {
   private Gated<Boolean> zoneSignaturesGone(SignerSnapshot owner, DnsKey k) {
     if (owner.signing().value().zoneKeys().contains(k)) {
       return CLOSED;
+    }
+    if (owner.partialSigning().value().contains(k)) {
+      // issue 12 item 3: part of the zone still carries its RRSIGs (gradual re-signing)
+      return new Gated<>(false, new Wait(waits.resigned(owner), WaitKind.SIGNATURE_WAIT, "",
+          () -> "some RRsets of " + owner.id() + " are still signed with " + k + "; wait for the "
+              + "re-signing (RFC 7583 Dsgn)"));
     }
     Instant end = waits.signatures(owner);
     if (waits.pending(end)) {

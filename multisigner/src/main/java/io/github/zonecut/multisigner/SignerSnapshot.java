@@ -33,6 +33,12 @@ import org.xbill.DNS.Name;
  *     changes signing keys (RFC 7583 "Dsgn": BIND, Knot and PowerDNS re-sign gradually);
  *     old signatures are still served that long after {@code signing} changed. Zero: the whole
  *     zone is re-signed at once
+ * @param partialSigning zone-signing keys whose RRSIGs the observer saw on some but not all of
+ *     the sampled RRsets ({@link io.github.zonecut.multisigner.edge.DnsObserver} samples the apex
+ *     and configured names): the signer is re-signing gradually (RFC 7583 Dsgn). A key here has
+ *     neither fully replaced nor fully left the zone's signatures; {@code since} is when that last
+ *     changed, so once it is empty the signature wait runs from the last partial observation.
+ *     Empty when not observed
  */
 public record SignerSnapshot(
     SignerId id,
@@ -48,7 +54,21 @@ public record SignerSnapshot(
     Observed<Boolean> csync,
     Duration dataTtl,
     @Nullable ZoneTtls zoneTtls,
-    Duration resignInterval) {
+    Duration resignInterval,
+    Observed<Set<DnsKey>> partialSigning) {
+
+  private static final Observed<Set<DnsKey>> NOT_OBSERVED =
+      new Observed<>(Set.of(), Duration.ZERO, java.time.Instant.EPOCH);
+
+  /** As the canonical constructor, without an observation of gradual re-signing. */
+  public SignerSnapshot(SignerId id, Set<Capability> capabilities, List<OwnedKey> ownKeys,
+      Set<Name> ownNs, Observed<Boolean> answering, Observed<Set<DnsKey>> dnskey,
+      Observed<Signing> signing, Observed<Set<DsRecord>> cds, Observed<Set<DnsKey>> cdnskey,
+      Observed<Set<Name>> ns, Observed<Boolean> csync, Duration dataTtl,
+      @Nullable ZoneTtls zoneTtls, Duration resignInterval) {
+    this(id, capabilities, ownKeys, ownNs, answering, dnskey, signing, cds, cdnskey, ns, csync,
+        dataTtl, zoneTtls, resignInterval, NOT_OBSERVED);
+  }
 
   /** As the canonical constructor, without observed zone TTLs. */
   public SignerSnapshot(SignerId id, Set<Capability> capabilities, List<OwnedKey> ownKeys,
@@ -56,7 +76,7 @@ public record SignerSnapshot(
       Observed<Signing> signing, Observed<Set<DsRecord>> cds, Observed<Set<DnsKey>> cdnskey,
       Observed<Set<Name>> ns, Observed<Boolean> csync, Duration dataTtl) {
     this(id, capabilities, ownKeys, ownNs, answering, dnskey, signing, cds, cdnskey, ns, csync,
-        dataTtl, null, Duration.ZERO);
+        dataTtl, null, Duration.ZERO, NOT_OBSERVED);
   }
 
   /** Copies collections and checks that own keys are distinct and own NS names absolute. */
@@ -86,6 +106,10 @@ public record SignerSnapshot(
     Objects.requireNonNull(cdnskey, "cdnskey");
     Objects.requireNonNull(ns, "ns");
     Objects.requireNonNull(csync, "csync");
+    Objects.requireNonNull(partialSigning, "partialSigning");
+    partialSigning = partialSigning.value().isEmpty() ? partialSigning
+        : new Observed<>(Set.copyOf(partialSigning.value()), partialSigning.ttl(),
+            partialSigning.since(), partialSigning.earlierTtl(), partialSigning.earlierTtlUntil());
     if (resignInterval.isNegative()) {
       throw new IllegalArgumentException("negative re-signing interval");
     }

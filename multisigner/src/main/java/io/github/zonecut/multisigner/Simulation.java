@@ -105,6 +105,10 @@ public final class Simulation {
     @Nullable ZoneTtls zoneTtls;
     /** RFC 7583 Dsgn: old signatures stay on some RRsets this long after a signing change. */
     long resignSeconds;
+    // gradual re-signing seen by the observer (issue 12 item 3): the zone keys before the last
+    // signing change still sign part of the zone until signingSince + resignSeconds
+    boolean observedGradually;
+    Set<DnsKey> previousZoneKeys = Set.of();
     Set<Capability> caps = EnumSet.allOf(Capability.class);
     final List<OwnedKey> own = new ArrayList<>();
     Set<Name> ownNs = new TreeSet<>();
@@ -129,7 +133,7 @@ public final class Simulation {
       this.id = id;
     }
 
-    SignerSnapshot snapshot() {
+    SignerSnapshot snapshot(Instant now) {
       return new SignerSnapshot(id, caps, own, ownNs,
           new Observed<>(answering, Duration.ZERO, answeringSince),
           dnskeyHist.observe(Set.copyOf(dnskey), dnskeyTtl, dnskeySince),
@@ -138,7 +142,25 @@ public final class Simulation {
           dnskeyHist.observe(Set.copyOf(cdnskey), dnskeyTtl, cdsSince),
           nsHist.observe(Set.copyOf(ns), nsTtl, nsSince),
           nsHist.observe(csync, nsTtl, csyncSince),
-          Duration.ofSeconds(dataTtl), zoneTtls, Duration.ofSeconds(resignSeconds));
+          Duration.ofSeconds(dataTtl), zoneTtls, Duration.ofSeconds(resignSeconds),
+          partialSigning(now));
+    }
+
+    /** Keys signing part of the zone only while it is re-signed, as a sampling observer sees them. */
+    private Observed<Set<DnsKey>> partialSigning(Instant now) {
+      Instant done = signingSince.plusSeconds(resignSeconds);
+      if (!observedGradually || resignSeconds == 0) {
+        return new Observed<>(Set.of(), Duration.ZERO, Instant.EPOCH);
+      }
+      if (!now.isBefore(done)) {
+        return new Observed<>(Set.of(), Duration.ofSeconds(dataTtl), done);
+      }
+      Set<DnsKey> partial = new HashSet<>(previousZoneKeys);
+      partial.addAll(signing.zoneKeys());
+      Set<DnsKey> both = new HashSet<>(previousZoneKeys);
+      both.retainAll(signing.zoneKeys());
+      partial.removeAll(both);
+      return new Observed<>(Set.copyOf(partial), Duration.ofSeconds(dataTtl), signingSince);
     }
   }
 
@@ -259,7 +281,7 @@ public final class Simulation {
   public ZoneSnapshot snapshot() {
     List<SignerSnapshot> views = new ArrayList<>();
     for (Sig s : signers.values()) {
-      views.add(s.snapshot());
+      views.add(s.snapshot(now));
     }
     ParentServerView p = primaryView();
     if (parent.lags.length == 0) {
@@ -387,6 +409,9 @@ public final class Simulation {
       }
     } else if (step instanceof Step.SetSigning g) {
       if (!s.signing.equals(g.signing())) {
+        if (!s.signing.zoneKeys().equals(g.signing().zoneKeys())) {
+          s.previousZoneKeys = s.signing.zoneKeys();
+        }
         s.signing = g.signing();
         s.signingSince = now;
       }

@@ -148,9 +148,26 @@ final class Waits {
 
   /** As {@link #signatures(SignerSnapshot)}, with the re-signing still to finish taking {@code resign}. */
   Instant signatures(SignerSnapshot owner, Duration resign) {
-    Instant end = owner.signing().since().plus(resign)
-        .plus(scale(dataTtl(owner), WaitKind.SIGNATURE_WAIT));
+    Duration data = scale(dataTtl(owner), WaitKind.SIGNATURE_WAIT);
+    Instant end = owner.signing().since().plus(resign).plus(data);
+    // a re-signing observed as partial ended no sooner than the observation last changed
+    end = max(end, owner.partialSigning().since().plus(data));
     return max(end, history(owner.signing(), WaitKind.SIGNATURE_WAIT)).plus(latency);
+  }
+
+  /** How long to wait before observing again a signer seen re-signing part of its zone. */
+  static final Duration RESIGN_POLL_MIN = Duration.ofMinutes(1);
+
+  /**
+   * When a re-signing observed as partial ({@link SignerSnapshot#partialSigning()}) should have
+   * finished: the re-signing interval after the signing change or the last progress observed;
+   * once that has passed (a signer slower than configured), another interval from now (at least
+   * {@link #RESIGN_POLL_MIN}).
+   */
+  Instant resigned(SignerSnapshot owner) {
+    Duration resign = owner.resignInterval();
+    Instant end = max(owner.signing().since(), owner.partialSigning().since()).plus(resign);
+    return now.isBefore(end) ? end : now.plus(max(resign, RESIGN_POLL_MIN));
   }
 
   /**

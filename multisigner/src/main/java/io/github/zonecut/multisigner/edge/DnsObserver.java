@@ -55,6 +55,13 @@ import org.xbill.DNS.Type;
  * planner requires them to agree. Which keys a signer owns comes from {@link KeyOrigins}; which
  * keys sign comes from the key tags of the RRSIGs over the SOA and DNSKEY RRsets.
  *
+ * <p>Signing is also observed zone-wide (issue 12 item 3): BIND, Knot and PowerDNS re-sign a zone
+ * gradually (RFC 7583 Dsgn), so the SOA's RRSIG says which key signs new data, not which keys the
+ * zone's signatures are made with. The observer samples the apex SOA and NS RRsets and the
+ * RRsets named by {@link #sampling}, and reports the zone-signing keys found on some but not all
+ * of them as {@link SignerSnapshot#partialSigning()}; the planner waits for the re-signing while
+ * that is not empty.
+ *
  * <p>The change instants live in this object; after a restart every value counts as changed at the
  * first observation, which only lengthens waits. Not thread-safe: observe one zone at a time.
  */
@@ -84,6 +91,26 @@ public final class DnsObserver {
     }
   }
 
+  /**
+   * An RRset the observer samples to see which keys sign the zone's data.
+   *
+   * @param name the owner name, at or below the zone apex
+   * @param type the RR type (a data type, signed by the zone-signing keys)
+   */
+  public record Sample(Name name, int type) {
+    /** Checks the name is absolute and the type a data type (not a meta-type or QTYPE, RFC 6895 §3.1). */
+    public Sample {
+      Objects.requireNonNull(name, "name");
+      if (!name.isAbsolute()) {
+        throw new IllegalArgumentException("sample name not absolute: " + name);
+      }
+      if (type <= 0 || type > 0xFFFF || (type >= 128 && type <= 255) || type == Type.OPT
+          || type == Type.RRSIG) {
+        throw new IllegalArgumentException("not a data type to sample: " + type);
+      }
+    }
+  }
+
   private static final int[] SIGNER_TYPES = {Type.SOA, Type.DNSKEY, Type.CDS, Type.CDNSKEY, Type.NS, Type.CSYNC};
 
   private final DnsTransport transport;
@@ -94,11 +121,12 @@ public final class DnsObserver {
   private final Duration latency;
   private final Clock clock;
   private final Duration timeout;
+  private final List<Sample> samples;
   private final Map<String, Observed<?>> memory = new HashMap<>();
 
   private DnsObserver(DnsTransport transport, Name zone, List<SignerConfig> signers,
       List<DnsEndpoint> parentServers, KeyOrigins origins, Duration latency, Clock clock,
-      Duration timeout) {
+      Duration timeout, List<Sample> samples) {
     ZonecutTypes.register();
     this.transport = Objects.requireNonNull(transport, "transport");
     this.zone = Objects.requireNonNull(zone, "zone");
@@ -111,6 +139,12 @@ public final class DnsObserver {
     this.latency = Objects.requireNonNull(latency, "latency");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.samples = List.copyOf(samples);
+    for (Sample x : this.samples) {
+      if (!x.name().subdomain(zone)) {
+        throw new IllegalArgumentException("sample " + x.name() + " is not in zone " + zone);
+      }
+    }
   }
 
   /**
@@ -127,7 +161,20 @@ public final class DnsObserver {
   public static DnsObserver create(DnsTransport transport, Name zone, List<SignerConfig> signers,
       List<DnsEndpoint> parentServers, KeyOrigins origins, Duration latency, Clock clock) {
     return new DnsObserver(transport, zone, signers, parentServers, origins, latency, clock,
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5), List.of());
+  }
+
+  /**
+   * This observer, also sampling {@code samples} (besides the apex SOA and NS RRsets) to see which
+   * keys sign the zone: pick a few RRsets the signers re-sign late (names far from the apex in
+   * canonical order, long-lived data). A new observer with no memory of earlier observations:
+   * configure it before the first {@link #observe()}.
+   *
+   * @throws IllegalArgumentException if a sample is outside the zone
+   */
+  public DnsObserver sampling(List<Sample> samples) {
+    return new DnsObserver(transport, zone, signers, parentServers, origins, latency, clock,
+        timeout, samples);
   }
 
   /** Queries everything and completes with the snapshot; never completes exceptionally for DNS failures. */
@@ -139,6 +186,12 @@ public final class DnsObserver {
         for (int type : SIGNER_TYPES) {
           CompletableFuture<@Nullable Message> f = query(s.servers().get(i), type);
           byKey.put(s.id() + "/" + i + "/" + type, f);
+          all.add(f);
+        }
+        for (int j = 0; j < samples.size(); j++) {
+          CompletableFuture<@Nullable Message> f =
+              query(s.servers().get(i), samples.get(j).name(), samples.get(j).type());
+          byKey.put(s.id() + "/" + i + "/sample/" + j, f);
           all.add(f);
         }
       }
@@ -155,7 +208,11 @@ public final class DnsObserver {
   }
 
   private CompletableFuture<@Nullable Message> query(DnsEndpoint server, int type) {
-    Message q = Message.newQuery(Record.newRecord(zone, type, DClass.IN));
+    return query(server, zone, type);
+  }
+
+  private CompletableFuture<@Nullable Message> query(DnsEndpoint server, Name name, int type) {
+    Message q = Message.newQuery(Record.newRecord(name, type, DClass.IN));
     q.addRecord(new OPTRecord(1232, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
     return transport.exchange(server, q, TransportProtocol.TCP, timeout)
         .thenApply(DnsResponse::message)
@@ -169,6 +226,7 @@ public final class DnsObserver {
     List<SignerSnapshot> views = new ArrayList<>();
     for (SignerConfig s : signers) {
       List<Map<Integer, Message>> answers = new ArrayList<>();
+      List<List<Message>> sampled = new ArrayList<>();
       for (int i = 0; i < s.servers().size(); i++) {
         Map<Integer, Message> perType = new HashMap<>();
         boolean authoritative = true;
@@ -182,6 +240,16 @@ public final class DnsObserver {
         }
         if (authoritative) {
           answers.add(perType);
+          List<Message> mine = new ArrayList<>();
+          mine.add(perType.get(Type.SOA));
+          mine.add(perType.get(Type.NS));
+          for (int j = 0; j < samples.size(); j++) {
+            Message m = answer(byKey, s.id() + "/" + i + "/sample/" + j);
+            if (m != null && m.getRcode() == Rcode.NOERROR) {
+              mine.add(m);
+            }
+          }
+          sampled.add(mine);
         }
       }
       String p = "signer/" + s.id() + "/";
@@ -202,11 +270,14 @@ public final class DnsObserver {
       Instant signingSince = signing.since().isAfter(keySigning.since()) ? signing.since() : keySigning.since();
       // the configured data TTL's history (a host lowering it must not shorten signature waits)
       Observed<Signing> data = remember(p + "data", both, s.dataTtl().getSeconds(), now);
+      Observed<Set<DnsKey>> partial = sampled.isEmpty()
+          ? remembered(p + "partial", Set.of(), s.dataTtl().getSeconds(), now)
+          : remember(p + "partial", partialSigning(sampled, served), s.dataTtl().getSeconds(), now);
       views.add(new SignerSnapshot(s.id(), s.capabilities(), origins.ownKeys(s.id(), served, both),
           s.ownNs(), ans, dnskey,
           new Observed<>(both, s.dataTtl(), signingSince, data.earlierTtl(), data.earlierTtlUntil()),
           cds, cdnskey, ns,
-          csync, s.dataTtl(), zoneTtls(answers), java.time.Duration.ZERO));
+          csync, s.dataTtl(), zoneTtls(answers), java.time.Duration.ZERO, partial));
     }
     List<ParentServerView> parent = new ArrayList<>();
     for (int i = 0; i < parentServers.size(); i++) {
@@ -352,6 +423,46 @@ public final class DnsObserver {
       }
     }
     return Set.copyOf(out);
+  }
+
+  /**
+   * Keys that sign some but not all of the sampled RRsets of any server (a gradual re-signing);
+   * RRsets a server does not serve, or serves unsigned, are not counted.
+   */
+  private static Set<DnsKey> partialSigning(List<List<Message>> perServer, Set<DnsKey> served) {
+    Set<DnsKey> out = new HashSet<>();
+    for (List<Message> rrsets : perServer) {
+      Set<DnsKey> any = new HashSet<>();
+      Set<DnsKey> every = null;
+      for (Message m : rrsets) {
+        Record q = m.getQuestion();
+        if (q == null) {
+          continue;
+        }
+        Set<DnsKey> keys = signers(m, q.getType(), served);
+        if (keys.isEmpty()) {
+          continue;
+        }
+        any.addAll(keys);
+        if (every == null) {
+          every = new HashSet<>(keys);
+        } else {
+          every.retainAll(keys);
+        }
+      }
+      if (every != null) {
+        any.removeAll(every);
+        out.addAll(any);
+      }
+    }
+    return Set.copyOf(out);
+  }
+
+  /** The remembered observation, or a new one of {@code value} (a signer not answering now). */
+  private <T> Observed<T> remembered(String key, T value, long ttl, Instant now) {
+    @SuppressWarnings("unchecked")
+    Observed<T> previous = (Observed<T>) memory.get(key);
+    return previous != null ? previous : remember(key, value, ttl, now);
   }
 
   /** Served keys whose tag and algorithm appear in an RRSIG over {@code covered}. */
