@@ -74,7 +74,22 @@ final class NsRule {
     }
     boolean nsSynced = true;
     boolean leavingOnly = f.hasAnsweringLeaver() && !f.hasJoiner();
+    Set<Name> newInZone = newInZoneTargets(f, n);
     for (SignerSnapshot t : nsTargets) {
+      Set<Name> unaddressed = unaddressed(t, newInZone);
+      if (!unaddressed.isEmpty()) {
+        // defect 7: an NS target inside the zone is reachable only through addresses the zone
+        // serves (and the parent copies as glue, RFC 7477 §3.2); they come first
+        nsSynced = false;
+        // the need arose with the last DNSKEY/CDS change that made the NS change due
+        Instant since = Waits.max(t.inZoneAddresses().since(), Waits.max(
+            DsRule.lastSince(f.answering, SignerSnapshot::dnskey),
+            DsRule.lastSince(f.answering, SignerSnapshot::cds)));
+        d.awaitParent(new Condition.AddressesServed(t.id(), unaddressed), since,
+            "the zone owner must have " + t.id() + " serve A/AAAA records for the in-zone NS "
+                + "targets " + unaddressed + " before they enter the NS RRset", f.policy, f.now);
+        continue;
+      }
       if (t.ns().value().equals(n)) {
         continue;
       }
@@ -122,6 +137,30 @@ final class NsRule {
       }
     }
     return d;
+  }
+
+  /** Names of {@code n} inside the zone that the parent does not delegate to yet (so has no glue for). */
+  private static Set<Name> newInZoneTargets(PlanFacts f, Set<Name> n) {
+    Set<Name> out = Set.of();
+    Observed<Set<Name>> parentNs = f.parentNs;
+    for (Name name : n) {
+      if (name.subdomain(f.zone) && (parentNs == null || !parentNs.value().contains(name))) {
+        if (out.isEmpty()) {
+          out = new LinkedHashSet<>();
+        }
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  private static Set<Name> unaddressed(SignerSnapshot t, Set<Name> inZone) {
+    if (inZone.isEmpty() || t.inZoneAddresses().value().containsAll(inZone)) {
+      return Set.of();
+    }
+    Set<Name> out = new LinkedHashSet<>(inZone);
+    out.removeAll(t.inZoneAddresses().value());
+    return out;
   }
 
   /** §5.3 step 8: the joining signer's DS and every signer's DNSKEY RRset have propagated. */

@@ -39,6 +39,10 @@ import org.xbill.DNS.Name;
  *     neither fully replaced nor fully left the zone's signatures; {@code since} is when that last
  *     changed, so once it is empty the signature wait runs from the last partial observation.
  *     Empty when not observed
+ * @param inZoneAddresses names inside the zone for which the signer serves A or AAAA records: an
+ *     NS target inside the zone needs them served by every signer before it enters an NS RRset
+ *     and before the parent is asked to copy the NS RRset (its glue, RFC 7477 §3.2, RFC 9471).
+ *     Empty when not observed
  */
 public record SignerSnapshot(
     SignerId id,
@@ -55,9 +59,12 @@ public record SignerSnapshot(
     Duration dataTtl,
     @Nullable ZoneTtls zoneTtls,
     Duration resignInterval,
-    Observed<Set<DnsKey>> partialSigning) {
+    Observed<Set<DnsKey>> partialSigning,
+    Observed<Set<Name>> inZoneAddresses) {
 
   private static final Observed<Set<DnsKey>> NOT_OBSERVED =
+      new Observed<>(Set.of(), Duration.ZERO, java.time.Instant.EPOCH);
+  private static final Observed<Set<Name>> NO_ADDRESSES =
       new Observed<>(Set.of(), Duration.ZERO, java.time.Instant.EPOCH);
 
   /** As the canonical constructor, without an observation of gradual re-signing. */
@@ -67,7 +74,7 @@ public record SignerSnapshot(
       Observed<Set<Name>> ns, Observed<Boolean> csync, Duration dataTtl,
       @Nullable ZoneTtls zoneTtls, Duration resignInterval) {
     this(id, capabilities, ownKeys, ownNs, answering, dnskey, signing, cds, cdnskey, ns, csync,
-        dataTtl, zoneTtls, resignInterval, NOT_OBSERVED);
+        dataTtl, zoneTtls, resignInterval, NOT_OBSERVED, NO_ADDRESSES);
   }
 
   /** As the canonical constructor, without observed zone TTLs. */
@@ -76,7 +83,7 @@ public record SignerSnapshot(
       Observed<Signing> signing, Observed<Set<DsRecord>> cds, Observed<Set<DnsKey>> cdnskey,
       Observed<Set<Name>> ns, Observed<Boolean> csync, Duration dataTtl) {
     this(id, capabilities, ownKeys, ownNs, answering, dnskey, signing, cds, cdnskey, ns, csync,
-        dataTtl, null, Duration.ZERO, NOT_OBSERVED);
+        dataTtl, null, Duration.ZERO, NOT_OBSERVED, NO_ADDRESSES);
   }
 
   /** Copies collections and checks that own keys are distinct and own NS names absolute. */
@@ -110,6 +117,10 @@ public record SignerSnapshot(
     partialSigning = partialSigning.value().isEmpty() ? partialSigning
         : new Observed<>(Set.copyOf(partialSigning.value()), partialSigning.ttl(),
             partialSigning.since(), partialSigning.earlierTtl(), partialSigning.earlierTtlUntil());
+    Objects.requireNonNull(inZoneAddresses, "inZoneAddresses");
+    inZoneAddresses = inZoneAddresses.value().isEmpty() ? inZoneAddresses
+        : new Observed<>(Sets.copy(inZoneAddresses.value()), inZoneAddresses.ttl(),
+            inZoneAddresses.since(), inZoneAddresses.earlierTtl(), inZoneAddresses.earlierTtlUntil());
     if (resignInterval.isNegative()) {
       throw new IllegalArgumentException("negative re-signing interval");
     }

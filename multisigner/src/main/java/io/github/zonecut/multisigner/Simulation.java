@@ -109,6 +109,9 @@ public final class Simulation {
     // signing change still sign part of the zone until signingSince + resignSeconds
     boolean observedGradually;
     Set<DnsKey> previousZoneKeys = Set.of();
+    // in-zone names this signer serves A/AAAA for (glue of in-zone NS targets, defect 7)
+    Set<Name> addresses = new TreeSet<>();
+    Instant addressesSince = T0.minus(Duration.ofDays(30));
     Set<Capability> caps = EnumSet.allOf(Capability.class);
     final List<OwnedKey> own = new ArrayList<>();
     Set<Name> ownNs = new TreeSet<>();
@@ -143,7 +146,8 @@ public final class Simulation {
           nsHist.observe(Set.copyOf(ns), nsTtl, nsSince),
           nsHist.observe(csync, nsTtl, csyncSince),
           Duration.ofSeconds(dataTtl), zoneTtls, Duration.ofSeconds(resignSeconds),
-          partialSigning(now));
+          partialSigning(now),
+          new Observed<>(Set.copyOf(addresses), Duration.ofSeconds(nsTtl), addressesSince));
     }
 
     /** Keys signing part of the zone only while it is re-signed, as a sampling observer sees them. */
@@ -490,6 +494,11 @@ public final class Simulation {
     boolean csyncEverywhere = true;
     for (Sig s : del) {
       csyncEverywhere &= s.csync && s.ns.equals(first.ns);
+      for (Name n : first.ns) {
+        // RFC 7477 §3.2: the parent fetches the A/AAAA of in-zone NS targets from the child and
+        // does not act without them
+        csyncEverywhere &= !n.subdomain(zone) || parent.ns.contains(n) || s.addresses.contains(n);
+      }
     }
     if (policy.processesCsync() && csyncEverywhere && !first.ns.equals(parent.ns)) {
       schedule(first.ns, false);

@@ -122,6 +122,8 @@ public final class DnsObserver {
   private final Clock clock;
   private final Duration timeout;
   private final List<Sample> samples;
+  // NS names of any signer inside the zone: their A/AAAA must be served (defect 7)
+  private final Set<Name> inZoneNs;
   private final Map<String, Observed<?>> memory = new HashMap<>();
 
   private DnsObserver(DnsTransport transport, Name zone, List<SignerConfig> signers,
@@ -140,6 +142,15 @@ public final class DnsObserver {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.samples = List.copyOf(samples);
+    Set<Name> inZone = new java.util.TreeSet<>();
+    for (SignerConfig c : this.signers) {
+      for (Name n : c.ownNs()) {
+        if (n.subdomain(zone)) {
+          inZone.add(n);
+        }
+      }
+    }
+    this.inZoneNs = java.util.Collections.unmodifiableSet(inZone);
     for (Sample x : this.samples) {
       if (!x.name().subdomain(zone)) {
         throw new IllegalArgumentException("sample " + x.name() + " is not in zone " + zone);
@@ -194,6 +205,13 @@ public final class DnsObserver {
           byKey.put(s.id() + "/" + i + "/sample/" + j, f);
           all.add(f);
         }
+        for (Name n : inZoneNs) {
+          for (int type : new int[] {Type.A, Type.AAAA}) {
+            CompletableFuture<@Nullable Message> f = query(s.servers().get(i), n, type);
+            byKey.put(s.id() + "/" + i + "/addr/" + n + "/" + type, f);
+            all.add(f);
+          }
+        }
       }
     }
     for (int i = 0; i < parentServers.size(); i++) {
@@ -227,6 +245,7 @@ public final class DnsObserver {
     for (SignerConfig s : signers) {
       List<Map<Integer, Message>> answers = new ArrayList<>();
       List<List<Message>> sampled = new ArrayList<>();
+      Set<Name> addressed = new HashSet<>(inZoneNs);
       for (int i = 0; i < s.servers().size(); i++) {
         Map<Integer, Message> perType = new HashMap<>();
         boolean authoritative = true;
@@ -250,6 +269,16 @@ public final class DnsObserver {
             }
           }
           sampled.add(mine);
+          for (Name n : inZoneNs) {
+            boolean served = false;
+            for (int type : new int[] {Type.A, Type.AAAA}) {
+              Message m = answer(byKey, s.id() + "/" + i + "/addr/" + n + "/" + type);
+              served |= m != null && m.getRcode() == Rcode.NOERROR && !addresses(m, n, type).isEmpty();
+            }
+            if (!served) {
+              addressed.remove(n); // every answering server must serve it
+            }
+          }
         }
       }
       String p = "signer/" + s.id() + "/";
@@ -277,7 +306,9 @@ public final class DnsObserver {
           s.ownNs(), ans, dnskey,
           new Observed<>(both, s.dataTtl(), signingSince, data.earlierTtl(), data.earlierTtlUntil()),
           cds, cdnskey, ns,
-          csync, s.dataTtl(), zoneTtls(answers), java.time.Duration.ZERO, partial));
+          csync, s.dataTtl(), zoneTtls(answers), java.time.Duration.ZERO, partial,
+          answers.isEmpty() ? remembered(p + "addresses", Set.of(), 0, now)
+              : remember(p + "addresses", Set.copyOf(addressed), 0, now)));
     }
     List<ParentServerView> parent = new ArrayList<>();
     for (int i = 0; i < parentServers.size(); i++) {
@@ -456,6 +487,17 @@ public final class DnsObserver {
       }
     }
     return Set.copyOf(out);
+  }
+
+  /** A or AAAA records of {@code name} in the answer. */
+  private static List<Record> addresses(Message m, Name name, int type) {
+    List<Record> out = new ArrayList<>();
+    for (Record r : m.getSection(Section.ANSWER)) {
+      if (r.getType() == type && r.getName().equals(name)) {
+        out.add(r);
+      }
+    }
+    return out;
   }
 
   /** The remembered observation, or a new one of {@code value} (a signer not answering now). */
