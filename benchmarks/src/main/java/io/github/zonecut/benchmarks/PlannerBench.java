@@ -1,7 +1,7 @@
 package io.github.zonecut.benchmarks;
 
-import io.github.zonecut.multisigner.DnsKey;
-import io.github.zonecut.multisigner.DsRecord;
+import io.github.zonecut.core.DnsKeyData;
+import io.github.zonecut.core.DsData;
 import io.github.zonecut.multisigner.GlitchChecker;
 import io.github.zonecut.multisigner.GlitchReport;
 import io.github.zonecut.multisigner.Intent;
@@ -61,7 +61,7 @@ public class PlannerBench {
   private Intent intent;
   private List<TimedState> joinTimeline;
 
-  private record Keys(SignerId id, DnsKey ksk, DnsKey zsk, Set<Name> ns) {}
+  private record Keys(SignerId id, DnsKeyData ksk, DnsKeyData zsk, Set<Name> ns) {}
 
   @Setup
   public void setup() {
@@ -108,7 +108,7 @@ public class PlannerBench {
     Set<Name> ns = new TreeSet<>();
     ns.add(Name.fromConstantString("ns1." + label + ".example.net."));
     ns.add(Name.fromConstantString("ns2." + label + ".example.net."));
-    return new Keys(SignerId.of(label), DnsKey.of(KeyRole.KSK, 13, a), DnsKey.of(KeyRole.ZSK, 13, b), ns);
+    return new Keys(SignerId.of(label), KeyRole.KSK.key(13, a), KeyRole.ZSK.key(13, b), ns);
   }
 
   /**
@@ -116,22 +116,22 @@ public class PlannerBench {
    * 2 CDS published, 3 parent DS, 4 CDS removed, 5 NS synced, 6 CSYNC, 7 parent NS, 8 CSYNC gone.
    */
   private static ZoneSnapshot phase(List<Keys> all, List<Keys> members, Keys joiner, int ph) {
-    Set<DnsKey> memberZsks = new HashSet<>();
+    Set<DnsKeyData> memberZsks = new HashSet<>();
     members.forEach(k -> memberZsks.add(k.zsk()));
-    Set<DsRecord> memberDs = new HashSet<>();
-    members.forEach(k -> memberDs.add(DsRecord.of(ZONE, k.ksk(), DsRecord.SHA256)));
-    Set<DsRecord> allDs = new HashSet<>(memberDs);
-    allDs.add(DsRecord.of(ZONE, joiner.ksk(), DsRecord.SHA256));
+    Set<DsData> memberDs = new HashSet<>();
+    members.forEach(k -> memberDs.add(DsData.compute(ZONE, k.ksk(), DsData.SHA256)));
+    Set<DsData> allDs = new HashSet<>(memberDs);
+    allDs.add(DsData.compute(ZONE, joiner.ksk(), DsData.SHA256));
     Set<Name> memberNs = new TreeSet<>();
     members.forEach(k -> memberNs.addAll(k.ns()));
     Set<Name> allNs = new TreeSet<>(memberNs);
     allNs.addAll(joiner.ns());
-    Set<DnsKey> cdnskey = new HashSet<>();
+    Set<DnsKeyData> cdnskey = new HashSet<>();
     all.forEach(k -> cdnskey.add(k.ksk()));
     List<SignerSnapshot> views = new ArrayList<>();
     for (Keys k : all) {
       boolean isJoiner = k == joiner;
-      Set<DnsKey> dnskey = new HashSet<>(List.of(k.ksk(), k.zsk()));
+      Set<DnsKeyData> dnskey = new HashSet<>(List.of(k.ksk(), k.zsk()));
       if (ph >= 1 || !isJoiner) {
         dnskey.addAll(memberZsks);
       }
@@ -157,9 +157,9 @@ public class PlannerBench {
     return new ZoneSnapshot(ZONE, views, ParentSnapshot.of(parent), Duration.ofSeconds(30));
   }
 
-  private static Set<DsRecord> allDsFor(List<Keys> all) {
-    Set<DsRecord> out = new HashSet<>();
-    all.forEach(k -> out.add(DsRecord.of(ZONE, k.ksk(), DsRecord.SHA256)));
+  private static Set<DsData> allDsFor(List<Keys> all) {
+    Set<DsData> out = new HashSet<>();
+    all.forEach(k -> out.add(DsData.compute(ZONE, k.ksk(), DsData.SHA256)));
     return out;
   }
 }

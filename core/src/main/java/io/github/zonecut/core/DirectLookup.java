@@ -35,6 +35,13 @@ import org.xbill.DNS.Section;
  * authorises anything.
  */
 public final class DirectLookup implements DnsLookup {
+
+  static {
+    // every zonecut entry point registers zonecut's record types with dnsjava, so that
+    // text and wire parsing yield DSYNC/CSYNC/HSYNC records, not "invalid unknown RR encoding"
+    ZonecutTypes.register();
+  }
+
   private final DnsTransport transport;
   private final DnsEndpoint server;
   private final TransportProtocol protocol;
@@ -49,7 +56,6 @@ public final class DirectLookup implements DnsLookup {
     this.timeout = b.timeout;
     this.payloadSize = b.payloadSize;
     this.dnssecOk = b.dnssecOk;
-    ZonecutTypes.register();
   }
 
   /** A direct lookup at {@code server} over UDP (TCP on truncation), 5 s timeout, DO set. */

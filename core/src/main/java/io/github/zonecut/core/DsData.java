@@ -1,5 +1,7 @@
 package io.github.zonecut.core;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -79,38 +81,94 @@ public record DsData(int keyTag, int algorithm, int digestType, byte[] digest)
   }
 
   /**
+   * The DS data with these fields, as observed at a parent or in a CDS RRset; the same as the
+   * constructor.
+   *
+   * @throws IllegalArgumentException if a field is out of range or the digest has the wrong length
+   */
+  public static DsData of(int keyTag, int algorithm, int digestType, byte[] digest) {
+    return new DsData(keyTag, algorithm, digestType, digest);
+  }
+
+  /**
    * The DS data for {@code key} published at {@code owner}, digest computed as RFC 4034 §5.1.4
-   * says (over the canonical owner name and the DNSKEY RDATA) by dnsjava's {@code DNSSEC}: what a
-   * parent derives from a CDNSKEY (RFC 7344 §4) and what a DS is checked against.
+   * says (over the canonical owner name and the DNSKEY RDATA): what a parent derives from a
+   * CDNSKEY (RFC 7344 §4) and what a DS is checked against. The only place zonecut computes DS
+   * digests; the last digest computed for a key is memoised on the key value.
    *
    * @param owner the zone apex that publishes the key
-   * @param key the DNSKEY (or CDNSKEY)
+   * @param key the DNSKEY (or CDNSKEY) data
    * @param digestType {@link #SHA1} (input only, deprecated), {@link #SHA256} or {@link #SHA384}
    * @throws IllegalArgumentException for another digest type
    */
+  public static DsData compute(Name owner, DnsKeyData key, int digestType) {
+    return new DsData(key.keyTag(), key.algorithm(), digestType,
+        digestOf(owner, key, digestType));
+  }
+
+  /**
+   * The DS data for a dnsjava DNSKEY record's data published at {@code owner}; see {@link
+   * #compute(Name, DnsKeyData, int)}. The record's own owner name is not used.
+   */
   public static DsData compute(Name owner, DNSKEYRecord key, int digestType) {
+    return compute(owner, DnsKeyData.of(key), digestType);
+  }
+
+  /** Whether zonecut can compute (and so check) DS digests of {@code digestType}. */
+  public static boolean canCompute(int digestType) {
+    return digestType == SHA1 || digestType == SHA256 || digestType == SHA384;
+  }
+
+  private static byte[] digestOf(Name owner, DnsKeyData key, int digestType) {
     Names.requireAbsolute("owner", owner);
-    if (digestType != SHA1 && digestType != SHA256 && digestType != SHA384) {
-      throw new IllegalArgumentException("cannot compute DS digest type " + digestType);
+    DnsKeyData.DsMemo memo = key.dsMemo();
+    if (memo != null && memo.digestType() == digestType && memo.owner().equals(owner)) {
+      return memo.digest();
     }
-    // the record is built at the owner so the digest covers that name, not the key's owner
-    DNSKEYRecord atOwner = new DNSKEYRecord(owner, DClass.IN, 0, key.getFlags(),
-        key.getProtocol(), key.getAlgorithm(), key.getKey());
-    return of(new DSRecord(owner, DClass.IN, 0, digestType, atOwner));
+    String alg;
+    switch (digestType) {
+      case SHA1:
+        alg = "SHA-1";
+        break;
+      case SHA256:
+        alg = "SHA-256";
+        break;
+      case SHA384:
+        alg = "SHA-384";
+        break;
+      default:
+        throw new IllegalArgumentException("cannot compute DS digest type " + digestType);
+    }
+    try {
+      MessageDigest md = MessageDigest.getInstance(alg);
+      md.update(owner.toWireCanonical());
+      md.update(key.rdata());
+      byte[] d = md.digest();
+      // the memo's array is never handed out: the DsData constructor copies it
+      key.dsMemo(new DnsKeyData.DsMemo(owner, digestType, d));
+      return d;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK lacks " + alg, e);
+    }
   }
 
   /**
    * Whether this DS data refers to {@code key} at {@code owner}: same key tag and algorithm and,
    * the digest recomputed, the same digest (RFC 4035 §5.2). DS data of a digest type that cannot
    * be computed here ({@link #SHA1}, {@link #SHA256} and {@link #SHA384} can) never matches:
-   * a parent cannot prove such a DS refers to the key.
+   * a parent cannot prove such a DS refers to the key, and a validator that does not know the
+   * digest type ignores the DS.
    */
-  public boolean matches(Name owner, DNSKEYRecord key) {
-    if (key.getFootprint() != keyTag || key.getAlgorithm() != algorithm
-        || (digestType != SHA1 && digestType != SHA256 && digestType != SHA384)) {
+  public boolean matches(Name owner, DnsKeyData key) {
+    if (key.keyTag() != keyTag || key.algorithm() != algorithm || !canCompute(digestType)) {
       return false;
     }
-    return equals(compute(owner, key, digestType));
+    return Arrays.equals(digest, digestOf(owner, key, digestType));
+  }
+
+  /** {@link #matches(Name, DnsKeyData)} for a dnsjava DNSKEY record's data. */
+  public boolean matches(Name owner, DNSKEYRecord key) {
+    return matches(owner, DnsKeyData.of(key));
   }
 
   /** A dnsjava DS record with this data. */

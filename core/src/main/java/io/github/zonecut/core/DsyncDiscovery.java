@@ -53,6 +53,13 @@ import org.xbill.DNS.Type;
  * DiscoveryResult}.
  */
 public final class DsyncDiscovery {
+
+  static {
+    // every zonecut entry point registers zonecut's record types with dnsjava, so that
+    // text and wire parsing yield DSYNC/CSYNC/HSYNC records, not "invalid unknown RR encoding"
+    ZonecutTypes.register();
+  }
+
   /** How much DNSSEC a discovery demands. */
   public enum Policy {
     /**
@@ -88,7 +95,6 @@ public final class DsyncDiscovery {
     this.overrides = b.overrides;
     this.addressPolicy = b.addressPolicy;
     this.maxSteps = b.maxSteps;
-    ZonecutTypes.register();
   }
 
   /** A builder over {@code lookup} (typically a {@link ValidatingLookup}). */

@@ -68,6 +68,13 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  * internal); the network I/O and the completion of each returned stage do not.
  */
 public final class ValidatingLookup implements DnsLookup {
+
+  static {
+    // every zonecut entry point registers zonecut's record types with dnsjava, so that
+    // text and wire parsing yield DSYNC/CSYNC/HSYNC records, not "invalid unknown RR encoding"
+    ZonecutTypes.register();
+  }
+
   /** dnsjava's validator key-cache settings (org.xbill.DNS.dnssec.KeyCache). */
   private static final String KEY_CACHE_MAX_SIZE = "dnsjava.dnssec.keycache.max_size";
 
@@ -86,7 +93,6 @@ public final class ValidatingLookup implements DnsLookup {
   private record QueryKey(int id, Name name, int type) {}
 
   private ValidatingLookup(Builder b) throws ZonecutException {
-    ZonecutTypes.register();
     this.executor = b.executor;
     this.head = new TransportResolver(b.transport, b.resolver, b.protocol, b.timeout,
         b.executor, this::observeUpstream);

@@ -3,6 +3,7 @@ package io.github.zonecut.dsync;
 import io.github.zonecut.core.Delegation;
 import io.github.zonecut.core.DirectLookup;
 import io.github.zonecut.core.DnsEndpoint;
+import io.github.zonecut.core.DnsKeyData;
 import io.github.zonecut.core.DnsTransport;
 import io.github.zonecut.core.DsData;
 import io.github.zonecut.core.LookupResult;
@@ -57,12 +58,18 @@ import org.xbill.DNS.Type;
  * <p>Stages never complete exceptionally for anything a server does.
  */
 public final class DelegationReader {
+
+  static {
+    // every zonecut entry point registers zonecut's record types with dnsjava, so that
+    // text and wire parsing yield DSYNC/CSYNC/HSYNC records, not "invalid unknown RR encoding"
+    ZonecutTypes.register();
+  }
+
   private final DnsTransport transport;
   private final DsDigestPolicy digestPolicy;
   private final Duration timeout;
 
   private DelegationReader(Builder b) {
-    ZonecutTypes.register();
     this.transport = b.transport;
     this.digestPolicy = b.digestPolicy;
     this.timeout = b.timeout;
@@ -339,7 +346,7 @@ public final class DelegationReader {
     for (DNSKEYRecord k : keys) {
       for (int digest : digestPolicy.digestTypes()) {
         try {
-          out.add(DsData.of(new DSRecord(child, DClass.IN, k.getTTL(), digest, k)));
+          out.add(DsData.compute(child, DnsKeyData.of(k), digest));
         } catch (RuntimeException e) {
           throw new ProblemException("cannot compute a DS digest of type " + digest + " for "
               + k + ": " + e.getMessage());

@@ -62,6 +62,13 @@ import org.xbill.DNS.Type;
  * request through {@link NotifyEvent}s; log lines carry no message contents beyond the names.
  */
 public final class NotifyReceiver {
+
+  static {
+    // every zonecut entry point registers zonecut's record types with dnsjava, so that
+    // text and wire parsing yield DSYNC/CSYNC/HSYNC records, not "invalid unknown RR encoding"
+    ZonecutTypes.register();
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(NotifyReceiver.class);
   private static final byte[] NO_ANSWER = new byte[0];
   private static final int EDE_BLOCKED = 15;
@@ -78,7 +85,6 @@ public final class NotifyReceiver {
   private final Consumer<NotifyEvent> listener;
 
   private NotifyReceiver(Builder b) {
-    ZonecutTypes.register();
     this.scheduler = b.scheduler;
     this.parentZones = List.copyOf(b.parentZones);
     this.types = Set.copyOf(b.types);

@@ -51,6 +51,13 @@ import org.xbill.DNS.Type;
  * child's NS hostnames in the parent (the sender's responsibility).
  */
 public final class NotifySender {
+
+  static {
+    // every zonecut entry point registers zonecut's record types with dnsjava, so that
+    // text and wire parsing yield DSYNC/CSYNC/HSYNC records, not "invalid unknown RR encoding"
+    ZonecutTypes.register();
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(NotifySender.class);
   /** RFC 9567 §6.1: the Report-Channel EDNS option code. */
   public static final int REPORT_CHANNEL_OPTION = 18;
@@ -71,7 +78,6 @@ public final class NotifySender {
   private final @Nullable Name reportChannel;
 
   private NotifySender(Builder b) {
-    ZonecutTypes.register();
     this.transport = b.transport;
     this.discovery = b.discovery;
     this.delayer = b.delayer;

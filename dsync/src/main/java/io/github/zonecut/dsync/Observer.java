@@ -46,6 +46,13 @@ import org.xbill.DNS.Type;
  * exceptionally for anything the network does: failures are results in the observations.
  */
 public final class Observer {
+
+  static {
+    // every zonecut entry point registers zonecut's record types with dnsjava, so that
+    // text and wire parsing yield DSYNC/CSYNC/HSYNC records, not "invalid unknown RR encoding"
+    ZonecutTypes.register();
+  }
+
   private static final int[] APEX_TYPES =
       {Type.SOA, Type.DNSKEY, Type.CDS, Type.CDNSKEY, CsyncRecord.TYPE, Type.NS};
 
@@ -56,7 +63,6 @@ public final class Observer {
   private final Duration timeout;
 
   private Observer(Builder b) {
-    ZonecutTypes.register();
     this.transport = b.transport;
     this.validating = b.validating;
     this.overrides = b.overrides;

@@ -32,12 +32,18 @@ import org.xbill.DNS.Type;
  * makes the parent require it).
  */
 public final class Signals {
+
+  static {
+    // every zonecut entry point registers zonecut's record types with dnsjava, so that
+    // text and wire parsing yield DSYNC/CSYNC/HSYNC records, not "invalid unknown RR encoding"
+    ZonecutTypes.register();
+  }
+
   private static final int ZONE = 0x0100;
   private static final int REVOKE = 0x0080;
   private static final int SEP = 0x0001;
 
   static {
-    ZonecutTypes.register();
   }
 
   private Signals() {}

@@ -117,6 +117,13 @@ import org.xbill.DNS.Type;
  * SLF4J line (no key material). Thread-safe.
  */
 public final class UpdateReceiver {
+
+  static {
+    // every zonecut entry point registers zonecut's record types with dnsjava, so that
+    // text and wire parsing yield DSYNC/CSYNC/HSYNC records, not "invalid unknown RR encoding"
+    ZonecutTypes.register();
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(UpdateReceiver.class);
   private static final byte[] NOTHING = new byte[0];
   private static final int EDE_OTHER = ExtendedErrorCodeOption.OTHER;
@@ -144,7 +151,6 @@ public final class UpdateReceiver {
   private final Function<Name, BootstrapCoordinator.Delegation> bootstrapDelegation;
 
   private UpdateReceiver(Builder b) {
-    ZonecutTypes.register();
     if (b.zones.isEmpty()) {
       throw new IllegalStateException("an UPDATE receiver serves at least one zone");
     }

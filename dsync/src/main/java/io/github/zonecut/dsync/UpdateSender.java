@@ -56,6 +56,13 @@ import org.xbill.DNS.Rcode;
  * does; only a signing failure ({@link ZonecutException}) fails it. Thread-safe.
  */
 public final class UpdateSender {
+
+  static {
+    // every zonecut entry point registers zonecut's record types with dnsjava, so that
+    // text and wire parsing yield DSYNC/CSYNC/HSYNC records, not "invalid unknown RR encoding"
+    ZonecutTypes.register();
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(UpdateSender.class);
 
   private final DnsTransport transport;
@@ -68,7 +75,6 @@ public final class UpdateSender {
   private final boolean actOnUnsignedBadkey;
 
   private UpdateSender(Builder b) {
-    ZonecutTypes.register();
     this.transport = b.transport;
     this.delayer = b.delayer;
     this.signer = b.signer;

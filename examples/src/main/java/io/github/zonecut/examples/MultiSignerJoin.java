@@ -1,6 +1,6 @@
 package io.github.zonecut.examples;
 
-import io.github.zonecut.multisigner.DnsKey;
+import io.github.zonecut.core.DnsKeyData;
 import io.github.zonecut.multisigner.GlitchChecker;
 import io.github.zonecut.multisigner.GlitchReport;
 import io.github.zonecut.multisigner.Intent;
@@ -159,7 +159,7 @@ public final class MultiSignerJoin {
     return step.toString();
   }
 
-  private static String tags(Set<DnsKey> keys) {
+  private static String tags(Set<DnsKeyData> keys) {
     return keys.stream().map(k -> k.keyTag() + (k.isSep() ? " KSK" : " ZSK")).sorted()
         .collect(Collectors.joining(", ", "{", "}"));
   }

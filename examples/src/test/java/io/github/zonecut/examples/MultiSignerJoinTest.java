@@ -2,7 +2,7 @@ package io.github.zonecut.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.zonecut.multisigner.DsRecord;
+import io.github.zonecut.core.DsData;
 import io.github.zonecut.multisigner.ParentPolicy;
 import io.github.zonecut.multisigner.Plan;
 import java.time.Duration;
@@ -33,7 +33,7 @@ class MultiSignerJoinTest {
 
   @Test
   void aParentThatIgnoresCdsLeavesThePlannerAwaitingIt() {
-    ParentPolicy deaf = new ParentPolicy(List.of(DsRecord.SHA256), false, false, true,
+    ParentPolicy deaf = new ParentPolicy(List.of(DsData.SHA256), false, false, true,
         Duration.ofDays(7));
 
     MultiSignerJoin.Outcome o = MultiSignerJoin.run(ZONE, deaf);

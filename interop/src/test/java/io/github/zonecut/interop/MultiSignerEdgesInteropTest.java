@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.zonecut.core.DnsEndpoint;
 import io.github.zonecut.core.NioDnsTransport;
 import io.github.zonecut.multisigner.Capability;
-import io.github.zonecut.multisigner.DnsKey;
-import io.github.zonecut.multisigner.DsRecord;
+import io.github.zonecut.core.DnsKeyData;
+import io.github.zonecut.core.DsData;
 import io.github.zonecut.multisigner.Observed;
 import io.github.zonecut.multisigner.SignerId;
 import io.github.zonecut.multisigner.SignerSnapshot;
@@ -79,12 +79,12 @@ class MultiSignerEdgesInteropTest {
   }
 
   /** A fresh ECDSA P-256 (algorithm 13) ZSK, as another signer of the group would have made it. */
-  private static DnsKey foreignZsk(Name zone) throws Exception {
+  private static DnsKeyData foreignZsk(Name zone) throws Exception {
     KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
     g.initialize(new ECGenParameterSpec("secp256r1"));
     DNSKEYRecord r = new DNSKEYRecord(zone, DClass.IN, 60, DNSKEYRecord.Flags.ZONE_KEY,
         DNSKEYRecord.Protocol.DNSSEC, DNSSEC.Algorithm.ECDSAP256SHA256, g.generateKeyPair().getPublic());
-    return DnsKey.of(r.getFlags(), r.getAlgorithm(), r.getKey());
+    return DnsKeyData.of(r.getFlags(), r.getAlgorithm(), r.getKey());
   }
 
   private DnsUpdateStepExecutor executor(InetSocketAddress server, TSIG tsig) {
@@ -113,7 +113,7 @@ class MultiSignerEdgesInteropTest {
   }
 
   /** Observes until {@code present} says whether the key is served (bounded; the servers sign at once). */
-  private static SignerSnapshot awaitKey(DnsObserver observer, DnsKey key, boolean present) throws Exception {
+  private static SignerSnapshot awaitKey(DnsObserver observer, DnsKeyData key, boolean present) throws Exception {
     long deadline = System.nanoTime() + SETTLE.toNanos();
     SignerSnapshot s = observe(observer);
     while (s.dnskey().value().contains(key) != present && System.nanoTime() < deadline) {
@@ -123,7 +123,7 @@ class MultiSignerEdgesInteropTest {
     return s;
   }
 
-  private static DNSKEYRecord record(Name zone, DnsKey k) {
+  private static DNSKEYRecord record(Name zone, DnsKeyData k) {
     return new DNSKEYRecord(zone, DClass.IN, 60, k.flags(), DNSKEYRecord.Protocol.DNSSEC, k.algorithm(),
         k.publicKey());
   }
@@ -132,7 +132,7 @@ class MultiSignerEdgesInteropTest {
    * Checks that the served DNSKEY RRset, now holding {@code foreign}, is signed by the server's own
    * key (never the foreign one, whose private key it lacks) and that the signature verifies.
    */
-  private static void assertSignedByOwnKey(InetSocketAddress server, Name zone, DnsKey foreign) throws Exception {
+  private static void assertSignedByOwnKey(InetSocketAddress server, Name zone, DnsKeyData foreign) throws Exception {
     Message m = Testnet.query(server, zone.toString(), Type.DNSKEY, false);
     assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
     RRset keys = new RRset();
@@ -158,7 +158,7 @@ class MultiSignerEdgesInteropTest {
     }
   }
 
-  private static void removeQuietly(Testnet net, InetSocketAddress server, Name zone, DnsKey key) {
+  private static void removeQuietly(Testnet net, InetSocketAddress server, Name zone, DnsKeyData key) {
     Update u = new Update(zone);
     u.delete(record(zone, key));
     net.update(server, u);
@@ -167,10 +167,10 @@ class MultiSignerEdgesInteropTest {
   @Test
   void namedPublishesAForeignZskAndSignsTheDnskeyRrsetWithItsOwnKey(Testnet net) throws Exception {
     Name zone = Name.fromString("new.parent.test.");
-    DnsKey foreign = foreignZsk(zone);
+    DnsKeyData foreign = foreignZsk(zone);
     DnsUpdateStepExecutor executor = executor(net.child(), net.tsig());
     DnsObserver observer = observer(net, zone, net.child());
-    Set<DnsKey> before = observe(observer).dnskey().value();
+    Set<DnsKeyData> before = observe(observer).dnskey().value();
     try {
       assertThat(run(executor, zone, new Step.AddDnskeys(SIGNER, Set.of(foreign))))
           .isInstanceOf(StepResult.Applied.class);
@@ -202,7 +202,7 @@ class MultiSignerEdgesInteropTest {
   @Test
   void aForeignZskInASecureZoneStillValidatesThroughUnbound(Testnet net) throws Exception {
     Name zone = Name.fromString("child.parent.test.");
-    DnsKey foreign = foreignZsk(zone);
+    DnsKeyData foreign = foreignZsk(zone);
     DnsUpdateStepExecutor executor = executor(net.child(), net.tsig());
     try {
       assertThat(run(executor, zone, new Step.AddDnskeys(SIGNER, Set.of(foreign))))
@@ -231,10 +231,10 @@ class MultiSignerEdgesInteropTest {
   @Test
   void knotAcceptsButIgnoresADnskeyUpdateSoOnlyObservationTells(Testnet net) throws Exception {
     Name zone = Name.fromString("parent.test.");
-    DnsKey foreign = foreignZsk(zone);
+    DnsKeyData foreign = foreignZsk(zone);
     DnsUpdateStepExecutor executor = executor(net.parent(), net.tsig());
     DnsObserver observer = observer(net, zone, net.parent());
-    Set<DnsKey> before = observe(observer).dnskey().value();
+    Set<DnsKeyData> before = observe(observer).dnskey().value();
     long serial = serial(net.parent(), zone);
     try {
       assertThat(run(executor, zone, new Step.AddDnskeys(SIGNER, Set.of(foreign))))
@@ -263,7 +263,7 @@ class MultiSignerEdgesInteropTest {
   @Test
   void aWrongTsigSecretIsATypedRejectionAndChangesNothing(Testnet net) throws Exception {
     Name zone = Name.fromString("new.parent.test.");
-    DnsKey foreign = foreignZsk(zone);
+    DnsKeyData foreign = foreignZsk(zone);
     byte[] wrong = Base64.getDecoder().decode(net.tsigSecret());
     wrong[0] ^= 1;
     TSIG bad = new TSIG(Name.fromString(net.tsigAlgorithm() + "."), net.tsigName() + ".",
@@ -291,13 +291,13 @@ class MultiSignerEdgesInteropTest {
     SignerSnapshot signer = snapshot.signers().get(0);
     assertThat(signer.isAnswering()).isTrue();
 
-    Set<DnsKey> digKeys = net.dig("+short", zone.toString(), "DNSKEY").stdoutLines().stream()
+    Set<DnsKeyData> digKeys = net.dig("+short", zone.toString(), "DNSKEY").stdoutLines().stream()
         .map(MultiSignerEdgesInteropTest::digDnskey)
         .collect(Collectors.toSet());
     Set<Name> digNs = net.dig("+short", zone.toString(), "NS").stdoutLines().stream()
         .map(n -> Name.fromConstantString(n.strip()))
         .collect(Collectors.toSet());
-    Set<DsRecord> digDs = net.dig("+short", zone.toString(), "DS").stdoutLines().stream()
+    Set<DsData> digDs = net.dig("+short", zone.toString(), "DS").stdoutLines().stream()
         .map(MultiSignerEdgesInteropTest::digDs)
         .collect(Collectors.toSet());
 
@@ -308,7 +308,7 @@ class MultiSignerEdgesInteropTest {
     assertThat(signer.signing().value().dnskeyKeys()).isNotEmpty().isSubsetOf(digKeys);
     assertThat(signer.signing().value().zoneKeys()).isNotEmpty().isSubsetOf(digKeys);
 
-    Observed<Set<DsRecord>> ds = snapshot.parent().agreedDs();
+    Observed<Set<DsData>> ds = snapshot.parent().agreedDs();
     Observed<Set<Name>> ns = snapshot.parent().agreedNs();
     assertThat(ds).isNotNull();
     assertThat(ns).isNotNull();
@@ -320,16 +320,16 @@ class MultiSignerEdgesInteropTest {
   }
 
   /** {@code dig +short} DNSKEY: {@code FLAGS 3 ALG BASE64…} (dig may split the key with spaces). */
-  private static DnsKey digDnskey(String line) {
+  private static DnsKeyData digDnskey(String line) {
     String[] f = line.strip().split("\\s+", 4);
-    return DnsKey.of(Integer.parseInt(f[0]), Integer.parseInt(f[2]),
+    return DnsKeyData.of(Integer.parseInt(f[0]), Integer.parseInt(f[2]),
         Base64.getDecoder().decode(f[3].replace(" ", "")));
   }
 
   /** {@code dig +short} DS: {@code TAG ALG DIGESTTYPE HEX…} (dig may split the digest with spaces). */
-  private static DsRecord digDs(String line) {
+  private static DsData digDs(String line) {
     String[] f = line.strip().split("\\s+", 4);
-    return DsRecord.of(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
+    return DsData.of(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]),
         HexFormat.of().parseHex(f[3].replace(" ", "")));
   }
 }

@@ -1,5 +1,6 @@
 package io.github.zonecut.keystate;
 
+import io.github.zonecut.core.DnsKeyData;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
@@ -47,6 +48,20 @@ public record KeyIdentity(Name owner, int algorithm, byte[] publicKey) {
    */
   public static KeyIdentity of(io.github.zonecut.sig0.Sig0PublicKey key) {
     return new KeyIdentity(key.owner(), key.algorithm().number(), key.keyData());
+  }
+
+  /**
+   * The identity of core's key value {@code key} owned by {@code owner} (its flags and protocol
+   * do not matter).
+   */
+  public static KeyIdentity of(Name owner, DnsKeyData key) {
+    return new KeyIdentity(owner, key.algorithm(), key.publicKey());
+  }
+
+  /** Whether {@code key} owned by {@code owner} is this key (label-wise owner comparison). */
+  public boolean matches(Name owner, DnsKeyData key) {
+    return owner.equals(this.owner) && key.algorithm() == algorithm
+        && Arrays.equals(key.publicKey(), publicKey);
   }
 
   /** A copy of the public key octets. */

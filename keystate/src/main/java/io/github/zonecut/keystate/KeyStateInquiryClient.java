@@ -57,6 +57,13 @@ import org.xbill.DNS.Type;
  * sent ({@link InquiryResult.NoReceiverKey}).
  */
 public final class KeyStateInquiryClient {
+
+  static {
+    // every zonecut entry point registers zonecut's record types with dnsjava, so that
+    // text and wire parsing yield DSYNC/CSYNC/HSYNC records, not "invalid unknown RR encoding"
+    ZonecutTypes.register();
+  }
+
   private final DnsTransport transport;
   private final Sig0Signer signer;
   private final Sig0Config verifierConfig;
@@ -70,7 +77,6 @@ public final class KeyStateInquiryClient {
   private final Sig0ReplayGuard answerGuard = Sig0ReplayGuard.create();
 
   private KeyStateInquiryClient(Builder b) {
-    ZonecutTypes.register();
     this.transport = b.transport;
     this.signer = b.signer;
     this.verifierConfig = b.verifierConfig;

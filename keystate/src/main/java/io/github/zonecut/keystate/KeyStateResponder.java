@@ -132,6 +132,13 @@ import org.xbill.DNS.Section;
  * received bytes and sends back what it returns.
  */
 public final class KeyStateResponder {
+
+  static {
+    // every zonecut entry point registers zonecut's record types with dnsjava, so that
+    // text and wire parsing yield DSYNC/CSYNC/HSYNC records, not "invalid unknown RR encoding"
+    ZonecutTypes.register();
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(KeyStateResponder.class);
 
   private final TrustRegistry registry;
@@ -145,7 +152,6 @@ public final class KeyStateResponder {
   private final boolean requireSigned;
 
   private KeyStateResponder(Builder b) {
-    ZonecutTypes.register();
     this.registry = b.registry;
     this.receiverKey = b.receiverKey;
     this.signer = b.signer;

@@ -1,5 +1,7 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
+import io.github.zonecut.core.DsData;
 import io.github.zonecut.multisigner.internal.Sets;
 import java.time.Instant;
 import java.util.Objects;
@@ -20,7 +22,7 @@ public sealed interface Condition {
   String describe();
 
   /** The signer's DNSKEY RRset contains all of {@code keys}. */
-  record DnskeyIncludes(SignerId signer, Set<DnsKey> keys) implements Condition {
+  record DnskeyIncludes(SignerId signer, Set<DnsKeyData> keys) implements Condition {
     /** Copies the set. */
     public DnskeyIncludes {
       Objects.requireNonNull(signer);
@@ -40,7 +42,7 @@ public sealed interface Condition {
   }
 
   /** The signer's DNSKEY RRset contains none of {@code keys}. */
-  record DnskeyExcludes(SignerId signer, Set<DnsKey> keys) implements Condition {
+  record DnskeyExcludes(SignerId signer, Set<DnsKeyData> keys) implements Condition {
     /** Copies the set. */
     public DnskeyExcludes {
       Objects.requireNonNull(signer);
@@ -53,7 +55,7 @@ public sealed interface Condition {
       if (v == null) {
         return true;
       }
-      for (DnsKey k : keys) {
+      for (DnsKeyData k : keys) {
         if (v.dnskey().value().contains(k)) {
           return false;
         }
@@ -89,7 +91,7 @@ public sealed interface Condition {
   }
 
   /** The signer serves exactly this CDS and CDNSKEY RRset (both empty: none). */
-  record CdsIs(SignerId signer, Set<DsRecord> cds, Set<DnsKey> cdnskey) implements Condition {
+  record CdsIs(SignerId signer, Set<DsData> cds, Set<DnsKeyData> cdnskey) implements Condition {
     /** Copies the sets. */
     public CdsIs {
       Objects.requireNonNull(signer);
@@ -193,7 +195,7 @@ public sealed interface Condition {
   }
 
   /** The signer holds a key of this role and algorithm that is not being retired. */
-  record HasKey(SignerId signer, KeyRole role, int algorithm, Set<DnsKey> excluding)
+  record HasKey(SignerId signer, KeyRole role, int algorithm, Set<DnsKeyData> excluding)
       implements Condition {
     /** Copies the set. */
     public HasKey {
@@ -223,7 +225,7 @@ public sealed interface Condition {
   }
 
   /** The signer no longer holds {@code key}. */
-  record KeyDeleted(SignerId signer, DnsKey key) implements Condition {
+  record KeyDeleted(SignerId signer, DnsKeyData key) implements Condition {
     /** Checks for null. */
     public KeyDeleted {
       Objects.requireNonNull(signer);
@@ -246,7 +248,7 @@ public sealed interface Condition {
    * Every parent server serves a DS RRset that covers exactly {@code keys}: at least one DS of
    * any digest type per key, and no DS for another key.
    */
-  record ParentDsCovers(Set<DnsKey> keys) implements Condition {
+  record ParentDsCovers(Set<DnsKeyData> keys) implements Condition {
     /** Copies the set. */
     public ParentDsCovers {
       keys = Sets.copy(keys);
@@ -254,15 +256,15 @@ public sealed interface Condition {
 
     @Override
     public boolean holds(ZoneSnapshot s, Instant now) {
-      Observed<Set<DsRecord>> ds = s.parent().agreedDs();
+      Observed<Set<DsData>> ds = s.parent().agreedDs();
       return ds != null && covers(s.zone(), ds.value(), keys);
     }
 
     /** Whether {@code ds} covers exactly {@code keys} at {@code zone}. */
-    static boolean covers(Name zone, Set<DsRecord> ds, Set<DnsKey> keys) {
-      for (DsRecord d : ds) {
+    static boolean covers(Name zone, Set<DsData> ds, Set<DnsKeyData> keys) {
+      for (DsData d : ds) {
         boolean known = false;
-        for (DnsKey k : keys) {
+        for (DnsKeyData k : keys) {
           if (d.matches(zone, k)) {
             known = true;
             break;
@@ -272,9 +274,9 @@ public sealed interface Condition {
           return false;
         }
       }
-      for (DnsKey k : keys) {
+      for (DnsKeyData k : keys) {
         boolean found = false;
-        for (DsRecord d : ds) {
+        for (DsData d : ds) {
           if (d.matches(zone, k)) {
             found = true;
             break;

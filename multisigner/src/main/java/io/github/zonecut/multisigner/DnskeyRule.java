@@ -1,5 +1,6 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +21,7 @@ final class DnskeyRule {
   static Decisions decide(PlanFacts f) {
     Decisions d = new Decisions();
     for (SignerSnapshot v : f.answering) {
-      Set<DnsKey> missing = d.use(f.missingDnskeys(v), f.now);
+      Set<DnsKeyData> missing = d.use(f.missingDnskeys(v), f.now);
       if (!missing.isEmpty()) {
         d.step(new Step.AddDnskeys(v.id(), missing), List.of(),
             "publish " + PlanFacts.describeKeys(missing) + " so every signer's DNSKEY RRset covers "
@@ -32,9 +33,9 @@ final class DnskeyRule {
       if (!f.isTarget(v)) {
         continue; // a leaving signer's RRset is not cleaned; it stops answering
       }
-      Set<DnsKey> remove = new TreeSet<>();
+      Set<DnsKeyData> remove = new TreeSet<>();
       Set<String> refs = new TreeSet<>();
-      for (DnsKey k : v.dnskey().value()) {
+      for (DnsKeyData k : v.dnskey().value()) {
         if (f.stale.contains(k)) {
           remove.add(k); // zonecut: a key no current signer holds (key-tag ownership)
         } else if (f.retiring.contains(k) && d.open(f.eligible(k), f.now)) {
@@ -44,7 +45,7 @@ final class DnskeyRule {
       }
       if (!remove.isEmpty()) {
         List<Condition> pre = new ArrayList<>();
-        for (DnsKey k : remove) {
+        for (DnsKeyData k : remove) {
           PlanFacts.Owner o = f.owners.get(k);
           if (o != null && !o.signer().isAnswering()) {
             pre.add(new Condition.Answering(o.signer().id(), false));
@@ -60,10 +61,10 @@ final class DnskeyRule {
   }
 
   /** The draft step that publishes {@code keys} on {@code v}, from why each key is added. */
-  private static String additionRef(PlanFacts f, SignerSnapshot v, Set<DnsKey> keys) {
+  private static String additionRef(PlanFacts f, SignerSnapshot v, Set<DnsKeyData> keys) {
     Set<String> refs = new TreeSet<>();
     Rollover.Algorithm roll = f.algorithmRoll;
-    for (DnsKey k : keys) {
+    for (DnsKeyData k : keys) {
       PlanFacts.Owner o = f.owners.get(k);
       if (o == null) {
         continue;
@@ -83,7 +84,7 @@ final class DnskeyRule {
   }
 
   /** The draft step retiring {@code k}: a leave, an algorithm rollover, or a KSK/CSK or ZSK rollover. */
-  static String retirementRef(PlanFacts f, DnsKey k, String zsk, String sep, String alg) {
+  static String retirementRef(PlanFacts f, DnsKeyData k, String zsk, String sep, String alg) {
     if (f.byAlgorithmRoll.contains(k)) {
       return alg;
     }

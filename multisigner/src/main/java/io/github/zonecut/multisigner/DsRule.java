@@ -1,5 +1,7 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DsData;
+import io.github.zonecut.core.DnsKeyData;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -20,7 +22,7 @@ final class DsRule {
 
   static Decisions decide(PlanFacts f) {
     Decisions d = new Decisions();
-    Set<DnsKey> ds = d.use(f.desiredDs(), f.now);
+    Set<DnsKeyData> ds = d.use(f.desiredDs(), f.now);
     Condition synced = new Condition.ParentDsCovers(ds);
     List<SignerSnapshot> targets = f.answering;
     if (!f.parentDsSynced()) {
@@ -33,13 +35,13 @@ final class DsRule {
       if (f.pendingAdditions()) {
         return d; // §5.3 steps 3 before 4: DNSKEY RRsets are synchronised first
       }
-      Set<DsRecord> cds = new TreeSet<>();
+      Set<DsData> cds = new TreeSet<>();
       if (f.policy.consumesCds()) {
-        for (DnsKey k : ds) {
-          cds.add(DsRecord.of(f.zone, k, f.policy.publishedDigestType()));
+        for (DnsKeyData k : ds) {
+          cds.add(DsData.compute(f.zone, k, f.policy.publishedDigestType()));
         }
       }
-      Set<DnsKey> cdnskey = f.policy.consumesCdnskey() ? ds : Set.of();
+      Set<DnsKeyData> cdnskey = f.policy.consumesCdnskey() ? ds : Set.of();
       boolean allPublished = true;
       for (SignerSnapshot v : targets) {
         if (!v.cds().value().equals(cds) || !v.cdnskey().value().equals(cdnskey)) {
@@ -64,7 +66,7 @@ final class DsRule {
   }
 
   /** Why the DS RRset changes: a join, a leave, an algorithm or a KSK/CSK rollover (and which half). */
-  private static String cdsRef(PlanFacts f, Set<DnsKey> ds) {
+  private static String cdsRef(PlanFacts f, Set<DnsKeyData> ds) {
     if (f.hasJoiner()) {
       return "§5.3 steps 4-5";
     }
@@ -76,7 +78,7 @@ final class DsRule {
       }
     }
     boolean retiringPresent = false;
-    for (DnsKey k : ds) {
+    for (DnsKeyData k : ds) {
       retiringPresent |= f.retiring.contains(k);
     }
     if (f.algorithmRoll != null) {

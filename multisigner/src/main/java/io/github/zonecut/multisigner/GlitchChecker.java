@@ -1,5 +1,7 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
+import io.github.zonecut.core.DsData;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,7 +47,7 @@ public final class GlitchChecker {
     }
   }
 
-  private record KeySet(Set<DnsKey> keys, Set<DnsKey> signers) {}
+  private record KeySet(Set<DnsKeyData> keys, Set<DnsKeyData> signers) {}
 
   /**
    * Checks a timeline.
@@ -62,12 +64,12 @@ public final class GlitchChecker {
     Set<Integer> algs = new java.util.TreeSet<>();
     for (TimedState ts : timeline) {
       for (ParentServerView p : ts.state().parent().servers()) {
-        for (DsRecord d : p.ds().value()) {
+        for (DsData d : p.ds().value()) {
           algs.add(d.algorithm());
         }
       }
       for (SignerSnapshot v : ts.state().signers()) {
-        for (DnsKey k : v.dnskey().value()) {
+        for (DnsKeyData k : v.dnskey().value()) {
           algs.add(k.algorithm());
         }
       }
@@ -104,10 +106,10 @@ public final class GlitchChecker {
     }
     at[n] = Long.MAX_VALUE;
 
-    List<Window<Set<DsRecord>>> ds = new ArrayList<>();
+    List<Window<Set<DsData>>> ds = new ArrayList<>();
     List<Window<Set<Name>>> ns = new ArrayList<>();
     List<Window<KeySet>> dnskeys = new ArrayList<>();
-    List<Window<Set<DnsKey>>> data = new ArrayList<>();
+    List<Window<Set<DnsKeyData>>> data = new ArrayList<>();
     Set<List<Object>> checked = new HashSet<>();
     long combinations = 0;
 
@@ -163,12 +165,12 @@ public final class GlitchChecker {
             Math.max(floor, cachedDataTtl(v).toMillis()) + resign, t, to, src));
       }
 
-      Map<Set<DsRecord>, String> dsAlive = alive(ds, t);
+      Map<Set<DsData>, String> dsAlive = alive(ds, t);
       Map<KeySet, String> keysAlive = alive(dnskeys, t);
-      Map<Set<DnsKey>, String> dataAlive = alive(data, t);
-      for (Map.Entry<Set<DsRecord>, String> d : dsAlive.entrySet()) {
+      Map<Set<DnsKeyData>, String> dataAlive = alive(data, t);
+      for (Map.Entry<Set<DsData>, String> d : dsAlive.entrySet()) {
         for (Map.Entry<KeySet, String> k : keysAlive.entrySet()) {
-          for (Map.Entry<Set<DnsKey>, String> z : dataAlive.entrySet()) {
+          for (Map.Entry<Set<DnsKeyData>, String> z : dataAlive.entrySet()) {
             if (!checked.add(List.of(d.getKey(), k.getKey(), z.getKey()))) {
               continue;
             }
@@ -228,12 +230,12 @@ public final class GlitchChecker {
   }
 
   private static @org.jspecify.annotations.Nullable String validate(
-      Name zone, ResolverModel.Validator val, Set<DsRecord> ds, KeySet dnskey, Set<DnsKey> signedBy) {
+      Name zone, ResolverModel.Validator val, Set<DsData> ds, KeySet dnskey, Set<DnsKeyData> signedBy) {
     if (ds.isEmpty()) {
       return "the DS RRset is empty: the zone is insecure";
     }
     Set<Integer> dsAlgs = new java.util.TreeSet<>();
-    for (DsRecord d : ds) {
+    for (DsData d : ds) {
       if (val.supports(d.algorithm())) {
         dsAlgs.add(d.algorithm());
       }
@@ -255,14 +257,14 @@ public final class GlitchChecker {
 
   /** A validation path through keys of {@code alg} (any supported algorithm when -1), or why none. */
   private static @org.jspecify.annotations.Nullable String path(Name zone,
-      ResolverModel.Validator val, int alg, Set<DsRecord> ds, KeySet dnskey, Set<DnsKey> signedBy) {
+      ResolverModel.Validator val, int alg, Set<DsData> ds, KeySet dnskey, Set<DnsKeyData> signedBy) {
     boolean trusted = false;
-    for (DnsKey k : dnskey.signers()) {
+    for (DnsKeyData k : dnskey.signers()) {
       if (!dnskey.keys().contains(k) || !val.supports(k.algorithm())
           || (alg >= 0 && k.algorithm() != alg)) {
         continue;
       }
-      for (DsRecord d : ds) {
+      for (DsData d : ds) {
         if (d.matches(zone, k)) {
           trusted = true;
           break;
@@ -276,7 +278,7 @@ public final class GlitchChecker {
       return "no DS matches a key signing the DNSKEY RRset " + dnskey.keys() + " (signed by "
           + dnskey.signers() + ", DS " + ds + ")";
     }
-    for (DnsKey k : signedBy) {
+    for (DnsKeyData k : signedBy) {
       if (dnskey.keys().contains(k) && val.supports(k.algorithm())
           && (alg < 0 || k.algorithm() == alg)) {
         return null;

@@ -1,5 +1,7 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
+
 /**
  * What a signer uses one of its keys for (RFC 6781 §3.1). In RFC 8901 model 2 every signer has
  * its own KSK and ZSK, or its own CSK.
@@ -24,6 +26,17 @@ public enum KeyRole {
 
   /** The DNSKEY flags field for keys of this role (RFC 4034 §2.1.1: zone key, and SEP if a KSK/CSK). */
   public int flags() {
-    return isSep() ? DnsKey.ZONE_FLAG | DnsKey.SEP_FLAG : DnsKey.ZONE_FLAG;
+    return isSep() ? DnsKeyData.ZONE_FLAG | DnsKeyData.SEP_FLAG : DnsKeyData.ZONE_FLAG;
+  }
+
+  /**
+   * A DNSKEY of this role: the flags are {@link #flags()}, the protocol 3 (RFC 4034 §2.1).
+   *
+   * @param algorithm the DNSSEC algorithm number
+   * @param publicKey the public key octets (copied)
+   * @throws IllegalArgumentException if the algorithm is out of range or the key is empty
+   */
+  public DnsKeyData key(int algorithm, byte[] publicKey) {
+    return DnsKeyData.of(flags(), algorithm, publicKey);
   }
 }

@@ -1,5 +1,6 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -168,9 +169,9 @@ final class NsRule {
     if (f.pendingAdditions() || !f.parentDsSynced() || f.parentDs == null) {
       return false;
     }
-    Set<DnsKey> ds = f.desiredDs().value();
+    Set<DnsKeyData> ds = f.desiredDs().value();
     boolean dsCovers = false;
-    for (DnsKey k : j.signing().value().dnskeyKeys()) {
+    for (DnsKeyData k : j.signing().value().dnskeyKeys()) {
       dsCovers |= j.dnskey().value().contains(k) && ds.contains(k);
     }
     if (!dsCovers) {

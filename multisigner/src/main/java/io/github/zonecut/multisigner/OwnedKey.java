@@ -1,5 +1,6 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
 import java.util.Objects;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Objects;
  * @param key the key
  * @param role what the owner uses it for; must agree with the key's SEP flag
  */
-public record OwnedKey(DnsKey key, KeyRole role) {
+public record OwnedKey(DnsKeyData key, KeyRole role) {
 
   /** Checks that the SEP flag matches the role. */
   public OwnedKey {
@@ -23,7 +24,7 @@ public record OwnedKey(DnsKey key, KeyRole role) {
   }
 
   /** Returns the owned key. */
-  public static OwnedKey of(DnsKey key, KeyRole role) {
+  public static OwnedKey of(DnsKeyData key, KeyRole role) {
     return new OwnedKey(key, role);
   }
 }

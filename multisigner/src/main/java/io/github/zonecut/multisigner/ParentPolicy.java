@@ -1,5 +1,6 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DsData;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
@@ -11,7 +12,7 @@ import java.util.Set;
  * that takes SHA-256 only: anchors §4.1 item 12).
  *
  * @param digestTypes DS digest types the parent accepts, in order of preference; the first one
- *     that is {@link DsRecord#SHA256} or {@link DsRecord#SHA384} is published in CDS
+ *     that is {@link DsData#SHA256} or {@link DsData#SHA384} is published in CDS
  * @param consumesCds whether the parent reads CDS (RFC 7344)
  * @param consumesCdnskey whether the parent reads CDNSKEY (RFC 8078)
  * @param processesCsync whether the parent processes CSYNC (RFC 7477) for NS changes
@@ -27,12 +28,12 @@ public record ParentPolicy(
 
   /** A parent that scans CDS and CDNSKEY with SHA-256 and processes CSYNC, within 7 days. */
   public static final ParentPolicy DEFAULT =
-      new ParentPolicy(java.util.List.of(DsRecord.SHA256), true, true, true, Duration.ofDays(7));
+      new ParentPolicy(java.util.List.of(DsData.SHA256), true, true, true, Duration.ofDays(7));
 
   /** Checks that one publishable digest type is accepted and the timeout is positive. */
   public ParentPolicy {
     digestTypes = java.util.List.copyOf(digestTypes);
-    if (digestTypes.stream().noneMatch(t -> t == DsRecord.SHA256 || t == DsRecord.SHA384)) {
+    if (digestTypes.stream().noneMatch(t -> t == DsData.SHA256 || t == DsData.SHA384)) {
       throw new IllegalArgumentException(
           "parent must accept SHA-256 (2) or SHA-384 (4) DS digests: " + digestTypes);
     }
@@ -45,7 +46,7 @@ public record ParentPolicy(
   /** The digest type published in CDS. */
   public int publishedDigestType() {
     for (int t : digestTypes) {
-      if (t == DsRecord.SHA256 || t == DsRecord.SHA384) {
+      if (t == DsData.SHA256 || t == DsData.SHA384) {
         return t;
       }
     }

@@ -1,5 +1,6 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DsData;
 import java.util.Objects;
 import java.util.Set;
 import org.xbill.DNS.Name;
@@ -11,7 +12,7 @@ import org.xbill.DNS.Name;
  * @param ds the DS RRset at the child's name
  * @param ns the delegation NS RRset
  */
-public record ParentServerView(String server, Observed<Set<DsRecord>> ds, Observed<Set<Name>> ns) {
+public record ParentServerView(String server, Observed<Set<DsData>> ds, Observed<Set<Name>> ns) {
 
   /** Checks that nothing is null. */
   public ParentServerView {

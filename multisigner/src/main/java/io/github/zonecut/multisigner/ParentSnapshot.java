@@ -1,5 +1,6 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DsData;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -33,7 +34,7 @@ public record ParentSnapshot(List<ParentServerView> servers) {
    * The DS RRset all parent servers agree on, with the largest TTL, the latest change instant and
    * the TTL history that expires last; null while they disagree.
    */
-  public @Nullable Observed<java.util.Set<DsRecord>> agreedDs() {
+  public @Nullable Observed<java.util.Set<DsData>> agreedDs() {
     return agreed(ParentServerView::ds);
   }
 

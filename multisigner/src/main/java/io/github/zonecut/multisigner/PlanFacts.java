@@ -1,5 +1,7 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DsData;
+import io.github.zonecut.core.DnsKeyData;
 import io.github.zonecut.multisigner.Decisions.Gated;
 import io.github.zonecut.multisigner.Decisions.Wait;
 import java.time.Instant;
@@ -55,29 +57,29 @@ final class PlanFacts {
   final PlannerConfig cfg;
   final Name zone;
   final Waits waits;
-  final @Nullable Observed<Set<DsRecord>> parentDs;
+  final @Nullable Observed<Set<DsData>> parentDs;
   final @Nullable Observed<Set<Name>> parentNs;
 
   final List<SignerSnapshot> target = new ArrayList<>();
   final List<SignerSnapshot> leaving = new ArrayList<>();
   final List<SignerSnapshot> answering = new ArrayList<>();
-  final Map<DnsKey, Owner> owners = new HashMap<>();
-  final Set<DnsKey> retiring = new HashSet<>();
-  final Set<DnsKey> byAlgorithmRoll = new HashSet<>();
-  final Set<DnsKey> stale = new HashSet<>();
+  final Map<DnsKeyData, Owner> owners = new HashMap<>();
+  final Set<DnsKeyData> retiring = new HashSet<>();
+  final Set<DnsKeyData> byAlgorithmRoll = new HashSet<>();
+  final Set<DnsKeyData> stale = new HashSet<>();
   Rollover.@Nullable Algorithm algorithmRoll;
   private @Nullable Refusal refusal;
 
   // derived on first use; a pure function of the fields above
-  private final Map<DnsKey, Gated<Boolean>> eligible = new HashMap<>();
+  private final Map<DnsKeyData, Gated<Boolean>> eligible = new HashMap<>();
   private final Map<SignerId, Boolean> admitted = new HashMap<>();
-  private final Map<SignerId, Gated<Set<DnsKey>>> missing = new HashMap<>();
-  private @Nullable Gated<Set<DnsKey>> live;
+  private final Map<SignerId, Gated<Set<DnsKeyData>>> missing = new HashMap<>();
+  private @Nullable Gated<Set<DnsKeyData>> live;
   private @Nullable Boolean pendingAdditions;
   private @Nullable Gated<Boolean> newAlgorithmSignaturesCached;
   private @Nullable Gated<Boolean> newAlgorithmDsReady;
   private @Nullable Gated<Boolean> algorithmRollComplete;
-  private @Nullable Gated<Set<DnsKey>> desiredDs;
+  private @Nullable Gated<Set<DnsKeyData>> desiredDs;
 
   private PlanFacts(ZoneSnapshot s, Intent intent, ParentPolicy policy, Instant now, PlannerConfig cfg) {
     this.s = s;
@@ -163,7 +165,7 @@ final class PlanFacts {
       }
     }
     for (SignerSnapshot v : answering) {
-      for (DnsKey k : v.dnskey().value()) {
+      for (DnsKeyData k : v.dnskey().value()) {
         if (owners.containsKey(k)) {
           continue;
         }
@@ -246,7 +248,7 @@ final class PlanFacts {
     return null;
   }
 
-  private @Nullable Refusal retireOne(SignerId signer, DnsKey key) {
+  private @Nullable Refusal retireOne(SignerId signer, DnsKeyData key) {
     SignerSnapshot v = s.signer(signer);
     if (v == null) {
       return new Refusal.UnknownSigner(signer);
@@ -328,10 +330,10 @@ final class PlanFacts {
   }
 
   /** Whether the parent serves a DS for {@code k} (all servers when they agree, any otherwise). */
-  boolean parentCovers(DnsKey k) {
-    Observed<Set<DsRecord>> pds = parentDs;
+  boolean parentCovers(DnsKeyData k) {
+    Observed<Set<DsData>> pds = parentDs;
     if (pds != null) {
-      for (DsRecord d : pds.value()) {
+      for (DsData d : pds.value()) {
         if (d.matches(zone, k)) {
           return true;
         }
@@ -339,7 +341,7 @@ final class PlanFacts {
       return false;
     }
     for (ParentServerView p : s.parent().servers()) {
-      for (DsRecord d : p.ds().value()) {
+      for (DsData d : p.ds().value()) {
         if (d.matches(zone, k)) {
           return true;
         }
@@ -349,7 +351,7 @@ final class PlanFacts {
   }
 
   /** Whether every signer whose DNSKEY RRset may be cached publishes {@code key}. */
-  boolean publishedEverywhere(DnsKey key) {
+  boolean publishedEverywhere(DnsKeyData key) {
     for (SignerSnapshot v : waits.cached()) {
       if (!v.dnskey().value().contains(key)) {
         return false;
@@ -364,14 +366,14 @@ final class PlanFacts {
   }
 
   /** A key of the algorithm being rolled to, held by a signer and not itself retiring. */
-  boolean isNewAlgorithmKey(DnsKey k) {
+  boolean isNewAlgorithmKey(DnsKeyData k) {
     Rollover.Algorithm a = algorithmRoll;
     return a != null && k.algorithm() == a.to() && !retiring.contains(k) && owners.containsKey(k)
         && algorithmRollInProgress();
   }
 
   /** The key's lifecycle phase (RFC 7583 §3.1). */
-  KeyPhase phase(DnsKey k) {
+  KeyPhase phase(DnsKeyData k) {
     boolean published = false;
     for (SignerSnapshot v : answering) {
       published |= v.dnskey().value().contains(k);
@@ -388,12 +390,12 @@ final class PlanFacts {
   // ---------------------------------------------------------------- DNSKEY publication
 
   /** Zone-signing keys every serving signer must publish now (RFC 8901 model 2). */
-  Gated<Set<DnsKey>> liveZoneSigningKeys() {
-    Gated<Set<DnsKey>> memo = live;
+  Gated<Set<DnsKeyData>> liveZoneSigningKeys() {
+    Gated<Set<DnsKeyData>> memo = live;
     if (memo != null) {
       return memo;
     }
-    Set<DnsKey> keys = new LinkedHashSet<>();
+    Set<DnsKeyData> keys = new LinkedHashSet<>();
     Wait w = null;
     for (SignerSnapshot v : s.signers()) {
       boolean isTarget = isTarget(v);
@@ -420,13 +422,13 @@ final class PlanFacts {
   }
 
   /** Keys signer {@code v} must add to its DNSKEY RRset now. */
-  Gated<Set<DnsKey>> missingDnskeys(SignerSnapshot v) {
-    Gated<Set<DnsKey>> memo = missing.get(v.id());
+  Gated<Set<DnsKeyData>> missingDnskeys(SignerSnapshot v) {
+    Gated<Set<DnsKeyData>> memo = missing.get(v.id());
     if (memo != null) {
       return memo;
     }
-    Set<DnsKey> current = v.dnskey().value();
-    Set<DnsKey> out = new TreeSet<>();
+    Set<DnsKeyData> current = v.dnskey().value();
+    Set<DnsKeyData> out = new TreeSet<>();
     Wait w = null;
     if (isTarget(v)) {
       for (OwnedKey k : v.ownKeys()) {
@@ -439,9 +441,9 @@ final class PlanFacts {
         }
       }
     }
-    Gated<Set<DnsKey>> liveKeys = liveZoneSigningKeys();
+    Gated<Set<DnsKeyData>> liveKeys = liveZoneSigningKeys();
     w = earliest(w, liveKeys.blocker());
-    for (DnsKey k : liveKeys.value()) {
+    for (DnsKeyData k : liveKeys.value()) {
       Owner o = owners.get(k);
       if (o != null && !o.signer().id().equals(v.id()) && !current.contains(k)) {
         Gated<Boolean> held = heldBack(k);
@@ -473,7 +475,7 @@ final class PlanFacts {
   }
 
   /** RFC 6781 §4.1.4: new-algorithm keys enter DNSKEY RRsets only once their signatures are cached. */
-  private Gated<Boolean> heldBack(DnsKey k) {
+  private Gated<Boolean> heldBack(DnsKeyData k) {
     if (!isNewAlgorithmKey(k)) {
       return CLOSED;
     }
@@ -492,7 +494,7 @@ final class PlanFacts {
     @Nullable Instant partial = null;
     for (SignerSnapshot t : target) {
       boolean signs = false;
-      for (DnsKey k : t.signing().value().zoneKeys()) {
+      for (DnsKeyData k : t.signing().value().zoneKeys()) {
         if (isNewAlgorithmKey(k)) {
           signs = true;
           if (t.partialSigning().value().contains(k)) {
@@ -524,7 +526,7 @@ final class PlanFacts {
   /** No cached DNSKEY RRset holds an old-algorithm key any more (DNSKEY-Wait-Time passed). */
   Gated<Boolean> oldAlgorithmDnskeysGone() {
     for (SignerSnapshot v : waits.cached()) {
-      for (DnsKey k : v.dnskey().value()) {
+      for (DnsKeyData k : v.dnskey().value()) {
         if (byAlgorithmRoll.contains(k)) {
           return CLOSED;
         }
@@ -601,12 +603,12 @@ final class PlanFacts {
    * ready, then the new one's: RFC 6781 §4.1.4, §5.7 steps 5 and 9), plus a leaving signer's
    * while its data may be cached.
    */
-  Gated<Set<DnsKey>> desiredDs() {
-    Gated<Set<DnsKey>> memo = desiredDs;
+  Gated<Set<DnsKeyData>> desiredDs() {
+    Gated<Set<DnsKeyData>> memo = desiredDs;
     if (memo != null) {
       return memo;
     }
-    Set<DnsKey> d = new TreeSet<>();
+    Set<DnsKeyData> d = new TreeSet<>();
     Wait w = null;
     for (SignerSnapshot t : target) {
       Signing sig = t.signing().value();
@@ -644,8 +646,8 @@ final class PlanFacts {
   }
 
   /** The SEP keys of target signers that are not retiring: the DS RRset when everything is done. */
-  Set<DnsKey> finalDs() {
-    Set<DnsKey> out = new TreeSet<>();
+  Set<DnsKeyData> finalDs() {
+    Set<DnsKeyData> out = new TreeSet<>();
     for (SignerSnapshot t : target) {
       for (OwnedKey k : t.ownKeys()) {
         if (k.role().isSep() && !retiring.contains(k.key())) {
@@ -658,14 +660,14 @@ final class PlanFacts {
 
   /** Whether all parent servers agree on a DS RRset that covers exactly {@link #desiredDs}. */
   boolean parentDsSynced() {
-    Observed<Set<DsRecord>> pds = parentDs;
+    Observed<Set<DsData>> pds = parentDs;
     return pds != null && Condition.ParentDsCovers.covers(zone, pds.value(), desiredDs().value());
   }
 
   // ---------------------------------------------------------------- eligibility (retirement)
 
   /** Whether retiring key {@code k} may leave every DNSKEY RRset (and its DS the parent). */
-  Gated<Boolean> eligible(DnsKey k) {
+  Gated<Boolean> eligible(DnsKeyData k) {
     Gated<Boolean> memo = eligible.get(k);
     if (memo == null) {
       memo = computeEligible(k);
@@ -674,7 +676,7 @@ final class PlanFacts {
     return memo;
   }
 
-  private Gated<Boolean> computeEligible(DnsKey k) {
+  private Gated<Boolean> computeEligible(DnsKeyData k) {
     Owner o = owners.get(k);
     if (o == null) {
       return OPEN;
@@ -716,7 +718,7 @@ final class PlanFacts {
    * eligible, so a host that executed part of the retirement and planned again continues it
    * instead of adding the key back (the signing change itself would otherwise restart the waits).
    */
-  private boolean retirementStarted(SignerSnapshot owner, DnsKey k) {
+  private boolean retirementStarted(SignerSnapshot owner, DnsKeyData k) {
     Signing sig = owner.signing().value();
     if (sig.dnskeyKeys().contains(k) || sig.zoneKeys().contains(k) || parentDs == null) {
       return false;
@@ -736,7 +738,7 @@ final class PlanFacts {
    * removed, which the planner does only once it is eligible; a later change elsewhere (another
    * signer's DS leaving the parent) must not restart its waits and add it back.
    */
-  private boolean removalStarted(SignerSnapshot owner, DnsKey k) {
+  private boolean removalStarted(SignerSnapshot owner, DnsKeyData k) {
     if (!owner.dnskey().value().contains(k)) {
       return false;
     }
@@ -749,7 +751,7 @@ final class PlanFacts {
   }
 
   /** The owner stopped signing with {@code k} and its RRSIGs have left caches (signature wait). */
-  private Gated<Boolean> zoneSignaturesGone(SignerSnapshot owner, DnsKey k) {
+  private Gated<Boolean> zoneSignaturesGone(SignerSnapshot owner, DnsKeyData k) {
     if (owner.signing().value().zoneKeys().contains(k)) {
       return CLOSED;
     }
@@ -769,7 +771,7 @@ final class PlanFacts {
   }
 
   /** §5.6 steps 5–6: the successor is in the parent's DS for DS-Wait-Time, signing for DNSKEY-Wait-Time. */
-  private Gated<Boolean> successorTrusted(SignerSnapshot owner, DnsKey k) {
+  private Gated<Boolean> successorTrusted(SignerSnapshot owner, DnsKeyData k) {
     if (parentDs == null) {
       return CLOSED;
     }
@@ -839,7 +841,7 @@ final class PlanFacts {
         return CLOSED;
       }
     }
-    for (DnsKey k : byAlgorithmRoll) {
+    for (DnsKeyData k : byAlgorithmRoll) {
       if (k.isSep() && parentCovers(k)) {
         return CLOSED;
       }
@@ -868,9 +870,9 @@ final class PlanFacts {
     return b.until().isBefore(a.until()) ? b : a;
   }
 
-  static String describeKeys(Set<DnsKey> keys) {
+  static String describeKeys(Set<DnsKeyData> keys) {
     List<String> out = new ArrayList<>(keys.size());
-    for (DnsKey k : keys) {
+    for (DnsKeyData k : keys) {
       out.add(k.toString());
     }
     return "DNSKEY " + out;

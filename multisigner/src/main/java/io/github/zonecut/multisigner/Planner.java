@@ -1,5 +1,6 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.ZonecutTypes;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -135,6 +136,12 @@ import java.util.Objects;
  * </ol>
  */
 public final class Planner {
+
+  static {
+    // every zonecut entry point registers zonecut's record types with dnsjava, so that
+    // text and wire parsing yield DSYNC/CSYNC/HSYNC records, not "invalid unknown RR encoding"
+    ZonecutTypes.register();
+  }
 
   private final PlannerConfig config;
 

@@ -1,5 +1,6 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -77,7 +78,7 @@ public sealed interface Refusal {
   }
 
   /** Under key-tag-modulo ownership, a signer holds a key outside its class. */
-  record KeyTagOwnership(SignerId signer, DnsKey key, int expectedRemainder, int modulus)
+  record KeyTagOwnership(SignerId signer, DnsKeyData key, int expectedRemainder, int modulus)
       implements Refusal {
     /** Checks for null. */
     public KeyTagOwnership {
@@ -93,7 +94,7 @@ public sealed interface Refusal {
   }
 
   /** A signer serves a DNSKEY no signer claims; deleting it could break another signer. */
-  record UnattributedKey(SignerId servedBy, DnsKey key) implements Refusal {
+  record UnattributedKey(SignerId servedBy, DnsKeyData key) implements Refusal {
     /** Checks for null. */
     public UnattributedKey {
       Objects.requireNonNull(servedBy);

@@ -1,5 +1,6 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +29,7 @@ final class RetirementRule {
         if (hasSuccessor(f, t, k.role(), alg) || !planned.add(k.role() + "/" + alg)) {
           continue;
         }
-        Set<DnsKey> replacing = new HashSet<>();
+        Set<DnsKeyData> replacing = new HashSet<>();
         for (OwnedKey o : t.ownKeys()) {
           if (f.retiring.contains(o.key())) {
             replacing.add(o.key());
@@ -56,7 +57,7 @@ final class RetirementRule {
     Decisions d = new Decisions();
     for (SignerSnapshot t : f.target) {
       for (OwnedKey k : t.ownKeys()) {
-        DnsKey key = k.key();
+        DnsKeyData key = k.key();
         if (!f.retiring.contains(key) || !d.open(f.eligible(key), f.now)) {
           continue;
         }

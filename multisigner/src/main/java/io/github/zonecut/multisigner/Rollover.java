@@ -1,5 +1,6 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
 import java.util.Objects;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Objects;
 public sealed interface Rollover {
 
   /** A signer replaces one ZSK (draft-ietf-dnsop-dnssec-automation §5.5). */
-  record Zsk(SignerId signer, DnsKey oldKey) implements Rollover {
+  record Zsk(SignerId signer, DnsKeyData oldKey) implements Rollover {
     /** Checks that the key is not a SEP key. */
     public Zsk {
       Objects.requireNonNull(signer, "signer");
@@ -21,7 +22,7 @@ public sealed interface Rollover {
   }
 
   /** A signer replaces one KSK or CSK (draft §5.6), with a double-DS period at the parent. */
-  record Sep(SignerId signer, DnsKey oldKey) implements Rollover {
+  record Sep(SignerId signer, DnsKeyData oldKey) implements Rollover {
     /** Checks that the key is a SEP key. */
     public Sep {
       Objects.requireNonNull(signer, "signer");

@@ -1,5 +1,7 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
+import io.github.zonecut.core.DsData;
 import io.github.zonecut.multisigner.internal.Sets;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -50,27 +52,27 @@ public record SignerSnapshot(
     List<OwnedKey> ownKeys,
     Set<Name> ownNs,
     Observed<Boolean> answering,
-    Observed<Set<DnsKey>> dnskey,
+    Observed<Set<DnsKeyData>> dnskey,
     Observed<Signing> signing,
-    Observed<Set<DsRecord>> cds,
-    Observed<Set<DnsKey>> cdnskey,
+    Observed<Set<DsData>> cds,
+    Observed<Set<DnsKeyData>> cdnskey,
     Observed<Set<Name>> ns,
     Observed<Boolean> csync,
     Duration dataTtl,
     @Nullable ZoneTtls zoneTtls,
     Duration resignInterval,
-    Observed<Set<DnsKey>> partialSigning,
+    Observed<Set<DnsKeyData>> partialSigning,
     Observed<Set<Name>> inZoneAddresses) {
 
-  private static final Observed<Set<DnsKey>> NOT_OBSERVED =
+  private static final Observed<Set<DnsKeyData>> NOT_OBSERVED =
       new Observed<>(Set.of(), Duration.ZERO, java.time.Instant.EPOCH);
   private static final Observed<Set<Name>> NO_ADDRESSES =
       new Observed<>(Set.of(), Duration.ZERO, java.time.Instant.EPOCH);
 
   /** As the canonical constructor, without an observation of gradual re-signing. */
   public SignerSnapshot(SignerId id, Set<Capability> capabilities, List<OwnedKey> ownKeys,
-      Set<Name> ownNs, Observed<Boolean> answering, Observed<Set<DnsKey>> dnskey,
-      Observed<Signing> signing, Observed<Set<DsRecord>> cds, Observed<Set<DnsKey>> cdnskey,
+      Set<Name> ownNs, Observed<Boolean> answering, Observed<Set<DnsKeyData>> dnskey,
+      Observed<Signing> signing, Observed<Set<DsData>> cds, Observed<Set<DnsKeyData>> cdnskey,
       Observed<Set<Name>> ns, Observed<Boolean> csync, Duration dataTtl,
       @Nullable ZoneTtls zoneTtls, Duration resignInterval) {
     this(id, capabilities, ownKeys, ownNs, answering, dnskey, signing, cds, cdnskey, ns, csync,
@@ -79,8 +81,8 @@ public record SignerSnapshot(
 
   /** As the canonical constructor, without observed zone TTLs. */
   public SignerSnapshot(SignerId id, Set<Capability> capabilities, List<OwnedKey> ownKeys,
-      Set<Name> ownNs, Observed<Boolean> answering, Observed<Set<DnsKey>> dnskey,
-      Observed<Signing> signing, Observed<Set<DsRecord>> cds, Observed<Set<DnsKey>> cdnskey,
+      Set<Name> ownNs, Observed<Boolean> answering, Observed<Set<DnsKeyData>> dnskey,
+      Observed<Signing> signing, Observed<Set<DsData>> cds, Observed<Set<DnsKeyData>> cdnskey,
       Observed<Set<Name>> ns, Observed<Boolean> csync, Duration dataTtl) {
     this(id, capabilities, ownKeys, ownNs, answering, dnskey, signing, cds, cdnskey, ns, csync,
         dataTtl, null, Duration.ZERO, NOT_OBSERVED, NO_ADDRESSES);
@@ -94,7 +96,7 @@ public record SignerSnapshot(
             ? Set.of()
             : java.util.Collections.unmodifiableSet(EnumSet.copyOf(capabilities));
     ownKeys = List.copyOf(ownKeys);
-    Set<DnsKey> seen = new HashSet<>();
+    Set<DnsKeyData> seen = new HashSet<>();
     for (OwnedKey k : ownKeys) {
       if (!seen.add(k.key())) {
         throw new IllegalArgumentException("signer " + id + " lists key " + k.key() + " twice");
@@ -130,12 +132,12 @@ public record SignerSnapshot(
   }
 
   /** Whether this signer generated {@code key}. */
-  public boolean owns(DnsKey key) {
+  public boolean owns(DnsKeyData key) {
     return ownedKey(key) != null;
   }
 
   /** The owned-key entry for {@code key}, or null if this signer did not generate it. */
-  public @Nullable OwnedKey ownedKey(DnsKey key) {
+  public @Nullable OwnedKey ownedKey(DnsKeyData key) {
     for (OwnedKey k : ownKeys) {
       if (k.key().equals(key)) {
         return k;

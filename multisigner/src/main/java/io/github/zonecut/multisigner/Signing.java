@@ -1,5 +1,6 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
 import io.github.zonecut.multisigner.internal.Sets;
 import java.util.Set;
 
@@ -11,7 +12,7 @@ import java.util.Set;
  * @param zoneKeys keys whose RRSIGs cover zone data (ZSKs and CSKs)
  * @param dnskeyKeys keys whose RRSIGs cover the DNSKEY RRset (KSKs and CSKs)
  */
-public record Signing(Set<DnsKey> zoneKeys, Set<DnsKey> dnskeyKeys) {
+public record Signing(Set<DnsKeyData> zoneKeys, Set<DnsKeyData> dnskeyKeys) {
 
   /** Copies both sets. */
   public Signing {
@@ -20,7 +21,7 @@ public record Signing(Set<DnsKey> zoneKeys, Set<DnsKey> dnskeyKeys) {
   }
 
   /** Returns the signing state with these keys. */
-  public static Signing of(Set<DnsKey> zoneKeys, Set<DnsKey> dnskeyKeys) {
+  public static Signing of(Set<DnsKeyData> zoneKeys, Set<DnsKeyData> dnskeyKeys) {
     return new Signing(zoneKeys, dnskeyKeys);
   }
 }

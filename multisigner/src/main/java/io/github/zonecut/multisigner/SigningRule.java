@@ -1,5 +1,6 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,13 +28,13 @@ final class SigningRule {
 
   private static void signer(PlanFacts f, SignerSnapshot v, Decisions d) {
     Signing cur = v.signing().value();
-    Set<DnsKey> removedNow = new HashSet<>();
-    for (DnsKey k : v.dnskey().value()) {
+    Set<DnsKeyData> removedNow = new HashSet<>();
+    for (DnsKeyData k : v.dnskey().value()) {
       if (v.owns(k) && f.retiring.contains(k) && d.open(f.eligible(k), f.now)) {
         removedNow.add(k); // leaves the RRset in this plan (DNSKEY rule)
       }
     }
-    Set<DnsKey> dnskeyKeys = new TreeSet<>();
+    Set<DnsKeyData> dnskeyKeys = new TreeSet<>();
     for (OwnedKey k : v.ownKeys()) {
       if (k.role().isSep() && v.dnskey().value().contains(k.key()) && !removedNow.contains(k.key())) {
         dnskeyKeys.add(k.key()); // §5.6 step 3: sign the DNSKEY RRset with old and new
@@ -42,8 +43,8 @@ final class SigningRule {
     if (dnskeyKeys.isEmpty()) {
       dnskeyKeys.addAll(cur.dnskeyKeys());
     }
-    Set<DnsKey> zoneKeys = new TreeSet<>(cur.zoneKeys());
-    for (DnsKey k : removedNow) {
+    Set<DnsKeyData> zoneKeys = new TreeSet<>(cur.zoneKeys());
+    for (DnsKeyData k : removedNow) {
       if (!f.byAlgorithmRoll.contains(k)) {
         zoneKeys.remove(k);
       }
@@ -61,13 +62,13 @@ final class SigningRule {
     }
     boolean pending = f.pendingAdditions();
     for (OwnedKey k : v.ownKeys()) {
-      DnsKey key = k.key();
+      DnsKeyData key = k.key();
       if (!k.role().signsZone() || f.retiring.contains(key) || zoneKeys.contains(key)
           || (!v.dnskey().value().contains(key) && !f.isNewAlgorithmKey(key))) {
         continue;
       }
       Set<Integer> algs = new HashSet<>();
-      for (DnsKey z : zoneKeys) {
+      for (DnsKeyData z : zoneKeys) {
         algs.add(z.algorithm());
       }
       if (!algs.contains(key.algorithm())) {
@@ -99,7 +100,7 @@ final class SigningRule {
     }
     if (ref.isEmpty()) {
       boolean newAlgorithmSep = false;
-      for (DnsKey k : dnskeyKeys) {
+      for (DnsKeyData k : dnskeyKeys) {
         newAlgorithmSep |= f.isNewAlgorithmKey(k) && !cur.dnskeyKeys().contains(k);
       }
       ref = !removedNow.isEmpty()

@@ -1,5 +1,7 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
+import io.github.zonecut.core.DsData;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -121,7 +123,7 @@ public final class Simulation {
     // gradual re-signing seen by the observer (issue 12 item 3): the zone keys before the last
     // signing change still sign part of the zone until signingSince + resignSeconds
     boolean observedGradually;
-    Set<DnsKey> previousZoneKeys = Set.of();
+    Set<DnsKeyData> previousZoneKeys = Set.of();
     // in-zone names this signer serves A/AAAA for (glue of in-zone NS targets, defect 7)
     Set<Name> addresses = new TreeSet<>();
     Instant addressesSince = T0.minus(Duration.ofDays(30));
@@ -129,10 +131,10 @@ public final class Simulation {
     final List<OwnedKey> own = new ArrayList<>();
     Set<Name> ownNs = new TreeSet<>();
     boolean answering = true;
-    Set<DnsKey> dnskey = new TreeSet<>();
+    Set<DnsKeyData> dnskey = new TreeSet<>();
     Signing signing = Signing.of(Set.of(), Set.of());
-    Set<DsRecord> cds = new TreeSet<>();
-    Set<DnsKey> cdnskey = new TreeSet<>();
+    Set<DsData> cds = new TreeSet<>();
+    Set<DnsKeyData> cdnskey = new TreeSet<>();
     Set<Name> ns = new TreeSet<>();
     boolean csync;
     long dnskeyTtl = 3600;
@@ -164,7 +166,7 @@ public final class Simulation {
     }
 
     /** Keys signing part of the zone only while it is re-signed, as a sampling observer sees them. */
-    private Observed<Set<DnsKey>> partialSigning(Instant now) {
+    private Observed<Set<DnsKeyData>> partialSigning(Instant now) {
       Instant done = signingSince.plusSeconds(resignSeconds);
       if (!observedGradually || resignSeconds == 0) {
         return new Observed<>(Set.of(), Duration.ZERO, Instant.EPOCH);
@@ -172,9 +174,9 @@ public final class Simulation {
       if (!now.isBefore(done)) {
         return new Observed<>(Set.of(), Duration.ofSeconds(dataTtl), done);
       }
-      Set<DnsKey> partial = new HashSet<>(previousZoneKeys);
+      Set<DnsKeyData> partial = new HashSet<>(previousZoneKeys);
       partial.addAll(signing.zoneKeys());
-      Set<DnsKey> both = new HashSet<>(previousZoneKeys);
+      Set<DnsKeyData> both = new HashSet<>(previousZoneKeys);
       both.retainAll(signing.zoneKeys());
       partial.removeAll(both);
       return new Observed<>(Set.copyOf(partial), Duration.ofSeconds(dataTtl), signingSince);
@@ -182,7 +184,7 @@ public final class Simulation {
   }
 
   static final class Par {
-    Set<DsRecord> ds = new TreeSet<>();
+    Set<DsData> ds = new TreeSet<>();
     Set<Name> ns = new TreeSet<>();
     long dsTtl = 3600;
     long nsTtl = 3600;
@@ -195,7 +197,7 @@ public final class Simulation {
     /** What the first server served, from each instant on (for the lagging servers). */
     final List<Instant> historyAt = new ArrayList<>();
     final List<ParentServerView> history = new ArrayList<>();
-    @Nullable Set<DsRecord> pendingDs;
+    @Nullable Set<DsData> pendingDs;
     Instant pendingDsAt = Instant.MAX;
     @Nullable Set<Name> pendingNs;
     Instant pendingNsAt = Instant.MAX;
@@ -233,12 +235,12 @@ public final class Simulation {
     s.dataTtl = dataTtl;
     s.nsTtl = nsTtl;
     if (csk) {
-      DnsKey c = newKey(s.id, KeyRole.CSK, algorithm);
+      DnsKeyData c = newKey(s.id, KeyRole.CSK, algorithm);
       s.own.add(OwnedKey.of(c, KeyRole.CSK));
       s.signing = Signing.of(Set.of(c), Set.of(c));
     } else {
-      DnsKey k = newKey(s.id, KeyRole.KSK, algorithm);
-      DnsKey z = newKey(s.id, KeyRole.ZSK, algorithm);
+      DnsKeyData k = newKey(s.id, KeyRole.KSK, algorithm);
+      DnsKeyData z = newKey(s.id, KeyRole.ZSK, algorithm);
       s.own.add(OwnedKey.of(k, KeyRole.KSK));
       s.own.add(OwnedKey.of(z, KeyRole.ZSK));
       s.signing = Signing.of(Set.of(z), Set.of(k));
@@ -255,7 +257,7 @@ public final class Simulation {
 
   /** Makes the given signers a synchronised group with the parent pointing at them. */
   void formGroup(List<Sig> group) {
-    Set<DnsKey> zoneSigning = new HashSet<>();
+    Set<DnsKeyData> zoneSigning = new HashSet<>();
     Set<Name> allNs = new TreeSet<>();
     parent.ds.clear();
     for (Sig s : group) {
@@ -265,7 +267,7 @@ public final class Simulation {
           zoneSigning.add(k.key());
         }
         if (k.role().isSep()) {
-          parent.ds.add(DsRecord.of(zone, k.key(), DsRecord.SHA256));
+          parent.ds.add(DsData.compute(zone, k.key(), DsData.SHA256));
         }
       }
     }
@@ -276,11 +278,11 @@ public final class Simulation {
     parent.ns = new TreeSet<>(allNs);
   }
 
-  DnsKey newKey(SignerId owner, KeyRole role, int algorithm) {
+  DnsKeyData newKey(SignerId owner, KeyRole role, int algorithm) {
     while (true) {
       byte[] pk = new byte[algorithm == 15 ? 32 : 64];
       rnd.nextBytes(pk);
-      DnsKey k = DnsKey.of(role, algorithm, pk);
+      DnsKeyData k = role.key(algorithm, pk);
       KeyOwnership.KeyTagModulo m = modulo;
       if (m == null) {
         return k;
@@ -404,7 +406,7 @@ public final class Simulation {
       throw new IllegalStateException("unknown signer " + step.signer());
     }
     if (step instanceof Step.AddDnskeys a) {
-      for (DnsKey k : a.keys()) {
+      for (DnsKeyData k : a.keys()) {
         if (removedDnskeys.contains(s.id + "/" + k) && !s.dnskey.contains(k)) {
           regressions.add(now + ": " + k + " added back to " + s.id);
         }
@@ -413,7 +415,7 @@ public final class Simulation {
         s.dnskeySince = now;
       }
     } else if (step instanceof Step.RemoveDnskeys r) {
-      for (DnsKey k : r.keys()) {
+      for (DnsKeyData k : r.keys()) {
         removedDnskeys.add(s.id + "/" + k);
       }
       if (s.dnskey.removeAll(r.keys())) {
@@ -488,16 +490,16 @@ public final class Simulation {
       consistent &= s.cds.equals(first.cds) && s.cdnskey.equals(first.cdnskey);
     }
     if (consistent && (!first.cds.isEmpty() || !first.cdnskey.isEmpty())) {
-      Set<DsRecord> next = new TreeSet<>();
+      Set<DsData> next = new TreeSet<>();
       if (policy.consumesCds() && !first.cds.isEmpty()) {
-        for (DsRecord d : first.cds) {
+        for (DsData d : first.cds) {
           if (policy.acceptedDigestTypes().contains(d.digestType())) {
             next.add(d);
           }
         }
       } else if (policy.consumesCdnskey()) {
-        for (DnsKey k : first.cdnskey) {
-          next.add(DsRecord.of(zone, k, policy.publishedDigestType()));
+        for (DnsKeyData k : first.cdnskey) {
+          next.add(DsData.compute(zone, k, policy.publishedDigestType()));
         }
       }
       schedule(next.isEmpty() || next.equals(parent.ds) ? null : next, true);
@@ -539,7 +541,7 @@ public final class Simulation {
     Instant due = now.plusSeconds(parentDelayMinSeconds
         + (long) (rnd.nextDouble() * (parentDelayMaxSeconds - parentDelayMinSeconds + 1)));
     if (ds) {
-      parent.pendingDs = new TreeSet<>((Set<DsRecord>) value);
+      parent.pendingDs = new TreeSet<>((Set<DsData>) value);
       parent.pendingDsAt = due;
     } else {
       parent.pendingNs = new TreeSet<>((Set<Name>) value);

@@ -1,5 +1,7 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
+import io.github.zonecut.core.DsData;
 import io.github.zonecut.multisigner.internal.Sets;
 import java.util.Objects;
 import java.util.Set;
@@ -22,7 +24,7 @@ public sealed interface Step {
   Condition postcondition();
 
   /** Add DNSKEY records (own new keys, or other signers' zone-signing keys) to the signer's RRset. */
-  record AddDnskeys(SignerId signer, Set<DnsKey> keys) implements Step {
+  record AddDnskeys(SignerId signer, Set<DnsKeyData> keys) implements Step {
     /** Copies the set; it must not be empty. */
     public AddDnskeys {
       Objects.requireNonNull(signer);
@@ -41,7 +43,7 @@ public sealed interface Step {
   }
 
   /** Remove DNSKEY records from the signer's RRset. */
-  record RemoveDnskeys(SignerId signer, Set<DnsKey> keys) implements Step {
+  record RemoveDnskeys(SignerId signer, Set<DnsKeyData> keys) implements Step {
     /** Copies the set; it must not be empty. */
     public RemoveDnskeys {
       Objects.requireNonNull(signer);
@@ -60,7 +62,7 @@ public sealed interface Step {
   }
 
   /** Have the signer generate (not yet publish) a new key of this role and algorithm. */
-  record GenerateKey(SignerId signer, KeyRole role, int algorithm, Set<DnsKey> replacing)
+  record GenerateKey(SignerId signer, KeyRole role, int algorithm, Set<DnsKeyData> replacing)
       implements Step {
     /** Copies the set. */
     public GenerateKey {
@@ -100,7 +102,7 @@ public sealed interface Step {
   }
 
   /** Replace the signer's CDS and CDNSKEY RRsets (both empty: remove them). */
-  record SetCds(SignerId signer, Set<DsRecord> cds, Set<DnsKey> cdnskey) implements Step {
+  record SetCds(SignerId signer, Set<DsData> cds, Set<DnsKeyData> cdnskey) implements Step {
     /** Copies the sets. */
     public SetCds {
       Objects.requireNonNull(signer);
@@ -180,7 +182,7 @@ public sealed interface Step {
   }
 
   /** The signer deletes a fully retired key of its own. */
-  record DeleteKey(SignerId signer, DnsKey key) implements Step {
+  record DeleteKey(SignerId signer, DnsKeyData key) implements Step {
     /** Checks for null. */
     public DeleteKey {
       Objects.requireNonNull(signer);

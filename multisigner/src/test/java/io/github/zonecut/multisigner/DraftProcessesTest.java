@@ -1,5 +1,6 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -133,7 +134,7 @@ class DraftProcessesTest {
     }
     // issue 12 item 7: no step or wait of the algorithm rollover is labelled as a KSK/CSK rollover
     assertThat(run.draftSteps()).as(run.draftSteps().toString()).noneMatch(r -> r.contains("§5.6"));
-    Set<Integer> algs = a.dnskey.stream().map(DnsKey::algorithm).collect(Collectors.toSet());
+    Set<Integer> algs = a.dnskey.stream().map(DnsKeyData::algorithm).collect(Collectors.toSet());
     assertThat(algs).containsExactly(15);
     assertThat(w.parent.ds).allMatch(d -> d.algorithm() == 15);
   }

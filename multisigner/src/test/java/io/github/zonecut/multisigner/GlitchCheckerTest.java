@@ -1,5 +1,7 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
+import io.github.zonecut.core.DsData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,9 +36,9 @@ class GlitchCheckerTest {
   void removingAZskBeforeItsSignaturesExpireIsCaught() {
     Simulation w = twoSigners(2);
     Simulation.Sig a = w.signers.get(SignerId.of("alpha"));
-    DnsKey ksk = a.own.get(0).key();
-    DnsKey old = a.own.get(1).key();
-    DnsKey fresh = w.newKey(a.id, KeyRole.ZSK, 13);
+    DnsKeyData ksk = a.own.get(0).key();
+    DnsKeyData old = a.own.get(1).key();
+    DnsKeyData fresh = w.newKey(a.id, KeyRole.ZSK, 13);
     a.own.add(OwnedKey.of(fresh, KeyRole.ZSK));
     for (Simulation.Sig s : w.signers.values()) {
       w.apply(new Step.AddDnskeys(s.id, Set.of(fresh)));
@@ -58,8 +60,8 @@ class GlitchCheckerTest {
   void signingWithAZskBeforeItPropagatedIsCaught() {
     Simulation w = twoSigners(3);
     Simulation.Sig a = w.signers.get(SignerId.of("alpha"));
-    DnsKey ksk = a.own.get(0).key();
-    DnsKey fresh = w.newKey(a.id, KeyRole.ZSK, 13);
+    DnsKeyData ksk = a.own.get(0).key();
+    DnsKeyData fresh = w.newKey(a.id, KeyRole.ZSK, 13);
     a.own.add(OwnedKey.of(fresh, KeyRole.ZSK));
     for (Simulation.Sig s : w.signers.values()) {
       w.apply(new Step.AddDnskeys(s.id, Set.of(fresh)));
@@ -75,15 +77,15 @@ class GlitchCheckerTest {
   void droppingTheOldKskBeforeTheNewDsPropagatedIsCaught() {
     Simulation w = twoSigners(4);
     Simulation.Sig a = w.signers.get(SignerId.of("alpha"));
-    DnsKey oldKsk = a.own.get(0).key();
-    DnsKey zsk = a.own.get(1).key();
-    DnsKey newKsk = w.newKey(a.id, KeyRole.KSK, 13);
+    DnsKeyData oldKsk = a.own.get(0).key();
+    DnsKeyData zsk = a.own.get(1).key();
+    DnsKeyData newKsk = w.newKey(a.id, KeyRole.KSK, 13);
     a.own.add(OwnedKey.of(newKsk, KeyRole.KSK));
     w.apply(new Step.AddDnskeys(a.id, Set.of(newKsk)));
     w.apply(new Step.SetSigning(a.id, Signing.of(Set.of(zsk), Set.of(oldKsk, newKsk))));
     w.advanceTo(w.now.plus(Duration.ofDays(1)));
     // the parent publishes the new DS set; wrong: the old KSK goes at once, no DS-Wait-Time
-    w.parent.ds.add(DsRecord.of(Simulation.ZONE, newKsk, DsRecord.SHA256));
+    w.parent.ds.add(DsData.compute(Simulation.ZONE, newKsk, DsData.SHA256));
     w.parent.dsSince = w.now;
     w.record();
     w.advanceTo(w.now.plusSeconds(60));

@@ -1,5 +1,6 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -90,7 +91,7 @@ class PlanRulesTest {
   @Test
   void retirementRuleGeneratesASuccessorFirst() {
     Simulation w = pair();
-    DnsKey zsk = w.signers.get(ALPHA).own.get(1).key();
+    DnsKeyData zsk = w.signers.get(ALPHA).own.get(1).key();
     PlanFacts f = facts(w, Intent.group(ALPHA, BRAVO).withRollovers(new Rollover.Zsk(ALPHA, zsk)));
     assertThat(steps(RetirementRule.successors(f), w, f)).singleElement().satisfies(p -> {
       assertThat(p.step()).isEqualTo(new Step.GenerateKey(ALPHA, KeyRole.ZSK, 13, Set.of(zsk)));
@@ -104,8 +105,8 @@ class PlanRulesTest {
   void signingRuleWaitsDnskeyWaitTimeBeforeANewZskSigns() {
     Simulation w = pair();
     Simulation.Sig a = w.signers.get(ALPHA);
-    DnsKey old = a.own.get(1).key();
-    DnsKey next = w.newKey(ALPHA, KeyRole.ZSK, 13);
+    DnsKeyData old = a.own.get(1).key();
+    DnsKeyData next = w.newKey(ALPHA, KeyRole.ZSK, 13);
     a.own.add(OwnedKey.of(next, KeyRole.ZSK));
     a.dnskey.add(next);
     w.signers.get(BRAVO).dnskey.add(next);
@@ -132,8 +133,8 @@ class PlanRulesTest {
   void dnskeyRuleRemovesARetiredZskOnlyAfterTheSignatureWait() {
     Simulation w = pair();
     Simulation.Sig a = w.signers.get(ALPHA);
-    DnsKey old = a.own.get(1).key();
-    DnsKey next = w.newKey(ALPHA, KeyRole.ZSK, 13);
+    DnsKeyData old = a.own.get(1).key();
+    DnsKeyData next = w.newKey(ALPHA, KeyRole.ZSK, 13);
     a.own.add(OwnedKey.of(next, KeyRole.ZSK));
     a.dnskey.add(next);
     w.signers.get(BRAVO).dnskey.add(next);

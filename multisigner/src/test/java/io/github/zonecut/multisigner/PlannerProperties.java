@@ -1,5 +1,7 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
+import io.github.zonecut.core.DsData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -66,12 +68,12 @@ class PlannerProperties {
       case 0:
         return ParentPolicy.DEFAULT;
       case 1: // SHA-256 only, CDS only: must not block (MUSIC's failure)
-        return new ParentPolicy(List.of(DsRecord.SHA256), true, false, true, ParentPolicy.DEFAULT.timeout());
+        return new ParentPolicy(List.of(DsData.SHA256), true, false, true, ParentPolicy.DEFAULT.timeout());
       case 2: // SHA-384 preferred, CDNSKEY only
-        return new ParentPolicy(List.of(DsRecord.SHA384, DsRecord.SHA256), false, true, true,
+        return new ParentPolicy(List.of(DsData.SHA384, DsData.SHA256), false, true, true,
             ParentPolicy.DEFAULT.timeout());
       default:
-        return new ParentPolicy(List.of(DsRecord.SHA256, DsRecord.SHA384), true, true, true,
+        return new ParentPolicy(List.of(DsData.SHA256, DsData.SHA384), true, true, true,
             ParentPolicy.DEFAULT.timeout());
     }
   }
@@ -180,8 +182,8 @@ class PlannerProperties {
   }
 
   private static void assertIntendedGroup(Simulation w, Intent intent) {
-    Set<DnsKey> finalSep = new HashSet<>();
-    Set<DnsKey> zoneSigning = new HashSet<>();
+    Set<DnsKeyData> finalSep = new HashSet<>();
+    Set<DnsKeyData> zoneSigning = new HashSet<>();
     for (Simulation.Sig s : w.signers.values()) {
       if (!intent.group().contains(s.id)) {
         assertThat(s.answering).as(s.id + " left").isFalse();
@@ -203,7 +205,7 @@ class PlannerProperties {
     assertThat(Condition.ParentDsCovers.covers(Simulation.ZONE, w.parent.ds, finalSep)).isTrue();
     for (Simulation.Sig s : w.signers.values()) {
       if (intent.group().contains(s.id)) {
-        Set<DnsKey> expected = new HashSet<>(zoneSigning);
+        Set<DnsKeyData> expected = new HashSet<>(zoneSigning);
         s.own.forEach(k -> expected.add(k.key()));
         assertThat(s.dnskey).containsExactlyInAnyOrderElementsOf(expected);
       }

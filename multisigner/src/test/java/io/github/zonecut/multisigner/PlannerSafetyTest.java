@@ -1,5 +1,7 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
+import io.github.zonecut.core.DsData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -111,12 +113,12 @@ class PlannerSafetyTest {
     Simulation w = group(14, 13, 3600, 3600, 3600);
     w.record();
     Simulation.Sig a = w.signers.get(SignerId.of("alpha"));
-    DnsKey k15 = w.newKey(a.id, KeyRole.KSK, 15);
+    DnsKeyData k15 = w.newKey(a.id, KeyRole.KSK, 15);
     a.own.add(OwnedKey.of(k15, KeyRole.KSK));
     w.apply(new Step.AddDnskeys(a.id, Set.of(k15)));
     w.advanceTo(w.now.plusSeconds(60));
     // wrong: the DS gains algorithm 15 while DNSKEY RRsets without it are cached
-    w.parent.ds.add(DsRecord.of(Simulation.ZONE, k15, DsRecord.SHA256));
+    w.parent.ds.add(DsData.compute(Simulation.ZONE, k15, DsData.SHA256));
     w.parent.dsSince = w.now;
     w.record();
     w.advanceTo(w.now.plus(Duration.ofDays(1)));
@@ -137,7 +139,7 @@ class PlannerSafetyTest {
       w.changeTtl(s.id, Simulation.TtlKind.DNSKEY, 60);
     }
     w.advanceTo(w.now.plus(Duration.ofMinutes(10)));
-    DnsKey old = a.own.get(1).key();
+    DnsKeyData old = a.own.get(1).key();
     java.time.Instant start = w.now;
     Simulation.Result run = w.drive(Planner.create(),
         Intent.group(a.id, SignerId.of("bravo")).withRollovers(new Rollover.Zsk(a.id, old)), 30, 200);
@@ -154,7 +156,7 @@ class PlannerSafetyTest {
     Simulation w = group(31, 13, 3600, 3600, 3600);
     Simulation.Sig a = w.signers.get(SignerId.of("alpha"));
     a.resignSeconds = 86_400; // re-signs its zone over a day, like BIND's sig-signing defaults
-    DnsKey old = a.own.get(1).key();
+    DnsKeyData old = a.own.get(1).key();
     Simulation.Result run = w.drive(Planner.create(),
         Intent.group(a.id, SignerId.of("bravo")).withRollovers(new Rollover.Zsk(a.id, old)), 30, 200);
     assertThat(run.last()).as(trace(run)).isInstanceOf(Plan.Done.class);

@@ -1,5 +1,7 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DnsKeyData;
+import io.github.zonecut.core.DsData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -111,7 +113,7 @@ class PlannerTest {
   @Test
   void refusesAKeyNoSignerClaimsRatherThanDeletingIt() {
     Simulation w = joinWorld(8, 13);
-    DnsKey foreign = w.newKey(SignerId.of("ghost"), KeyRole.ZSK, 13);
+    DnsKeyData foreign = w.newKey(SignerId.of("ghost"), KeyRole.ZSK, 13);
     w.signers.get(ALPHA).dnskey.add(foreign);
     Plan p = planOnce(w, Intent.group(ALPHA, BRAVO));
     assertThat(p).isEqualTo(new Plan.Refused(new Refusal.UnattributedKey(ALPHA, foreign)));
@@ -126,7 +128,7 @@ class PlannerTest {
     Simulation.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
     w.addSigner("bravo", 13, false, 3600, 3600, 3600);
     w.formGroup(List.of(a));
-    DnsKey stale = w.newKey(SignerId.of("ghost"), KeyRole.ZSK, 13);
+    DnsKeyData stale = w.newKey(SignerId.of("ghost"), KeyRole.ZSK, 13);
     a.dnskey.add(stale);
     Planner modulo = Planner.create(PlannerConfig.DEFAULT.withOwnership(m));
     Simulation.Result run = w.drive(modulo, Intent.group(ALPHA, BRAVO), 30, 200);
@@ -135,7 +137,7 @@ class PlannerTest {
     assertThat(GlitchChecker.check(w.timeline).glitchFree()).isTrue();
 
     // a key outside its owner's class is refused
-    DnsKey wrong;
+    DnsKeyData wrong;
     do {
       wrong = w.newKey(SignerId.of("nobody"), KeyRole.ZSK, 13);
     } while (wrong.keyTag() % 4 == 0);
@@ -173,7 +175,7 @@ class PlannerTest {
   @Test
   void aSilentParentEndsInATimeoutRefusal() {
     Simulation w = joinWorld(11, 13);
-    w.policy = new ParentPolicy(List.of(DsRecord.SHA256), true, true, true, Duration.ofDays(2));
+    w.policy = new ParentPolicy(List.of(DsData.SHA256), true, true, true, Duration.ofDays(2));
     w.parentSilent = true;
     Simulation.Result run = w.drive(planner, Intent.group(ALPHA, BRAVO), 10, 100);
     assertThat(run.last()).isInstanceOfSatisfying(Plan.AwaitChange.class, a -> {
@@ -208,10 +210,10 @@ class PlannerTest {
     Simulation w = new Simulation(13);
     Simulation.Sig a = w.addSigner("alpha", 13, false, 3600, 3600, 3600);
     w.formGroup(List.of(a));
-    w.parent.ds.add(DsRecord.of(Simulation.ZONE, a.own.get(0).key(), DsRecord.SHA384));
+    w.parent.ds.add(DsData.compute(Simulation.ZONE, a.own.get(0).key(), DsData.SHA384));
     Plan p = planOnce(w, Intent.group(ALPHA));
     assertThat(p).isInstanceOf(Plan.Done.class);
-    w.parent.ds.add(DsRecord.of(Simulation.ZONE, w.newKey(ALPHA, KeyRole.KSK, 13), DsRecord.SHA256));
+    w.parent.ds.add(DsData.compute(Simulation.ZONE, w.newKey(ALPHA, KeyRole.KSK, 13), DsData.SHA256));
     Plan unknownDs = planOnce(w, Intent.group(ALPHA));
     assertThat(unknownDs).isInstanceOf(Plan.Act.class); // a DS for an unknown key is not "synced"
   }

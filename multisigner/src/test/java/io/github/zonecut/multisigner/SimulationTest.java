@@ -1,5 +1,6 @@
 package io.github.zonecut.multisigner;
 
+import io.github.zonecut.core.DsData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -81,7 +82,7 @@ class SimulationTest {
 
   @Test
   void aParentThatIgnoresCdsAndCdnskeyAlsoStalls() {
-    ParentPolicy csyncOnly = new ParentPolicy(List.of(DsRecord.SHA256), false, false, true,
+    ParentPolicy csyncOnly = new ParentPolicy(List.of(DsData.SHA256), false, false, true,
         Duration.ofDays(7));
 
     Simulation.Result r = join().parentPolicy(csyncOnly).build().run(Planner.create(), JOIN, 100);

@@ -1,5 +1,6 @@
 package io.github.zonecut.sig0;
 
+import io.github.zonecut.core.DnsKeyData;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
@@ -59,6 +60,27 @@ public record Sig0PublicKey(Name owner, int flags, Sig0Algorithm algorithm, byte
     }
     return new Sig0PublicKey(
         key.getName(), key.getFlags(), Sig0Algorithm.of(key.getAlgorithm()), key.getKey());
+  }
+
+  /**
+   * The key {@code data} owned by {@code owner}; the inverse of {@link #dnsKeyData()}.
+   *
+   * @throws IllegalArgumentException when the protocol is not 3 (DNSSEC) or the owner is relative
+   */
+  public static Sig0PublicKey of(Name owner, DnsKeyData data) {
+    if (data.protocol() != PROTOCOL_DNSSEC) {
+      throw new IllegalArgumentException("KEY protocol " + data.protocol() + " is not 3 (DNSSEC)");
+    }
+    return new Sig0PublicKey(owner, data.flags(), Sig0Algorithm.of(data.algorithm()),
+        data.publicKey());
+  }
+
+  /**
+   * The KEY RDATA as core's key value (flags, protocol 3, algorithm, public key), without owner
+   * or TTL: the form the other zonecut modules compare and store keys in.
+   */
+  public DnsKeyData dnsKeyData() {
+    return DnsKeyData.of(flags, PROTOCOL_DNSSEC, algorithm.number(), keyData);
   }
 
   /** The public key field (a copy). */

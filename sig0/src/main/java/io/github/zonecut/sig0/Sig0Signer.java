@@ -27,6 +27,13 @@ import org.xbill.DNS.Message;
  * Pkcs11Token}) signs with that provider, not with the configuration's selection.
  */
 public final class Sig0Signer {
+
+  static {
+    // every zonecut entry point registers zonecut's record types with dnsjava, so that
+    // text and wire parsing yield DSYNC/CSYNC/HSYNC records, not "invalid unknown RR encoding"
+    ZonecutTypes.register();
+  }
+
   private final Sig0Config config;
   private final SignaturePool signatures;
 
@@ -38,7 +45,6 @@ public final class Sig0Signer {
 
   /** A signer with the given configuration (provider, clock, signing window). */
   public static Sig0Signer create(Sig0Config config) {
-    ZonecutTypes.register();
     return new Sig0Signer(Objects.requireNonNull(config, "config"));
   }
 

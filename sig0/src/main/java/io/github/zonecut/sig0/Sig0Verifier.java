@@ -45,6 +45,13 @@ import org.xbill.DNS.Name;
  * NullPointerException}. Thread-safe.
  */
 public final class Sig0Verifier {
+
+  static {
+    // every zonecut entry point registers zonecut's record types with dnsjava, so that
+    // text and wire parsing yield DSYNC/CSYNC/HSYNC records, not "invalid unknown RR encoding"
+    ZonecutTypes.register();
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(Sig0Verifier.class);
   private static final int KEY_CACHE_LIMIT = 4096;
   /** Domain separation of the replay identifier, so a format change cannot collide. */
@@ -73,7 +80,6 @@ public final class Sig0Verifier {
    * host's shared {@link Builder#replayGuard guard}, or {@link Builder#insecureWithoutReplayGuard}.
    */
   public static Builder builder(Sig0KeyLookup keys) {
-    ZonecutTypes.register();
     return new Builder(keys);
   }
 

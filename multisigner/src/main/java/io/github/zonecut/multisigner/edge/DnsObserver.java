@@ -6,8 +6,8 @@ import io.github.zonecut.core.DnsTransport;
 import io.github.zonecut.core.TransportProtocol;
 import io.github.zonecut.core.ZonecutTypes;
 import io.github.zonecut.multisigner.Capability;
-import io.github.zonecut.multisigner.DnsKey;
-import io.github.zonecut.multisigner.DsRecord;
+import io.github.zonecut.core.DnsKeyData;
+import io.github.zonecut.core.DsData;
 import io.github.zonecut.multisigner.Observed;
 import io.github.zonecut.multisigner.ParentServerView;
 import io.github.zonecut.multisigner.ParentSnapshot;
@@ -66,6 +66,12 @@ import org.xbill.DNS.Type;
  * first observation, which only lengthens waits. Not thread-safe: observe one zone at a time.
  */
 public final class DnsObserver {
+
+  static {
+    // every zonecut entry point registers zonecut's record types with dnsjava, so that
+    // text and wire parsing yield DSYNC/CSYNC/HSYNC records, not "invalid unknown RR encoding"
+    ZonecutTypes.register();
+  }
 
   /**
    * One signer as configured by the host.
@@ -129,7 +135,6 @@ public final class DnsObserver {
   private DnsObserver(DnsTransport transport, Name zone, List<SignerConfig> signers,
       List<DnsEndpoint> parentServers, KeyOrigins origins, Duration latency, Clock clock,
       Duration timeout, List<Sample> samples) {
-    ZonecutTypes.register();
     this.transport = Objects.requireNonNull(transport, "transport");
     this.zone = Objects.requireNonNull(zone, "zone");
     this.signers = List.copyOf(signers);
@@ -284,13 +289,13 @@ public final class DnsObserver {
       String p = "signer/" + s.id() + "/";
       boolean answering = !answers.isEmpty();
       Observed<Boolean> ans = remember(p + "answering", answering, 0, now);
-      Observed<Set<DnsKey>> dnskey = agree(p + "dnskey", answers, Type.DNSKEY, DnsObserver::keys, now);
-      Observed<Set<DsRecord>> cds = agree(p + "cds", answers, Type.CDS, DnsObserver::ds, now);
-      Observed<Set<DnsKey>> cdnskey = agree(p + "cdnskey", answers, Type.CDNSKEY, DnsObserver::keys, now);
+      Observed<Set<DnsKeyData>> dnskey = agree(p + "dnskey", answers, Type.DNSKEY, DnsObserver::keys, now);
+      Observed<Set<DsData>> cds = agree(p + "cds", answers, Type.CDS, DnsObserver::ds, now);
+      Observed<Set<DnsKeyData>> cdnskey = agree(p + "cdnskey", answers, Type.CDNSKEY, DnsObserver::keys, now);
       Observed<Set<Name>> ns = agree(p + "ns", answers, Type.NS, DnsObserver::names, now);
       Observed<Boolean> csync = agree(p + "csync", answers, Type.CSYNC,
           (m, t) -> !records(m, t).isEmpty(), now);
-      Set<DnsKey> served = dnskey.value();
+      Set<DnsKeyData> served = dnskey.value();
       Observed<Signing> signing = agree(p + "signing", answers, Type.SOA,
           (m, t) -> Signing.of(signers(m, Type.SOA, served), Set.of()), now);
       Observed<Signing> keySigning = agree(p + "keysigning", answers, Type.DNSKEY,
@@ -299,7 +304,7 @@ public final class DnsObserver {
       Instant signingSince = signing.since().isAfter(keySigning.since()) ? signing.since() : keySigning.since();
       // the configured data TTL's history (a host lowering it must not shorten signature waits)
       Observed<Signing> data = remember(p + "data", both, s.dataTtl().getSeconds(), now);
-      Observed<Set<DnsKey>> partial = sampled.isEmpty()
+      Observed<Set<DnsKeyData>> partial = sampled.isEmpty()
           ? remembered(p + "partial", Set.of(), s.dataTtl().getSeconds(), now)
           : remember(p + "partial", partialSigning(sampled, served), s.dataTtl().getSeconds(), now);
       views.add(new SignerSnapshot(s.id(), s.capabilities(), origins.ownKeys(s.id(), served, both),
@@ -426,21 +431,25 @@ public final class DnsObserver {
     return ttl;
   }
 
-  private static Set<DnsKey> keys(Message m, int type) {
-    Set<DnsKey> out = new HashSet<>();
+  private static Set<DnsKeyData> keys(Message m, int type) {
+    Set<DnsKeyData> out = new HashSet<>();
     for (Record r : records(m, type)) {
       if (r instanceof DNSKEYRecord k) { // CDNSKEYRecord extends DNSKEYRecord
-        out.add(DnsKey.of(k.getFlags(), k.getAlgorithm(), k.getKey()));
+        out.add(DnsKeyData.of(k));
       }
     }
     return Set.copyOf(out);
   }
 
-  private static Set<DsRecord> ds(Message m, int type) {
-    Set<DsRecord> out = new HashSet<>();
+  private static Set<DsData> ds(Message m, int type) {
+    Set<DsData> out = new HashSet<>();
     for (Record r : records(m, type)) {
       if (r instanceof DSRecord d) { // CDSRecord extends DSRecord
-        out.add(DsRecord.of(d.getFootprint(), d.getAlgorithm(), d.getDigestID(), d.getDigest()));
+        try {
+          out.add(DsData.of(d));
+        } catch (IllegalArgumentException e) {
+          // a digest of the wrong length for its type refers to no key: as if absent
+        }
       }
     }
     return Set.copyOf(out);
@@ -460,17 +469,17 @@ public final class DnsObserver {
    * Keys that sign some but not all of the sampled RRsets of any server (a gradual re-signing);
    * RRsets a server does not serve, or serves unsigned, are not counted.
    */
-  private static Set<DnsKey> partialSigning(List<List<Message>> perServer, Set<DnsKey> served) {
-    Set<DnsKey> out = new HashSet<>();
+  private static Set<DnsKeyData> partialSigning(List<List<Message>> perServer, Set<DnsKeyData> served) {
+    Set<DnsKeyData> out = new HashSet<>();
     for (List<Message> rrsets : perServer) {
-      Set<DnsKey> any = new HashSet<>();
-      Set<DnsKey> every = null;
+      Set<DnsKeyData> any = new HashSet<>();
+      Set<DnsKeyData> every = null;
       for (Message m : rrsets) {
         Record q = m.getQuestion();
         if (q == null) {
           continue;
         }
-        Set<DnsKey> keys = signers(m, q.getType(), served);
+        Set<DnsKeyData> keys = signers(m, q.getType(), served);
         if (keys.isEmpty()) {
           continue;
         }
@@ -508,11 +517,11 @@ public final class DnsObserver {
   }
 
   /** Served keys whose tag and algorithm appear in an RRSIG over {@code covered}. */
-  private static Set<DnsKey> signers(Message m, int covered, Set<DnsKey> served) {
-    Set<DnsKey> out = new HashSet<>();
+  private static Set<DnsKeyData> signers(Message m, int covered, Set<DnsKeyData> served) {
+    Set<DnsKeyData> out = new HashSet<>();
     for (Record r : m.getSection(Section.ANSWER)) {
       if (r instanceof RRSIGRecord sig && sig.getTypeCovered() == covered) {
-        for (DnsKey k : served) {
+        for (DnsKeyData k : served) {
           if (k.keyTag() == sig.getFootprint() && k.algorithm() == sig.getAlgorithm()) {
             out.add(k);
           }

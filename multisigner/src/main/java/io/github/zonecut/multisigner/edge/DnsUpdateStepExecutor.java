@@ -7,8 +7,8 @@ import io.github.zonecut.core.DnsResponse;
 import io.github.zonecut.core.DnsTransport;
 import io.github.zonecut.core.TransportProtocol;
 import io.github.zonecut.core.ZonecutTypes;
-import io.github.zonecut.multisigner.DnsKey;
-import io.github.zonecut.multisigner.DsRecord;
+import io.github.zonecut.core.DnsKeyData;
+import io.github.zonecut.core.DsData;
 import io.github.zonecut.multisigner.SignerId;
 import io.github.zonecut.multisigner.Step;
 import java.time.Duration;
@@ -57,6 +57,12 @@ import org.xbill.DNS.Update;
  */
 public final class DnsUpdateStepExecutor implements StepExecutor {
 
+  static {
+    // every zonecut entry point registers zonecut's record types with dnsjava, so that
+    // text and wire parsing yield DSYNC/CSYNC/HSYNC records, not "invalid unknown RR encoding"
+    ZonecutTypes.register();
+  }
+
   /**
    * Where and how to send UPDATEs for one signer.
    *
@@ -83,7 +89,6 @@ public final class DnsUpdateStepExecutor implements StepExecutor {
 
   private DnsUpdateStepExecutor(
       DnsTransport transport, Map<SignerId, Target> targets, Duration timeout, long ttl) {
-    ZonecutTypes.register();
     this.transport = Objects.requireNonNull(transport, "transport");
     this.targets = Map.copyOf(targets);
     this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -116,7 +121,7 @@ public final class DnsUpdateStepExecutor implements StepExecutor {
       if (step instanceof Step.AddDnskeys a) {
         Update u = new Update(zone);
         Set<Record> keys = new HashSet<>();
-        for (DnsKey k : a.keys()) {
+        for (DnsKeyData k : a.keys()) {
           keys.add(dnskey(zone, k));
           u.add(dnskey(zone, k));
         }
@@ -124,7 +129,7 @@ public final class DnsUpdateStepExecutor implements StepExecutor {
       } else if (step instanceof Step.RemoveDnskeys r) {
         Update u = new Update(zone);
         Set<Record> keys = new HashSet<>();
-        for (DnsKey k : r.keys()) {
+        for (DnsKeyData k : r.keys()) {
           keys.add(dnskey(zone, k));
           u.delete(dnskey(zone, k));
         }
@@ -136,10 +141,10 @@ public final class DnsUpdateStepExecutor implements StepExecutor {
         u.delete(zone, Type.CDNSKEY);
         Set<Record> cds = new HashSet<>();
         Set<Record> cdnskey = new HashSet<>();
-        for (DsRecord d : c.cds()) {
+        for (DsData d : c.cds()) {
           cds.add(new CDSRecord(zone, DClass.IN, ttl, d.keyTag(), d.algorithm(), d.digestType(), d.digest()));
         }
-        for (DnsKey k : c.cdnskey()) {
+        for (DnsKeyData k : c.cdnskey()) {
           cdnskey.add(new CDNSKEYRecord(zone, DClass.IN, ttl, k.flags(), 3, k.algorithm(), k.publicKey()));
         }
         cds.forEach(u::add);
@@ -268,7 +273,7 @@ public final class DnsUpdateStepExecutor implements StepExecutor {
         + (m.getTSIG().getError() != Rcode.NOERROR ? " (TSIG " + Rcode.TSIGstring(m.getTSIG().getError()) + ")" : ""));
   }
 
-  private DNSKEYRecord dnskey(Name zone, DnsKey k) {
+  private DNSKEYRecord dnskey(Name zone, DnsKeyData k) {
     return new DNSKEYRecord(zone, DClass.IN, ttl, k.flags(), 3, k.algorithm(), k.publicKey());
   }
 

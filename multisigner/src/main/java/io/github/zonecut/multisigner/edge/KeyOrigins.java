@@ -1,6 +1,6 @@
 package io.github.zonecut.multisigner.edge;
 
-import io.github.zonecut.multisigner.DnsKey;
+import io.github.zonecut.core.DnsKeyData;
 import io.github.zonecut.multisigner.KeyOwnership;
 import io.github.zonecut.multisigner.KeyRole;
 import io.github.zonecut.multisigner.OwnedKey;
@@ -25,7 +25,7 @@ public interface KeyOrigins {
    * @param served its DNSKEY RRset
    * @param signing which served keys sign its zone data and DNSKEY RRset (from RRSIG key tags)
    */
-  List<OwnedKey> ownKeys(SignerId signer, java.util.Set<DnsKey> served, Signing signing);
+  List<OwnedKey> ownKeys(SignerId signer, java.util.Set<DnsKeyData> served, Signing signing);
 
   /** Origins from a table the host maintains (it records each key's signer when it first sees it). */
   static KeyOrigins fromTable(Map<SignerId, List<OwnedKey>> table) {
@@ -40,7 +40,7 @@ public interface KeyOrigins {
   static KeyOrigins byKeyTag(KeyOwnership.KeyTagModulo rule) {
     return (signer, served, signing) -> {
       List<OwnedKey> out = new ArrayList<>();
-      for (DnsKey k : served) {
+      for (DnsKeyData k : served) {
         if (signer.equals(rule.ownerOf(k.keyTag()))) {
           KeyRole role = !k.isSep() ? KeyRole.ZSK
               : signing.zoneKeys().contains(k) ? KeyRole.CSK : KeyRole.KSK;

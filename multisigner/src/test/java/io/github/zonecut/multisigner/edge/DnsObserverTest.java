@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.zonecut.core.DnsEndpoint;
 import io.github.zonecut.core.NioDnsTransport;
 import io.github.zonecut.multisigner.Capability;
-import io.github.zonecut.multisigner.DnsKey;
-import io.github.zonecut.multisigner.DsRecord;
+import io.github.zonecut.core.DnsKeyData;
+import io.github.zonecut.core.DsData;
 import io.github.zonecut.multisigner.KeyRole;
 import io.github.zonecut.multisigner.OwnedKey;
 import io.github.zonecut.multisigner.SignerId;
@@ -48,8 +48,8 @@ class DnsObserverTest {
   private NioDnsTransport transport;
   private TinyUpdateServer signer;
   private TinyUpdateServer parent;
-  private DnsKey ksk;
-  private DnsKey zsk;
+  private DnsKeyData ksk;
+  private DnsKeyData zsk;
 
   @BeforeEach
   void start() throws Exception {
@@ -62,8 +62,8 @@ class DnsObserverTest {
     byte[] b = new byte[64];
     r.nextBytes(a);
     r.nextBytes(b);
-    ksk = DnsKey.of(KeyRole.KSK, 13, a);
-    zsk = DnsKey.of(KeyRole.ZSK, 13, b);
+    ksk = KeyRole.KSK.key(13, a);
+    zsk = KeyRole.ZSK.key(13, b);
     synchronized (signer) {
       signer.records.add(new SOARecord(ZONE, DClass.IN, 3600, NS1, Name.fromConstantString("h.alpha.net."), 1, 3600, 600, 86400, 300));
       signer.records.add(rrsig(Type.SOA, zsk));
@@ -72,14 +72,14 @@ class DnsObserverTest {
       signer.records.add(rrsig(Type.DNSKEY, ksk));
       signer.records.add(new NSRecord(ZONE, DClass.IN, 3600, NS1));
     }
-    DsRecord ds = DsRecord.of(ZONE, ksk, DsRecord.SHA256);
+    DsData ds = DsData.compute(ZONE, ksk, DsData.SHA256);
     synchronized (parent) {
       parent.records.add(new DSRecord(ZONE, DClass.IN, 86400, ds.keyTag(), 13, 2, ds.digest()));
       parent.records.add(new NSRecord(ZONE, DClass.IN, 172800, NS1));
     }
   }
 
-  private static RRSIGRecord rrsig(int covered, DnsKey k) {
+  private static RRSIGRecord rrsig(int covered, DnsKeyData k) {
     return new RRSIGRecord(ZONE, DClass.IN, 3600, covered, 13, 3600, T0.plusSeconds(86400 * 30),
         T0.minusSeconds(3600), k.keyTag(), ZONE, new byte[64]);
   }
@@ -118,7 +118,7 @@ class DnsObserverTest {
 
     // a CDS appears later: only the CDS observation changes
     clock.now = T0.plusSeconds(600);
-    DsRecord cds = DsRecord.of(ZONE, ksk, DsRecord.SHA256);
+    DsData cds = DsData.compute(ZONE, ksk, DsData.SHA256);
     synchronized (signer) {
       signer.records.add(new org.xbill.DNS.CDSRecord(ZONE, DClass.IN, 3600, cds.keyTag(), 13, 2, cds.digest()));
     }
@@ -158,7 +158,7 @@ class DnsObserverTest {
     observer.observe().toCompletableFuture().get(10, TimeUnit.SECONDS);
     // ... and ten minutes later a new ZSK is published
     clock.now = T0.plusSeconds(1200);
-    DnsKey fresh = DnsKey.of(KeyRole.ZSK, 13, new byte[64]);
+    DnsKeyData fresh = KeyRole.ZSK.key(13, new byte[64]);
     synchronized (signer) {
       signer.records.add(new DNSKEYRecord(ZONE, DClass.IN, 60, fresh.flags(), 3, 13, fresh.publicKey()));
     }
@@ -179,13 +179,13 @@ class DnsObserverTest {
     assertThat(own.stream().anyMatch(k -> k.key().equals(zsk))).isEqualTo(zsk.keyTag() % 2 == ksk.keyTag() % 2);
   }
 
-  private static RRSIGRecord rrsig(Name owner, int covered, DnsKey k) {
+  private static RRSIGRecord rrsig(Name owner, int covered, DnsKeyData k) {
     return new RRSIGRecord(owner, DClass.IN, 3600, covered, 13, 3600, T0.plusSeconds(86400 * 30),
         T0.minusSeconds(3600), k.keyTag(), ZONE, new byte[64]);
   }
 
   /** The signer re-signs with {@code k}: every RRSIG over {@code owner}/{@code type} is replaced. */
-  private void resign(Name owner, int type, DnsKey k) {
+  private void resign(Name owner, int type, DnsKeyData k) {
     synchronized (signer) {
       signer.records.removeIf(r -> r instanceof RRSIGRecord s && r.getName().equals(owner)
           && s.getTypeCovered() == type);
@@ -197,7 +197,7 @@ class DnsObserverTest {
   void seesAGradualResigningAcrossTheZoneAndThePlannerWaitsForIt() throws Exception {
     Name a = Name.fromConstantString("a.example.com.");
     Name z = Name.fromConstantString("zz.example.com.");
-    DnsKey next = DnsKey.of(KeyRole.ZSK, 13, new byte[64]);
+    DnsKeyData next = KeyRole.ZSK.key(13, new byte[64]);
     synchronized (signer) {
       signer.records.add(rrsig(ZONE, Type.NS, zsk));
       for (Name n : List.of(a, z)) {

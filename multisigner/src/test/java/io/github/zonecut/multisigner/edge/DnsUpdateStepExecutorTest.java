@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.zonecut.core.DnsEndpoint;
 import io.github.zonecut.core.NioDnsTransport;
-import io.github.zonecut.multisigner.DnsKey;
-import io.github.zonecut.multisigner.DsRecord;
+import io.github.zonecut.core.DnsKeyData;
+import io.github.zonecut.core.DsData;
 import io.github.zonecut.multisigner.KeyRole;
 import io.github.zonecut.multisigner.SignerId;
 import io.github.zonecut.multisigner.Signing;
@@ -63,8 +63,8 @@ class DnsUpdateStepExecutorTest {
 
   @Test
   void appliesDnskeyCdsCsyncAndNsStepsIdempotently() throws Exception {
-    DnsKey zsk = DnsKey.of(KeyRole.ZSK, 13, new byte[64]);
-    DnsKey ksk = DnsKey.of(KeyRole.KSK, 13, new byte[] {1, 2, 3});
+    DnsKeyData zsk = KeyRole.ZSK.key(13, new byte[64]);
+    DnsKeyData ksk = KeyRole.KSK.key(13, new byte[] {1, 2, 3});
     assertThat(run(new Step.AddDnskeys(ALPHA, Set.of(zsk, ksk)))).isInstanceOf(StepResult.Applied.class);
     int afterAdd = server.updates;
     // repeated: the RRset is read first and nothing is sent
@@ -75,7 +75,7 @@ class DnsUpdateStepExecutorTest {
     assertThat(run(new Step.RemoveDnskeys(ALPHA, Set.of(zsk)))).isInstanceOf(StepResult.AlreadyApplied.class);
     assertThat(server.rrset(Type.DNSKEY)).hasSize(1);
 
-    DsRecord ds = DsRecord.of(ZONE, ksk, DsRecord.SHA256);
+    DsData ds = DsData.compute(ZONE, ksk, DsData.SHA256);
     assertThat(run(new Step.SetCds(ALPHA, Set.of(ds), Set.of(ksk)))).isInstanceOf(StepResult.Applied.class);
     assertThat(run(new Step.SetCds(ALPHA, Set.of(ds), Set.of(ksk)))).isInstanceOf(StepResult.AlreadyApplied.class);
     assertThat(server.rrset(Type.CDS)).singleElement()

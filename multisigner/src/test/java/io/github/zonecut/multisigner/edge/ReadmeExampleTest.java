@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.zonecut.core.DnsEndpoint;
 import io.github.zonecut.core.NioDnsTransport;
 import io.github.zonecut.multisigner.Capability;
-import io.github.zonecut.multisigner.DnsKey;
-import io.github.zonecut.multisigner.DsRecord;
+import io.github.zonecut.core.DnsKeyData;
+import io.github.zonecut.core.DsData;
 import io.github.zonecut.multisigner.Intent;
 import io.github.zonecut.multisigner.KeyRole;
 import io.github.zonecut.multisigner.Mermaid;
@@ -42,8 +42,8 @@ class ReadmeExampleTest {
   void oneRoundOfTheControllerLoop() throws Exception {
     Name zone = Name.fromConstantString("example.com.");
     TSIG tsig = new TSIG(TSIG.HMAC_SHA256, "alpha-key.", "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA==");
-    DnsKey ksk = DnsKey.of(KeyRole.KSK, 13, new byte[] {1, 2, 3, 4});
-    DnsKey zsk = DnsKey.of(KeyRole.ZSK, 13, new byte[] {5, 6, 7, 8});
+    DnsKeyData ksk = KeyRole.KSK.key(13, new byte[] {1, 2, 3, 4});
+    DnsKeyData zsk = KeyRole.ZSK.key(13, new byte[] {5, 6, 7, 8});
     Name ns1 = Name.fromConstantString("ns1.alpha.net.");
     var executorService = Executors.newSingleThreadExecutor();
     try (TinyUpdateServer alphaServer = new TinyUpdateServer(zone, tsig);
@@ -55,13 +55,13 @@ class ReadmeExampleTest {
         alphaServer.records.add(new DNSKEYRecord(zone, DClass.IN, 3600, 256, 3, 13, zsk.publicKey()));
         alphaServer.records.add(new NSRecord(zone, DClass.IN, 3600, ns1));
         for (var covered : new int[] {Type.SOA, Type.DNSKEY}) {
-          DnsKey by = covered == Type.SOA ? zsk : ksk;
+          DnsKeyData by = covered == Type.SOA ? zsk : ksk;
           alphaServer.records.add(new RRSIGRecord(zone, DClass.IN, 3600, covered, 13, 3600,
               java.time.Instant.now().plusSeconds(86400), java.time.Instant.now().minusSeconds(60),
               by.keyTag(), zone, new byte[64]));
         }
       }
-      DsRecord ds = DsRecord.of(zone, ksk, DsRecord.SHA256);
+      DsData ds = DsData.compute(zone, ksk, DsData.SHA256);
       synchronized (parentServer) {
         parentServer.records.add(new DSRecord(zone, DClass.IN, 3600, ds.keyTag(), 13, 2, ds.digest()));
         parentServer.records.add(new NSRecord(zone, DClass.IN, 3600, ns1));
