@@ -133,6 +133,29 @@ public sealed interface Condition {
     }
   }
 
+  /**
+   * The signer serves A or AAAA records for every one of {@code names}: NS targets inside the
+   * zone, which need addresses before they enter the NS RRset (RFC 7477 §3.2).
+   */
+  record AddressesServed(SignerId signer, Set<Name> names) implements Condition {
+    /** Copies the set. */
+    public AddressesServed {
+      Objects.requireNonNull(signer);
+      names = Sets.copy(names);
+    }
+
+    @Override
+    public boolean holds(ZoneSnapshot s, Instant now) {
+      SignerSnapshot v = s.signer(signer);
+      return v != null && v.inZoneAddresses().value().containsAll(names);
+    }
+
+    @Override
+    public String describe() {
+      return signer + " serves A/AAAA for " + names;
+    }
+  }
+
   /** The signer serves (or does not serve) a CSYNC record. */
   record CsyncIs(SignerId signer, boolean present) implements Condition {
     /** Checks for null. */

@@ -40,6 +40,19 @@ import java.util.Objects;
  *       §5.6 step 9, §5.7 step 9), then the signer deletes it.
  * </ul>
  *
+ * <h2>How the engine is built</h2>
+ *
+ * <p>One plan is facts → rules → decisions. The facts are built once from the snapshot: the
+ * signers' roles (target, leaving, answering, still cached), each key's owner and lifecycle phase
+ * (RFC 7583 §3.1: generated, published, active, retired, removed), and time-bound gates ("this key
+ * may leave", "the DS may move to the new algorithm") that, when closed, carry the wait that
+ * closes them. One rule per resource — key generation and deletion, DNSKEY RRsets, signing,
+ * DS/CDS, NS/CSYNC, serving — turns the facts into decisions: steps, waits, awaited parent
+ * changes or refusals, each with its cause and draft step. The plan is their merge: all steps if
+ * any (joins, leaves and rollovers run concurrently), else the earliest wait, else what the
+ * parent must do, else done. Waits (DNSKEY-, DS-, NS-Wait-Time and the signature wait) are
+ * computed once, with TTL history, resolver floors, the safety factor and publication latency.
+ *
  * <h2>Choices where the draft is open</h2>
  *
  * <ol>
@@ -108,6 +121,16 @@ import java.util.Objects;
  *       max-stale-ttl; no propagation wait can bound that, and such a resolver only does so while
  *       the zone's servers are unreachable. The planner's waits assume resolvers drop data at TTL
  *       expiry (raised to the configured floors).
+ *   <li><b>Signing is observed zone-wide.</b> A signer re-signs gradually (RFC 7583 Dsgn), so a
+ *       key counts as no longer signing only when no sampled RRset carries its signatures ({@link
+ *       SignerSnapshot#partialSigning()}); while the observation is partial the planner waits for
+ *       the re-signing interval, and the signature wait runs from the last partial observation.
+ *       New-algorithm DNSKEYs are published only once the whole zone is signed with it.
+ *   <li><b>In-zone NS targets</b> (an NS name inside the zone) enter an NS RRset, and the parent
+ *       is signalled with CSYNC, only once every signer serving that NS RRset serves their A/AAAA
+ *       records ({@link SignerSnapshot#inZoneAddresses()}): the parent takes the glue from the
+ *       child (RFC 7477 §3.2) and resolvers need the addresses; the zone owner is awaited for
+ *       them ({@link Condition.AddressesServed}).
  *   <li><b>Capabilities</b> of §4.3 are checked for every serving signer before anything starts;
  *       the others (NS management, key management, stop serving) when a step needs them.
  * </ol>
@@ -155,6 +178,6 @@ public final class Planner {
     Objects.requireNonNull(intent, "intent");
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(now, "now");
-    return new PlanRun(snapshot, intent, policy, now, config).plan();
+    return PlanRun.plan(snapshot, intent, policy, now, config);
   }
 }

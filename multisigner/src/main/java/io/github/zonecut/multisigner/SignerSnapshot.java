@@ -35,6 +35,16 @@ import org.xbill.DNS.Name;
  *     changes signing keys (RFC 7583 "Dsgn": BIND, Knot and PowerDNS re-sign gradually);
  *     old signatures are still served that long after {@code signing} changed. Zero: the whole
  *     zone is re-signed at once
+ * @param partialSigning zone-signing keys whose RRSIGs the observer saw on some but not all of
+ *     the sampled RRsets ({@link io.github.zonecut.multisigner.edge.DnsObserver} samples the apex
+ *     and configured names): the signer is re-signing gradually (RFC 7583 Dsgn). A key here has
+ *     neither fully replaced nor fully left the zone's signatures; {@code since} is when that last
+ *     changed, so once it is empty the signature wait runs from the last partial observation.
+ *     Empty when not observed
+ * @param inZoneAddresses names inside the zone for which the signer serves A or AAAA records: an
+ *     NS target inside the zone needs them served by every signer before it enters an NS RRset
+ *     and before the parent is asked to copy the NS RRset (its glue, RFC 7477 §3.2, RFC 9471).
+ *     Empty when not observed
  */
 public record SignerSnapshot(
     SignerId id,
@@ -50,7 +60,24 @@ public record SignerSnapshot(
     Observed<Boolean> csync,
     Duration dataTtl,
     @Nullable ZoneTtls zoneTtls,
-    Duration resignInterval) {
+    Duration resignInterval,
+    Observed<Set<DnsKeyData>> partialSigning,
+    Observed<Set<Name>> inZoneAddresses) {
+
+  private static final Observed<Set<DnsKeyData>> NOT_OBSERVED =
+      new Observed<>(Set.of(), Duration.ZERO, java.time.Instant.EPOCH);
+  private static final Observed<Set<Name>> NO_ADDRESSES =
+      new Observed<>(Set.of(), Duration.ZERO, java.time.Instant.EPOCH);
+
+  /** As the canonical constructor, without an observation of gradual re-signing. */
+  public SignerSnapshot(SignerId id, Set<Capability> capabilities, List<OwnedKey> ownKeys,
+      Set<Name> ownNs, Observed<Boolean> answering, Observed<Set<DnsKeyData>> dnskey,
+      Observed<Signing> signing, Observed<Set<DsData>> cds, Observed<Set<DnsKeyData>> cdnskey,
+      Observed<Set<Name>> ns, Observed<Boolean> csync, Duration dataTtl,
+      @Nullable ZoneTtls zoneTtls, Duration resignInterval) {
+    this(id, capabilities, ownKeys, ownNs, answering, dnskey, signing, cds, cdnskey, ns, csync,
+        dataTtl, zoneTtls, resignInterval, NOT_OBSERVED, NO_ADDRESSES);
+  }
 
   /** As the canonical constructor, without observed zone TTLs. */
   public SignerSnapshot(SignerId id, Set<Capability> capabilities, List<OwnedKey> ownKeys,
@@ -58,7 +85,7 @@ public record SignerSnapshot(
       Observed<Signing> signing, Observed<Set<DsData>> cds, Observed<Set<DnsKeyData>> cdnskey,
       Observed<Set<Name>> ns, Observed<Boolean> csync, Duration dataTtl) {
     this(id, capabilities, ownKeys, ownNs, answering, dnskey, signing, cds, cdnskey, ns, csync,
-        dataTtl, null, Duration.ZERO);
+        dataTtl, null, Duration.ZERO, NOT_OBSERVED, NO_ADDRESSES);
   }
 
   /** Copies collections and checks that own keys are distinct and own NS names absolute. */
@@ -88,6 +115,14 @@ public record SignerSnapshot(
     Objects.requireNonNull(cdnskey, "cdnskey");
     Objects.requireNonNull(ns, "ns");
     Objects.requireNonNull(csync, "csync");
+    Objects.requireNonNull(partialSigning, "partialSigning");
+    partialSigning = partialSigning.value().isEmpty() ? partialSigning
+        : new Observed<>(Set.copyOf(partialSigning.value()), partialSigning.ttl(),
+            partialSigning.since(), partialSigning.earlierTtl(), partialSigning.earlierTtlUntil());
+    Objects.requireNonNull(inZoneAddresses, "inZoneAddresses");
+    inZoneAddresses = inZoneAddresses.value().isEmpty() ? inZoneAddresses
+        : new Observed<>(Sets.copy(inZoneAddresses.value()), inZoneAddresses.ttl(),
+            inZoneAddresses.since(), inZoneAddresses.earlierTtl(), inZoneAddresses.earlierTtlUntil());
     if (resignInterval.isNegative()) {
       throw new IllegalArgumentException("negative re-signing interval");
     }

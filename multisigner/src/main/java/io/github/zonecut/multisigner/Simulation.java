@@ -76,6 +76,8 @@ public final class Simulation {
   boolean partialSteps;
   /** Changes that undid an earlier one: a key added back to a signer it was removed from. */
   final List<String> regressions = new ArrayList<>();
+  // the validators Result.report() replays the timeline for; null: GlitchChecker's default
+  @Nullable ResolverModel resolvers;
   private final Set<String> removedDnskeys = new HashSet<>();
 
   /** TTL history of one RRset: the earlier TTL whose copies expire last (see {@link Observed}). */
@@ -96,8 +98,19 @@ public final class Simulation {
     }
   }
 
-  /** Which TTL a {@link Simulation#changeTtl} call changes. */
-  enum TtlKind { DNSKEY, DATA, NS, PARENT_DS, PARENT_NS }
+  /** Which TTL {@link Builder#ttlChange} changes. */
+  public enum TtlKind {
+    /** A signer's DNSKEY (and CDS/CDNSKEY) TTL. */
+    DNSKEY,
+    /** A signer's signed-data TTL (how long its RRSIGs stay cached). */
+    DATA,
+    /** A signer's apex NS TTL. */
+    NS,
+    /** The parent's DS TTL. */
+    PARENT_DS,
+    /** The parent's delegation NS TTL. */
+    PARENT_NS
+  }
 
   static final class Sig {
     final SignerId id;
@@ -107,6 +120,13 @@ public final class Simulation {
     @Nullable ZoneTtls zoneTtls;
     /** RFC 7583 Dsgn: old signatures stay on some RRsets this long after a signing change. */
     long resignSeconds;
+    // gradual re-signing seen by the observer (issue 12 item 3): the zone keys before the last
+    // signing change still sign part of the zone until signingSince + resignSeconds
+    boolean observedGradually;
+    Set<DnsKeyData> previousZoneKeys = Set.of();
+    // in-zone names this signer serves A/AAAA for (glue of in-zone NS targets, defect 7)
+    Set<Name> addresses = new TreeSet<>();
+    Instant addressesSince = T0.minus(Duration.ofDays(30));
     Set<Capability> caps = EnumSet.allOf(Capability.class);
     final List<OwnedKey> own = new ArrayList<>();
     Set<Name> ownNs = new TreeSet<>();
@@ -131,7 +151,7 @@ public final class Simulation {
       this.id = id;
     }
 
-    SignerSnapshot snapshot() {
+    SignerSnapshot snapshot(Instant now) {
       return new SignerSnapshot(id, caps, own, ownNs,
           new Observed<>(answering, Duration.ZERO, answeringSince),
           dnskeyHist.observe(Set.copyOf(dnskey), dnskeyTtl, dnskeySince),
@@ -140,7 +160,26 @@ public final class Simulation {
           dnskeyHist.observe(Set.copyOf(cdnskey), dnskeyTtl, cdsSince),
           nsHist.observe(Set.copyOf(ns), nsTtl, nsSince),
           nsHist.observe(csync, nsTtl, csyncSince),
-          Duration.ofSeconds(dataTtl), zoneTtls, Duration.ofSeconds(resignSeconds));
+          Duration.ofSeconds(dataTtl), zoneTtls, Duration.ofSeconds(resignSeconds),
+          partialSigning(now),
+          new Observed<>(Set.copyOf(addresses), Duration.ofSeconds(nsTtl), addressesSince));
+    }
+
+    /** Keys signing part of the zone only while it is re-signed, as a sampling observer sees them. */
+    private Observed<Set<DnsKeyData>> partialSigning(Instant now) {
+      Instant done = signingSince.plusSeconds(resignSeconds);
+      if (!observedGradually || resignSeconds == 0) {
+        return new Observed<>(Set.of(), Duration.ZERO, Instant.EPOCH);
+      }
+      if (!now.isBefore(done)) {
+        return new Observed<>(Set.of(), Duration.ofSeconds(dataTtl), done);
+      }
+      Set<DnsKeyData> partial = new HashSet<>(previousZoneKeys);
+      partial.addAll(signing.zoneKeys());
+      Set<DnsKeyData> both = new HashSet<>(previousZoneKeys);
+      both.retainAll(signing.zoneKeys());
+      partial.removeAll(both);
+      return new Observed<>(Set.copyOf(partial), Duration.ofSeconds(dataTtl), signingSince);
     }
   }
 
@@ -261,7 +300,7 @@ public final class Simulation {
   public ZoneSnapshot snapshot() {
     List<SignerSnapshot> views = new ArrayList<>();
     for (Sig s : signers.values()) {
-      views.add(s.snapshot());
+      views.add(s.snapshot(now));
     }
     ParentServerView p = primaryView();
     if (parent.lags.length == 0) {
@@ -389,6 +428,9 @@ public final class Simulation {
       }
     } else if (step instanceof Step.SetSigning g) {
       if (!s.signing.equals(g.signing())) {
+        if (!s.signing.zoneKeys().equals(g.signing().zoneKeys())) {
+          s.previousZoneKeys = s.signing.zoneKeys();
+        }
         s.signing = g.signing();
         s.signingSince = now;
       }
@@ -467,6 +509,11 @@ public final class Simulation {
     boolean csyncEverywhere = true;
     for (Sig s : del) {
       csyncEverywhere &= s.csync && s.ns.equals(first.ns);
+      for (Name n : first.ns) {
+        // RFC 7477 §3.2: the parent fetches the A/AAAA of in-zone NS targets from the child and
+        // does not act without them
+        csyncEverywhere &= !n.subdomain(zone) || parent.ns.contains(n) || s.addresses.contains(n);
+      }
     }
     if (policy.processesCsync() && csyncEverywhere && !first.ns.equals(parent.ns)) {
       schedule(first.ns, false);
@@ -629,17 +676,17 @@ public final class Simulation {
       } else if (p instanceof Plan.AwaitChange c) {
         Instant next = nextParentEvent();
         if (next.equals(Instant.MAX)) {
-          return new Result(rounds, refs, timeline, now, Ending.STALLED,
+          return new Result(resolvers, rounds, refs, timeline, now, Ending.STALLED,
               "the parent has nothing pending, so it will never act: " + c.reason());
         }
         advanceTo(next);
       } else if (p instanceof Plan.Done d) {
-        return new Result(rounds, refs, timeline, now, Ending.DONE, d.summary());
+        return new Result(resolvers, rounds, refs, timeline, now, Ending.DONE, d.summary());
       } else {
-        return new Result(rounds, refs, timeline, now, Ending.REFUSED, p.toString());
+        return new Result(resolvers, rounds, refs, timeline, now, Ending.REFUSED, p.toString());
       }
     }
-    return new Result(rounds, refs, timeline, now, Ending.ROUND_LIMIT,
+    return new Result(resolvers, rounds, refs, timeline, now, Ending.ROUND_LIMIT,
         "no outcome after " + maxRounds + " plans");
   }
 
@@ -681,9 +728,11 @@ public final class Simulation {
     private final Ending ending;
     private final String why;
     private @Nullable GlitchReport report;
+    private final @Nullable ResolverModel resolvers;
 
-    Result(List<Round> rounds, Set<String> draftSteps, List<TimedState> timeline, Instant end,
+    Result(@Nullable ResolverModel resolvers, List<Round> rounds, Set<String> draftSteps, List<TimedState> timeline, Instant end,
         Ending ending, String why) {
+      this.resolvers = resolvers;
       this.rounds = List.copyOf(rounds);
       this.draftSteps = Collections.unmodifiableSet(new LinkedHashSet<>(draftSteps));
       this.timeline = List.copyOf(timeline);
@@ -737,11 +786,15 @@ public final class Simulation {
       return why;
     }
 
-    /** The {@link GlitchChecker}'s verdict over {@link #timeline()} (computed once, on demand). */
+    /**
+     * The {@link GlitchChecker}'s verdict over {@link #timeline()} for the builder's {@link
+     * Builder#resolvers} (computed once, on demand).
+     */
     public GlitchReport report() {
       GlitchReport r = report;
       if (r == null) {
-        r = GlitchChecker.check(timeline);
+        ResolverModel m = resolvers;
+        r = m == null ? GlitchChecker.check(timeline) : GlitchChecker.check(timeline, m);
         report = r;
       }
       return r;
@@ -772,6 +825,14 @@ public final class Simulation {
     private boolean shuffle;
     private Duration latency = Duration.ofSeconds(5);
     private KeyOwnership.@Nullable KeyTagModulo modulo;
+    private @Nullable ResolverModel resolvers;
+    private Duration resign = Duration.ZERO;
+    private boolean resignObserved;
+    private boolean partial;
+    private long[] parentLags = new long[0];
+    private final List<TtlChange> ttlChanges = new ArrayList<>();
+
+    private record TtlChange(@Nullable String label, TtlKind kind, long seconds) {}
 
     private Builder(Name zone) {
       this.zone = Objects.requireNonNull(zone, "zone");
@@ -861,6 +922,72 @@ public final class Simulation {
       return this;
     }
 
+    /**
+     * The validators {@link Result#report()} replays the timeline for: which algorithms each
+     * supports, whether it is hardened against algorithm downgrade, and the resolvers' minimum
+     * TTL (cache floor). Default: {@link GlitchChecker#check(List)}'s model (a lenient and a
+     * strict validator for every algorithm in use, and one per proper subset of them, no floor).
+     * Give the planner the same floor ({@link PlannerConfig#withTtlFloor(Duration)}).
+     */
+    public Builder resolvers(ResolverModel model) {
+      this.resolvers = Objects.requireNonNull(model, "model");
+      return this;
+    }
+
+    /**
+     * Every signer re-signs its zone gradually over {@code interval} after a signing change
+     * (RFC 7583 Dsgn: BIND, Knot and PowerDNS do), so old signatures are served that long
+     * ({@link SignerSnapshot#resignInterval()}). With {@code observed}, snapshots also show the
+     * keys signing only part of the zone meanwhile ({@link SignerSnapshot#partialSigning()}), as
+     * a sampling {@link io.github.zonecut.multisigner.edge.DnsObserver} sees them. Default zero.
+     */
+    public Builder resigning(Duration interval, boolean observed) {
+      seconds(interval, "interval");
+      this.resign = interval;
+      this.resignObserved = observed;
+      return this;
+    }
+
+    /**
+     * {@code true}: the host stops part-way through every plan with more than one step (executes a
+     * random prefix) and plans again, as after a crash; the planner must neither regress nor
+     * break validation. Default {@code false}.
+     */
+    public Builder partialSteps(boolean partial) {
+      this.partial = partial;
+      return this;
+    }
+
+    /**
+     * The parent has further servers that serve each change {@code lags} later than the first
+     * (secondaries catching up); the planner waits for all of them to agree. Default: one server.
+     */
+    public Builder parentServerLags(Duration... lags) {
+      long[] l = new long[lags.length];
+      for (int i = 0; i < lags.length; i++) {
+        l[i] = seconds(lags[i], "lag");
+      }
+      this.parentLags = l;
+      return this;
+    }
+
+    /**
+     * An operator changes a TTL at {@link #T0}, just before the run: the RRset was served with its
+     * earlier TTL for a long time, and copies with that TTL stay in caches (the planner's waits
+     * must cover the TTL history). Several changes apply in order.
+     *
+     * @param signer the signer's label, or null for {@link TtlKind#PARENT_DS}/{@link TtlKind#PARENT_NS}
+     */
+    public Builder ttlChange(@Nullable String signer, TtlKind kind, Duration ttl) {
+      Objects.requireNonNull(kind, "kind");
+      boolean parentKind = kind == TtlKind.PARENT_DS || kind == TtlKind.PARENT_NS;
+      if (parentKind != (signer == null)) {
+        throw new IllegalArgumentException("a signer label is needed for " + kind + " and only for it");
+      }
+      ttlChanges.add(new TtlChange(signer, kind, seconds(ttl, "ttl")));
+      return this;
+    }
+
     /** Generates keys whose tags fall in each signer's slot (RFC 8901 §8.1 key tag partitioning). */
     public Builder keyTagModulo(KeyOwnership.KeyTagModulo modulo) {
       this.modulo = Objects.requireNonNull(modulo, "modulo");
@@ -897,6 +1024,23 @@ public final class Simulation {
         throw new IllegalArgumentException("the group " + group + " names a signer not added");
       }
       sim.formGroup(members);
+      sim.resolvers = resolvers;
+      sim.partialSteps = partial;
+      sim.parent.lags = parentLags.clone();
+      for (Sig sig : sim.signers.values()) {
+        sig.resignSeconds = resign.toSeconds();
+        sig.observedGradually = resignObserved;
+      }
+      for (TtlChange c : ttlChanges) {
+        SignerId id = null;
+        if (c.label() != null) {
+          id = SignerId.of(c.label());
+          if (!sim.signers.containsKey(id)) {
+            throw new IllegalArgumentException("TTL change for a signer not added: " + c.label());
+          }
+        }
+        sim.changeTtl(id, c.kind(), c.seconds());
+      }
       return sim;
     }
 

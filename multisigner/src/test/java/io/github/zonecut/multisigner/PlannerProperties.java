@@ -143,6 +143,8 @@ class PlannerProperties {
     SignerId changed = all.get(ttls.signer() % all.size()).id;
     w.changeTtl(changed, ttls.changed(), ttls.newTtl());
     members.get(0).resignSeconds = ttls.resign(); // gradual re-signing (RFC 7583 Dsgn)
+    // half the worlds observe that re-signing zone-wide (issue 12 item 3: partial signing)
+    members.get(0).observedGradually = (spec.seed() & 1) == 0;
     w.advanceTo(w.now.plusSeconds(ttls.changeLead()));
     Duration floor = Duration.ofSeconds(ttls.floor());
     Planner planner = Planner.create(PlannerConfig.DEFAULT.withTtlFloor(floor));

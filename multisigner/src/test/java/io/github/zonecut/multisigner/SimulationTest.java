@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Name;
 
@@ -127,5 +128,29 @@ class SimulationTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxDelay");
     assertThatThrownBy(() -> join().build().run(Planner.create(), JOIN, 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxRounds");
+  }
+  @Test
+  void theBuilderCoversAlgorithmSubsetsTtlChangesFloorsResigningAndPartialSteps() {
+    Duration floor = Duration.ofMinutes(5);
+    Simulation sim = Simulation.builder(ZONE)
+        .signer("alpha", 13, false).signer("bravo", 13, false).group("alpha", "bravo")
+        // validators for 13 only, 15 only, both, hardened or not, with a 5-minute cache floor
+        .resolvers(ResolverModel.forAlgorithms(Set.of(13, 15)).withMinimumTtl(floor))
+        .resigning(Duration.ofHours(2), true)
+        .partialSteps(true)
+        .parentServerLags(Duration.ofMinutes(20))
+        // the DNSKEY TTL was lowered from one hour to one minute just before the rollover
+        .ttlChange("alpha", Simulation.TtlKind.DNSKEY, Duration.ofMinutes(1))
+        .ttlChange(null, Simulation.TtlKind.PARENT_DS, Duration.ofHours(2))
+        .build();
+    Intent roll = Intent.group(ALPHA, SignerId.of("bravo")).withRollovers(new Rollover.Algorithm(13, 15));
+
+    Simulation.Result r = sim.run(Planner.create(PlannerConfig.DEFAULT.withTtlFloor(floor)), roll, 400);
+
+    assertThat(r.done()).as(r.toString()).isTrue();
+    assertThat(r.report().glitchFree()).as(r.report().toString()).isTrue();
+    assertThat(sim.snapshot().signer(ALPHA).dnskey().value()).allMatch(k -> k.algorithm() == 15);
+    assertThatThrownBy(() -> join().ttlChange(null, Simulation.TtlKind.DNSKEY, Duration.ofMinutes(1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -55,6 +55,13 @@ import org.xbill.DNS.Type;
  * planner requires them to agree. Which keys a signer owns comes from {@link KeyOrigins}; which
  * keys sign comes from the key tags of the RRSIGs over the SOA and DNSKEY RRsets.
  *
+ * <p>Signing is also observed zone-wide (issue 12 item 3): BIND, Knot and PowerDNS re-sign a zone
+ * gradually (RFC 7583 Dsgn), so the SOA's RRSIG says which key signs new data, not which keys the
+ * zone's signatures are made with. The observer samples the apex SOA and NS RRsets and the
+ * RRsets named by {@link #sampling}, and reports the zone-signing keys found on some but not all
+ * of them as {@link SignerSnapshot#partialSigning()}; the planner waits for the re-signing while
+ * that is not empty.
+ *
  * <p>The change instants live in this object; after a restart every value counts as changed at the
  * first observation, which only lengthens waits. Not thread-safe: observe one zone at a time.
  */
@@ -90,6 +97,26 @@ public final class DnsObserver {
     }
   }
 
+  /**
+   * An RRset the observer samples to see which keys sign the zone's data.
+   *
+   * @param name the owner name, at or below the zone apex
+   * @param type the RR type (a data type, signed by the zone-signing keys)
+   */
+  public record Sample(Name name, int type) {
+    /** Checks the name is absolute and the type a data type (not a meta-type or QTYPE, RFC 6895 §3.1). */
+    public Sample {
+      Objects.requireNonNull(name, "name");
+      if (!name.isAbsolute()) {
+        throw new IllegalArgumentException("sample name not absolute: " + name);
+      }
+      if (type <= 0 || type > 0xFFFF || (type >= 128 && type <= 255) || type == Type.OPT
+          || type == Type.RRSIG) {
+        throw new IllegalArgumentException("not a data type to sample: " + type);
+      }
+    }
+  }
+
   private static final int[] SIGNER_TYPES = {Type.SOA, Type.DNSKEY, Type.CDS, Type.CDNSKEY, Type.NS, Type.CSYNC};
 
   private final DnsTransport transport;
@@ -100,11 +127,14 @@ public final class DnsObserver {
   private final Duration latency;
   private final Clock clock;
   private final Duration timeout;
+  private final List<Sample> samples;
+  // NS names of any signer inside the zone: their A/AAAA must be served (defect 7)
+  private final Set<Name> inZoneNs;
   private final Map<String, Observed<?>> memory = new HashMap<>();
 
   private DnsObserver(DnsTransport transport, Name zone, List<SignerConfig> signers,
       List<DnsEndpoint> parentServers, KeyOrigins origins, Duration latency, Clock clock,
-      Duration timeout) {
+      Duration timeout, List<Sample> samples) {
     this.transport = Objects.requireNonNull(transport, "transport");
     this.zone = Objects.requireNonNull(zone, "zone");
     this.signers = List.copyOf(signers);
@@ -116,6 +146,21 @@ public final class DnsObserver {
     this.latency = Objects.requireNonNull(latency, "latency");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.samples = List.copyOf(samples);
+    Set<Name> inZone = new java.util.TreeSet<>();
+    for (SignerConfig c : this.signers) {
+      for (Name n : c.ownNs()) {
+        if (n.subdomain(zone)) {
+          inZone.add(n);
+        }
+      }
+    }
+    this.inZoneNs = java.util.Collections.unmodifiableSet(inZone);
+    for (Sample x : this.samples) {
+      if (!x.name().subdomain(zone)) {
+        throw new IllegalArgumentException("sample " + x.name() + " is not in zone " + zone);
+      }
+    }
   }
 
   /**
@@ -132,7 +177,20 @@ public final class DnsObserver {
   public static DnsObserver create(DnsTransport transport, Name zone, List<SignerConfig> signers,
       List<DnsEndpoint> parentServers, KeyOrigins origins, Duration latency, Clock clock) {
     return new DnsObserver(transport, zone, signers, parentServers, origins, latency, clock,
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5), List.of());
+  }
+
+  /**
+   * This observer, also sampling {@code samples} (besides the apex SOA and NS RRsets) to see which
+   * keys sign the zone: pick a few RRsets the signers re-sign late (names far from the apex in
+   * canonical order, long-lived data). A new observer with no memory of earlier observations:
+   * configure it before the first {@link #observe()}.
+   *
+   * @throws IllegalArgumentException if a sample is outside the zone
+   */
+  public DnsObserver sampling(List<Sample> samples) {
+    return new DnsObserver(transport, zone, signers, parentServers, origins, latency, clock,
+        timeout, samples);
   }
 
   /** Queries everything and completes with the snapshot; never completes exceptionally for DNS failures. */
@@ -145,6 +203,19 @@ public final class DnsObserver {
           CompletableFuture<@Nullable Message> f = query(s.servers().get(i), type);
           byKey.put(s.id() + "/" + i + "/" + type, f);
           all.add(f);
+        }
+        for (int j = 0; j < samples.size(); j++) {
+          CompletableFuture<@Nullable Message> f =
+              query(s.servers().get(i), samples.get(j).name(), samples.get(j).type());
+          byKey.put(s.id() + "/" + i + "/sample/" + j, f);
+          all.add(f);
+        }
+        for (Name n : inZoneNs) {
+          for (int type : new int[] {Type.A, Type.AAAA}) {
+            CompletableFuture<@Nullable Message> f = query(s.servers().get(i), n, type);
+            byKey.put(s.id() + "/" + i + "/addr/" + n + "/" + type, f);
+            all.add(f);
+          }
         }
       }
     }
@@ -160,7 +231,11 @@ public final class DnsObserver {
   }
 
   private CompletableFuture<@Nullable Message> query(DnsEndpoint server, int type) {
-    Message q = Message.newQuery(Record.newRecord(zone, type, DClass.IN));
+    return query(server, zone, type);
+  }
+
+  private CompletableFuture<@Nullable Message> query(DnsEndpoint server, Name name, int type) {
+    Message q = Message.newQuery(Record.newRecord(name, type, DClass.IN));
     q.addRecord(new OPTRecord(1232, 0, 0, ExtendedFlags.DO), Section.ADDITIONAL);
     return transport.exchange(server, q, TransportProtocol.TCP, timeout)
         .thenApply(DnsResponse::message)
@@ -174,6 +249,8 @@ public final class DnsObserver {
     List<SignerSnapshot> views = new ArrayList<>();
     for (SignerConfig s : signers) {
       List<Map<Integer, Message>> answers = new ArrayList<>();
+      List<List<Message>> sampled = new ArrayList<>();
+      Set<Name> addressed = new HashSet<>(inZoneNs);
       for (int i = 0; i < s.servers().size(); i++) {
         Map<Integer, Message> perType = new HashMap<>();
         boolean authoritative = true;
@@ -187,6 +264,26 @@ public final class DnsObserver {
         }
         if (authoritative) {
           answers.add(perType);
+          List<Message> mine = new ArrayList<>();
+          mine.add(perType.get(Type.SOA));
+          mine.add(perType.get(Type.NS));
+          for (int j = 0; j < samples.size(); j++) {
+            Message m = answer(byKey, s.id() + "/" + i + "/sample/" + j);
+            if (m != null && m.getRcode() == Rcode.NOERROR) {
+              mine.add(m);
+            }
+          }
+          sampled.add(mine);
+          for (Name n : inZoneNs) {
+            boolean served = false;
+            for (int type : new int[] {Type.A, Type.AAAA}) {
+              Message m = answer(byKey, s.id() + "/" + i + "/addr/" + n + "/" + type);
+              served |= m != null && m.getRcode() == Rcode.NOERROR && !addresses(m, n, type).isEmpty();
+            }
+            if (!served) {
+              addressed.remove(n); // every answering server must serve it
+            }
+          }
         }
       }
       String p = "signer/" + s.id() + "/";
@@ -207,11 +304,16 @@ public final class DnsObserver {
       Instant signingSince = signing.since().isAfter(keySigning.since()) ? signing.since() : keySigning.since();
       // the configured data TTL's history (a host lowering it must not shorten signature waits)
       Observed<Signing> data = remember(p + "data", both, s.dataTtl().getSeconds(), now);
+      Observed<Set<DnsKeyData>> partial = sampled.isEmpty()
+          ? remembered(p + "partial", Set.of(), s.dataTtl().getSeconds(), now)
+          : remember(p + "partial", partialSigning(sampled, served), s.dataTtl().getSeconds(), now);
       views.add(new SignerSnapshot(s.id(), s.capabilities(), origins.ownKeys(s.id(), served, both),
           s.ownNs(), ans, dnskey,
           new Observed<>(both, s.dataTtl(), signingSince, data.earlierTtl(), data.earlierTtlUntil()),
           cds, cdnskey, ns,
-          csync, s.dataTtl(), zoneTtls(answers), java.time.Duration.ZERO));
+          csync, s.dataTtl(), zoneTtls(answers), java.time.Duration.ZERO, partial,
+          answers.isEmpty() ? remembered(p + "addresses", Set.of(), 0, now)
+              : remember(p + "addresses", Set.copyOf(addressed), 0, now)));
     }
     List<ParentServerView> parent = new ArrayList<>();
     for (int i = 0; i < parentServers.size(); i++) {
@@ -361,6 +463,57 @@ public final class DnsObserver {
       }
     }
     return Set.copyOf(out);
+  }
+
+  /**
+   * Keys that sign some but not all of the sampled RRsets of any server (a gradual re-signing);
+   * RRsets a server does not serve, or serves unsigned, are not counted.
+   */
+  private static Set<DnsKeyData> partialSigning(List<List<Message>> perServer, Set<DnsKeyData> served) {
+    Set<DnsKeyData> out = new HashSet<>();
+    for (List<Message> rrsets : perServer) {
+      Set<DnsKeyData> any = new HashSet<>();
+      Set<DnsKeyData> every = null;
+      for (Message m : rrsets) {
+        Record q = m.getQuestion();
+        if (q == null) {
+          continue;
+        }
+        Set<DnsKeyData> keys = signers(m, q.getType(), served);
+        if (keys.isEmpty()) {
+          continue;
+        }
+        any.addAll(keys);
+        if (every == null) {
+          every = new HashSet<>(keys);
+        } else {
+          every.retainAll(keys);
+        }
+      }
+      if (every != null) {
+        any.removeAll(every);
+        out.addAll(any);
+      }
+    }
+    return Set.copyOf(out);
+  }
+
+  /** A or AAAA records of {@code name} in the answer. */
+  private static List<Record> addresses(Message m, Name name, int type) {
+    List<Record> out = new ArrayList<>();
+    for (Record r : m.getSection(Section.ANSWER)) {
+      if (r.getType() == type && r.getName().equals(name)) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /** The remembered observation, or a new one of {@code value} (a signer not answering now). */
+  private <T> Observed<T> remembered(String key, T value, long ttl, Instant now) {
+    @SuppressWarnings("unchecked")
+    Observed<T> previous = (Observed<T>) memory.get(key);
+    return previous != null ? previous : remember(key, value, ttl, now);
   }
 
   /** Served keys whose tag and algorithm appear in an RRSIG over {@code covered}. */

@@ -179,6 +179,87 @@ class DnsObserverTest {
     assertThat(own.stream().anyMatch(k -> k.key().equals(zsk))).isEqualTo(zsk.keyTag() % 2 == ksk.keyTag() % 2);
   }
 
+  private static RRSIGRecord rrsig(Name owner, int covered, DnsKeyData k) {
+    return new RRSIGRecord(owner, DClass.IN, 3600, covered, 13, 3600, T0.plusSeconds(86400 * 30),
+        T0.minusSeconds(3600), k.keyTag(), ZONE, new byte[64]);
+  }
+
+  /** The signer re-signs with {@code k}: every RRSIG over {@code owner}/{@code type} is replaced. */
+  private void resign(Name owner, int type, DnsKeyData k) {
+    synchronized (signer) {
+      signer.records.removeIf(r -> r instanceof RRSIGRecord s && r.getName().equals(owner)
+          && s.getTypeCovered() == type);
+      signer.records.add(rrsig(owner, type, k));
+    }
+  }
+
+  @Test
+  void seesAGradualResigningAcrossTheZoneAndThePlannerWaitsForIt() throws Exception {
+    Name a = Name.fromConstantString("a.example.com.");
+    Name z = Name.fromConstantString("zz.example.com.");
+    DnsKeyData next = KeyRole.ZSK.key(13, new byte[64]);
+    synchronized (signer) {
+      signer.records.add(rrsig(ZONE, Type.NS, zsk));
+      for (Name n : List.of(a, z)) {
+        signer.records.add(new org.xbill.DNS.ARecord(n, DClass.IN, 3600, java.net.InetAddress.getByName("192.0.2.1")));
+        signer.records.add(rrsig(n, Type.A, zsk));
+      }
+      // the new ZSK is published (long ago, for the test) and the signer starts re-signing with it
+      signer.records.add(new DNSKEYRecord(ZONE, DClass.IN, 7200, next.flags(), 3, 13, next.publicKey()));
+    }
+    resign(ZONE, Type.SOA, next);
+    resign(ZONE, Type.NS, next);
+    resign(a, Type.A, next);
+    MutableClock clock = new MutableClock(T0);
+    KeyOrigins origins = KeyOrigins.fromTable(Map.of(ALPHA, List.of(OwnedKey.of(ksk, KeyRole.KSK),
+        OwnedKey.of(zsk, KeyRole.ZSK), OwnedKey.of(next, KeyRole.ZSK))));
+    DnsObserver apexOnly = DnsObserver.create(transport, ZONE,
+        List.of(new DnsObserver.SignerConfig(ALPHA, List.of(DnsEndpoint.of("127.0.0.1", signer.port())),
+            EnumSet.allOf(Capability.class), Set.of(NS1), Duration.ofHours(1))),
+        List.of(DnsEndpoint.of("127.0.0.1", parent.port())), origins, Duration.ofSeconds(10), clock);
+    DnsObserver sampling = apexOnly.sampling(List.of(new DnsObserver.Sample(a, Type.A),
+        new DnsObserver.Sample(z, Type.A)));
+    io.github.zonecut.multisigner.Intent roll = io.github.zonecut.multisigner.Intent.group(ALPHA)
+        .withRollovers(new io.github.zonecut.multisigner.Rollover.Zsk(ALPHA, zsk));
+    io.github.zonecut.multisigner.Planner planner = io.github.zonecut.multisigner.Planner.create();
+
+    SignerSnapshot first = sampling.observe().toCompletableFuture().get(10, TimeUnit.SECONDS).signers().get(0);
+    assertThat(first.signing().value().zoneKeys()).containsExactly(next); // the SOA's signer
+    assertThat(first.partialSigning().value()).containsExactlyInAnyOrder(zsk, next);
+    apexOnly.observe().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    // three hours on, zz.example.com. still carries the old ZSK's RRSIG
+    clock.now = T0.plusSeconds(3 * 3600);
+    ZoneSnapshot blind = apexOnly.observe().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    ZoneSnapshot seen = sampling.observe().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    // the SOA-and-NS view thinks the old ZSK's signatures are gone and removes it: zz.example.com.
+    // would be bogus for resolvers that fetch the DNSKEY RRset afterwards
+    assertThat(removesOldZsk(planner.plan(blind, roll,
+        io.github.zonecut.multisigner.ParentPolicy.DEFAULT, clock.now))).isTrue();
+    io.github.zonecut.multisigner.Plan p = planner.plan(seen, roll,
+        io.github.zonecut.multisigner.ParentPolicy.DEFAULT, clock.now);
+    assertThat(removesOldZsk(p)).isFalse();
+    assertThat(p).isInstanceOfSatisfying(io.github.zonecut.multisigner.Plan.WaitUntil.class, w -> {
+      assertThat(w.kind()).isEqualTo(io.github.zonecut.multisigner.WaitKind.SIGNATURE_WAIT);
+      assertThat(w.reason()).contains("re-signing");
+    });
+
+    // the last RRset is re-signed: the signature wait runs from then
+    clock.now = T0.plusSeconds(4 * 3600);
+    resign(z, Type.A, next);
+    ZoneSnapshot done = sampling.observe().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertThat(done.signers().get(0).partialSigning().value()).isEmpty();
+    assertThat(done.signers().get(0).partialSigning().since()).isEqualTo(clock.now);
+    assertThat(planner.plan(done, roll, io.github.zonecut.multisigner.ParentPolicy.DEFAULT, clock.now))
+        .isInstanceOfSatisfying(io.github.zonecut.multisigner.Plan.WaitUntil.class,
+            w -> assertThat(w.until()).isAfterOrEqualTo(clock.now.plus(Duration.ofHours(2))));
+  }
+
+  private static boolean removesOldZsk(io.github.zonecut.multisigner.Plan p) {
+    return p instanceof io.github.zonecut.multisigner.Plan.Act act && act.steps().stream()
+        .anyMatch(s -> s.step() instanceof io.github.zonecut.multisigner.Step.RemoveDnskeys);
+  }
+
   static final class MutableClock extends Clock {
     volatile Instant now;
 
