@@ -17,7 +17,6 @@ import io.github.zonecut.dsync.ScanService;
 import io.github.zonecut.dsync.Scanner;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.Console;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -84,7 +83,10 @@ abstract class ScanTypeCommand extends ZonecutCommand {
   abstract int type();
 
   @Override
-  protected final ExitCode run(Session session, Output out) throws Exception {
+  protected final ExitCode run(Session session, Output given) throws Exception {
+    // a progress bar on a terminal, JSON lines otherwise (a pipe, a file, --json)
+    boolean bar = System.console() != null && !given.json();
+    Output out = bar ? given : new Output(spec().commandLine().getOut(), true);
     if (concurrency < 1 || concurrency > 1024) {
       throw CliException.usage("bad --concurrency " + concurrency + ": 1 to 1024");
     }
@@ -119,8 +121,6 @@ abstract class ScanTypeCommand extends ZonecutCommand {
     }
     ScanService service = sb.build();
     int t = type();
-    Console console = System.console();
-    boolean bar = console != null && !out.json();
     PrintWriter err = spec().commandLine().getErr();
     ProgressBar progressBar = new ProgressBar(session.clock());
     Consumer<Scanner.Progress> progress = p -> {
@@ -150,19 +150,21 @@ abstract class ScanTypeCommand extends ZonecutCommand {
       if (r.outcome().startsWith("Failed")) {
         failed.incrementAndGet();
       }
-      if (!bar) {
+      if (bar) {
+        if (r.isError()) {
+          // above the bar: the children that need a look
+          err.print("\r\033[K");
+          out.line("%s %s: %s%s", Type.string(t), r.child(), r.outcome(),
+              r.detail().isEmpty() ? "" : " — " + r.detail());
+        }
+      } else {
         ObjectNode o = r.event().map(AuditLog::scanJson).orElse(out.object());
         o.put("index", r.index()).put("child", r.child()).put("outcome", r.outcome())
             .put("attempts", r.attempts());
         if (!o.has("detail")) {
           o.put("detail", r.detail());
         }
-        if (out.json()) {
-          out.emit(o);
-        } else {
-          out.line("%s %s: %s%s", Type.string(t), r.child(), r.outcome(),
-              r.detail().isEmpty() ? "" : " — " + r.detail());
-        }
+        out.emit(o);
       }
     };
     PrometheusEndpoint endpoint = null;

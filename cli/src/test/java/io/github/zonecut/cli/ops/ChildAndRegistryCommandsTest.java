@@ -50,7 +50,7 @@ class ChildAndRegistryCommandsTest {
         .zone("test.")
         .zone("parent.test.", z -> z.records("ddns 300 IN A 127.0.0.1").records(
             receiverKey.publicKey().toKeyRecord(300),
-            DsyncRecord.of(dsync, 300, Type.ANY, DsyncScheme.NOTIFY, 53, TARGET)))
+            DsyncRecord.of(dsync, 300, Type.CDS, DsyncScheme.NOTIFY, 53, TARGET)))
         .zone("child.parent.test.", z -> z.nameservers("ns1.child.parent.test.",
             "ns.op.test."))
         .zone("op.test.", z -> z.nameservers("ns.op.test."))
