@@ -102,6 +102,11 @@ public final class ReceiverServeCommand extends ZonecutCommand {
           + " (default ${DEFAULT-VALUE}).")
   private String policyName = "default";
 
+  @Option(names = "--allow-key-roll",
+      description = "Accept a key roll signed by the child's trusted key (ddns §9.6); by "
+          + "default a new key must be bootstrapped like the first.")
+  private boolean allowKeyRoll;
+
   @Option(names = "--audit", paramLabel = "FILE",
       description = "Append one JSON line per request and scan result to FILE.")
   private @Nullable Path audit;
@@ -183,7 +188,8 @@ public final class ReceiverServeCommand extends ZonecutCommand {
     // one guard for UPDATEs and inquiries: neither can be replayed as the other
     Sig0ReplayGuard guard = Sig0ReplayGuard.create();
     TrustRegistry registry = new TrustRegistry(new InMemoryTrustStore(),
-        RegistryPolicy.of(VerificationPolicy.of(BootstrapMethod.AT_APEX, BootstrapMethod.MANUAL)),
+        new RegistryPolicy(VerificationPolicy.of(BootstrapMethod.AT_APEX, BootstrapMethod.MANUAL),
+            RegistryPolicy.DEFAULT_ALGORITHMS, allowKeyRoll),
         session.clock());
     BootstrapCoordinator coordinator = new BootstrapCoordinator(registry,
         List.of(new AtApexVerifier(KeyLookup.of(session.lookup()))), Ops.delayer(session),

@@ -34,7 +34,39 @@ final class Cli {
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+    Run run = new Run(code, out.toString(), err.toString());
+    record(args, run);
+    return run;
+  }
+
+  /**
+   * Appends the run to {@code target/cli-transcripts.txt} (the README's CLI reference is taken
+   * from it), the options that point at the testkit shortened to {@code $DNS}.
+   */
+  static synchronized void record(String[] args, Run run) {
+    StringBuilder cmd = new StringBuilder("$ zonecut");
+    boolean dns = false;
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if ((a.equals("--resolver") || a.equals("--trust-anchor") || a.equals("--endpoint"))
+          && i + 1 < args.length) {
+        i++;
+        if (!dns) {
+          cmd.append(" $DNS");
+          dns = true;
+        }
+        continue;
+      }
+      cmd.append(' ').append(a.contains(" ") ? "'" + a + "'" : a);
+    }
+    try {
+      Files.createDirectories(Path.of("target"));
+      Files.writeString(Path.of("target", "cli-transcripts.txt"), cmd + "\n" + run.out()
+              + run.err() + "[exit " + run.exit() + "]\n\n", java.nio.charset.StandardCharsets.UTF_8,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** The options that point every command at {@code h}: resolver, trust anchor, endpoints. */

@@ -50,6 +50,8 @@ class ParentChildFlowTest {
         Sig0PublicKey.FLAGS_HOST);
     Sig0KeyPair childKey = Sig0KeyPair.generate(CHILD, Sig0Algorithm.ED25519,
         Sig0PublicKey.FLAGS_ZONE);
+    Sig0KeyPair nextKey = Sig0KeyPair.generate(CHILD, Sig0Algorithm.ED25519,
+        Sig0PublicKey.FLAGS_ZONE);
     Name dsync = Name.fromConstantString("_dsync.parent.test.");
     try (TestHierarchy h = TestHierarchy.builder()
         .zone("test.")
@@ -59,12 +61,14 @@ class ParentChildFlowTest {
                 TARGET),
             DsyncRecord.of(dsync, 300, Type.CDS, DsyncScheme.NOTIFY, 53, TARGET)))
         .zone("child.parent.test.", z -> z.nameservers("ns1.child.parent.test.")
-            .records(childKey.publicKey().toKeyRecord(300)))
+            .records(childKey.publicKey().toKeyRecord(300),
+                nextKey.publicKey().toKeyRecord(300)))
         .start()) {
       Environment env = Environment.system().withClock(h.clock());
       List<String> dns = Cli.pointAt(h, dir);
       String receiverBase = Cli.keyFiles(dir, receiverKey);
       String childBase = Cli.keyFiles(dir, childKey);
+      String nextBase = Cli.keyFiles(dir, nextKey);
       // the registry's data: what the testkit parent publishes for the child
       StringBuilder zoneFile = new StringBuilder(
           "child.parent.test. 3600 IN NS ns1.child.parent.test.\n"
@@ -85,7 +89,7 @@ class ParentChildFlowTest {
           .get("serve").getCommand();
       String[] serveArgs = args(dns, "receiver", "serve", "--listen", "127.0.0.1:0",
           "--zone", "parent.test.", "--key", receiverBase, "--backend", "memory",
-          "--delegations", delegations.toString(), "--policy", "cds-dsboot",
+          "--delegations", delegations.toString(), "--policy", "cds-dsboot", "--allow-key-roll",
           "--audit", audit.toString(), "--metrics", "127.0.0.1:0");
       CompletableFuture<Integer> serving = CompletableFuture.supplyAsync(
           () -> server.execute(serveArgs));
@@ -132,21 +136,47 @@ class ParentChildFlowTest {
       assertThat(notify.out()).contains("NOTIFY(CDS) for child.parent.test. acknowledged by "
           + "127.0.0.1:" + started.dsync().getPort());
 
-      // 5. the meters, scraped as Prometheus would
+      // 5. the key roll: the new KEY signed by the old, then the old deleted signed by the new
+      Cli.Run roll = Cli.run(env, args(child, "update", "send", "child.parent.test.",
+          "--key", childBase, "--roll-to", nextBase));
+      assertThat(roll.exit()).as(roll.toString()).isZero();
+      assertThat(roll.out()).contains("roll-add: KEY_ROLL_ADD UPDATE accepted (NOERROR")
+          .contains("roll-delete: KEY_ROLL_DELETE UPDATE accepted (NOERROR")
+          .contains("key roll complete: sign with " + nextBase);
+      // the new key is trusted; the old one is gone (its inquiry is not answered as trusted)
+      Cli.Run now = Cli.run(env, args(child, "keystate", "inquire", "child.parent.test.",
+          "--key", nextBase));
+      assertThat(now.out()).as(now.toString()).contains(": KEY_TRUSTED");
+      Cli.Run old = Cli.run(env, args(child, "keystate", "inquire", "child.parent.test.",
+          "--key", childBase));
+      assertThat(old.exit()).as(old.toString()).isNotZero();
+      assertThat(old.out()).doesNotContain("KEY_TRUSTED");
+      // NS and DS given on the command line: the DS the parent has now, so nothing changes
+      // except what the testkit parent still publishes (the SHA-256 DS): the UPDATE is sent
+      Cli.Run explicit = Cli.run(env, args(child, "update", "send", "child.parent.test.",
+          "--key", nextBase, "--ns", "ns1.child.parent.test.=127.0.0.1", "--ds",
+          sha384.keyTag() + " " + sha384.algorithm() + " 4 "
+              + HexFormat.of().formatHex(sha384.digest())));
+      assertThat(explicit.exit()).as(explicit.toString()).isZero();
+      assertThat(explicit.out()).startsWith("delegation: ");
+
+      // 6. the meters, scraped as Prometheus would
       String metrics = Http.get("http://127.0.0.1:"
           + started.metrics().orElseThrow().getPort() + "/metrics")[1];
       assertThat(metrics)
           .contains("zonecut_requests_total{kind=\"update\",outcome=\"key_uploaded\"} 1.0")
-          .contains("zonecut_requests_total{kind=\"update\",outcome=\"applied\"} 1.0")
+          .contains("zonecut_requests_total{kind=\"update\",outcome=\"applied\"} 2.0")
+          .contains("zonecut_requests_total{kind=\"update\",outcome=\"key_rolled\"} 2.0")
           .contains("zonecut_requests_total{kind=\"notify\",outcome=\"scheduled\"} 1.0")
-          .contains("zonecut_responses_total{kind=\"update\",rcode=\"NOERROR\"} 2.0")
-          .contains("zonecut_backend_results_total{result=\"applied\",source=\"update\"} 1.0")
-          .contains("zonecut_request_latency_seconds_count{kind=\"update\"} 2")
+          .contains("zonecut_responses_total{kind=\"update\",rcode=\"NOERROR\"} 5.0")
+          .contains("zonecut_backend_results_total{result=\"applied\",source=\"update\"} 2.0")
+          .contains("zonecut_request_latency_seconds_count{kind=\"update\"} 5")
           .contains("zonecut_server_dropped_total 0.0");
 
-      // 6. SIGTERM's path: stop, and the command returns 0
+      // 7. SIGTERM's path: stop, and the command returns 0
       serve.stop();
       assertThat(serving.get(30, TimeUnit.SECONDS)).isZero();
+      Cli.record(serveArgs, new Cli.Run(0, serverOut.toString(), ""));
       assertThat(serverOut.toString())
           .contains("serving [parent.test.] on 127.0.0.1:" + started.dsync().getPort())
           .contains("UPDATE child.parent.test. from 127.0.0.1, key tag "
