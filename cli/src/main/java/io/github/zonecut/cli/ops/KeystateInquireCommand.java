@@ -91,8 +91,12 @@ public final class KeystateInquireCommand extends ZonecutCommand {
           .orElse("code " + a.option().keyState());
       node.put("state", code).put("keyState", a.option().keyState())
           .put("extraText", a.option().extraText()).put("from", a.from().toString());
+      String extra = a.option().extraText();
+      // the EXTRA-TEXT often repeats the code's name: say it only when it adds something
+      boolean repeats = extra.isEmpty() || extra.replace("KEY_", "")
+          .equalsIgnoreCase(code.replace("KEY_", ""));
       out.result("key " + tag + " of " + zone + " at " + target.receiver() + ": " + code
-          + (a.option().extraText().isEmpty() ? "" : " \"" + a.option().extraText() + "\"")
+          + (repeats ? "" : " \"" + extra + "\"")
           + " (signed answer from " + a.from() + ")", node);
       return ExitCode.OK;
     }

@@ -104,7 +104,7 @@ public final class NotifySendCommand extends ZonecutCommand {
       exit = Ops.exitOf(n.discovery());
     } else if (o instanceof NotifyOutcome.NoAnswer n) {
       line = "no answer to NOTIFY(" + t + ") for " + zone + " after " + n.attempts()
-          + " attempts: " + n.lastProblem();
+          + (n.attempts() == 1 ? " attempt: " : " attempts: ") + n.lastProblem();
       node.put("attempts", n.attempts()).put("detail", n.lastProblem());
       exit = ExitCode.NETWORK;
     } else {
