@@ -1,10 +1,16 @@
 package io.github.zonecut.cli;
 
+import io.github.zonecut.core.DnsEndpoint;
+import io.github.zonecut.core.DnsRequest;
+import io.github.zonecut.core.DnsResponse;
 import io.github.zonecut.core.DnsTransport;
 import io.github.zonecut.core.NioDnsTransport;
+import io.github.zonecut.core.TransportProtocol;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 
 /**
@@ -55,11 +61,8 @@ public record Environment(Clock clock, TransportFactory transports) {
         NioDnsTransport nio = NioDnsTransport.create(executor);
         return new Transport() {
           @Override
-          public java.util.concurrent.CompletionStage<io.github.zonecut.core.DnsResponse> exchange(
-              io.github.zonecut.core.DnsEndpoint endpoint,
-              io.github.zonecut.core.DnsRequest request,
-              io.github.zonecut.core.TransportProtocol protocol,
-              java.time.Duration timeout) {
+          public CompletionStage<DnsResponse> exchange(DnsEndpoint endpoint, DnsRequest request,
+              TransportProtocol protocol, Duration timeout) {
             return nio.exchange(endpoint, request, protocol, timeout);
           }
 
@@ -76,11 +79,8 @@ public record Environment(Clock clock, TransportFactory transports) {
       Objects.requireNonNull(transport, "transport");
       return executor -> new Transport() {
         @Override
-        public java.util.concurrent.CompletionStage<io.github.zonecut.core.DnsResponse> exchange(
-            io.github.zonecut.core.DnsEndpoint endpoint,
-            io.github.zonecut.core.DnsRequest request,
-            io.github.zonecut.core.TransportProtocol protocol,
-            java.time.Duration timeout) {
+        public CompletionStage<DnsResponse> exchange(DnsEndpoint endpoint, DnsRequest request,
+            TransportProtocol protocol, Duration timeout) {
           return transport.exchange(endpoint, request, protocol, timeout);
         }
 

@@ -22,15 +22,15 @@ package io.github.zonecut.cli;
  */
 public enum ExitCode {
   /** Done, and the verdict (if any) is the positive one. */
-  OK(0, "ok: done, and the verdict (if any) is positive"),
+  OK(0, "ok: done; the verdict (if any) is positive"),
   /** Done, and the verdict is negative (BADSIG, refused, nothing found, glitch found). */
-  NEGATIVE(1, "negative verdict (BADSIG, refused, not found, glitch found, demo step failed)"),
+  NEGATIVE(1, "negative verdict (BADSIG, refused, not found, glitch, demo step failed)"),
   /** Bad usage or bad input: unknown option, malformed RR, bad JSON, bad key file. */
-  USAGE(2, "bad usage or input (option, malformed RR, bad JSON, missing/bad key file)"),
+  USAGE(2, "bad usage or input (option, malformed RR, bad JSON, bad key file)"),
   /** A server was unreachable or timed out. */
   NETWORK(3, "network: unreachable server or timeout"),
   /** DNSSEC validation failed: BOGUS, wrong trust anchor, insecure where secure was required. */
-  VALIDATION(4, "validation failure (BOGUS, wrong trust anchor, insecure when secure required)"),
+  VALIDATION(4, "DNSSEC validation failed (BOGUS, wrong trust anchor, not SECURE)"),
   /** An internal error: a bug. */
   INTERNAL(5, "internal error (a bug: rerun with --debug and report it)");
 

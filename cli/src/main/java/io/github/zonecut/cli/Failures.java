@@ -78,7 +78,7 @@ public final class Failures implements IExecutionExceptionHandler, IParameterExc
       return new Classified(ExitCode.USAGE, msg);
     }
     if (t instanceof JsonProcessingException j) {
-      return new Classified(ExitCode.USAGE, "bad JSON: " + Inputs.oneLine(j.getOriginalMessage())
+      return new Classified(ExitCode.USAGE, "bad JSON: " + Inputs.jsonProblem(j.getOriginalMessage())
           + (j.getLocation() == null ? ""
               : " (line " + j.getLocation().getLineNr() + ", column "
                   + j.getLocation().getColumnNr() + ")"));

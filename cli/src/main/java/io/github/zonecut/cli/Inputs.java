@@ -139,7 +139,9 @@ public final class Inputs {
       }
       throw CliException.usage(context + ": too many records");
     } catch (TextParseException e) {
-      throw CliException.usage(context + ": " + oneLine(e.getMessage()));
+      // dnsjava prefixes the stream's name and line ("<none>:1: "): one line of input has none
+      throw CliException.usage(context + ": "
+          + oneLine(e.getMessage()).replaceFirst("^<none>:\\d+: ", ""));
     } catch (IOException e) {
       throw CliException.usage(context + ": " + oneLine(e.getMessage()));
     }
@@ -224,6 +226,12 @@ public final class Inputs {
     } catch (IllegalArgumentException e) {
       throw CliException.usage("bad " + what + ": not hex (" + oneLine(e.getMessage()) + ")");
     }
+  }
+
+  /** A Jackson parse problem on one line, without its source-location noise. */
+  public static String jsonProblem(@Nullable String message) {
+    return oneLine(message).replaceAll("\\s*\\(start marker at \\[Source:.*$", "")
+        .replaceAll("\\s*at \\[Source:.*$", "");
   }
 
   /** {@code text} on one line (messages of parsers may hold newlines). */

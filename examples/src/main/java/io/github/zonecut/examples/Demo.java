@@ -5,7 +5,9 @@ import io.github.zonecut.core.Codepoints;
 import io.github.zonecut.core.DiscoveryResult;
 import io.github.zonecut.core.DnsEndpoint;
 import io.github.zonecut.core.DnsRequest;
+import io.github.zonecut.core.Delegation;
 import io.github.zonecut.core.DnsResponse;
+import io.github.zonecut.core.DsData;
 import io.github.zonecut.core.DsyncDiscovery;
 import io.github.zonecut.core.DsyncRecord;
 import io.github.zonecut.core.DsyncScheme;
@@ -17,6 +19,14 @@ import io.github.zonecut.core.ValidatingLookup;
 import io.github.zonecut.core.Verdict;
 import io.github.zonecut.core.ZonecutException;
 import io.github.zonecut.core.ZonecutTypes;
+import io.github.zonecut.dsync.AcceptanceChecks;
+import io.github.zonecut.dsync.AcceptancePolicy;
+import io.github.zonecut.dsync.NotifyOutcome;
+import io.github.zonecut.dsync.NotifySender;
+import io.github.zonecut.dsync.Observer;
+import io.github.zonecut.dsync.ScanEvent;
+import io.github.zonecut.dsync.ScanRequest;
+import io.github.zonecut.dsync.ScanService;
 import io.github.zonecut.keystate.BootstrapMethod;
 import io.github.zonecut.keystate.Delayer;
 import io.github.zonecut.keystate.InMemoryTrustStore;
@@ -41,6 +51,7 @@ import io.github.zonecut.testkit.Endpoint;
 import io.github.zonecut.testkit.ParentDs;
 import io.github.zonecut.testkit.SigningAlgorithm;
 import io.github.zonecut.testkit.TestHierarchy;
+import io.github.zonecut.testkit.TestZone;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -57,6 +68,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.CDSRecord;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.KEYRecord;
@@ -81,12 +98,18 @@ import org.xbill.DNS.Update;
  *       byte do not (RFC 2931).
  *   <li>It sends the UPDATE to the discovered endpoint over TCP; the parent verifies it and records
  *       the key; a KeyState inquiry (draft-berra-dnsop-keystate) reports automatic bootstrap.
- *   <li>A second DNSSEC signer joins the zone's one-signer group: the multi-signer planner's first
- *       steps (draft-ietf-dnsop-dnssec-automation §5.3).
+ *   <li>The child publishes a new CDS and announces it with NOTIFY(CDS) to the discovered target
+ *       (RFC 9859 §4); the parent's NotifyReceiver schedules a scan, which sees the CDS on every
+ *       server, accepts it (RFC 7344, RFC 8078) and applies the new DS set.
  *   <li>Safety: with a broken DS for the parent, discovery refuses the BOGUS answers.
+ *   <li>A second DNSSEC signer joins the zone's one-signer group: the multi-signer planner's first
+ *       steps (draft-ietf-dnsop-dnssec-automation §5.3), executed in its simulation glitch-free.
+ *   <li>A provider migration (bravo joins, alpha leaves) planned from one intent and checked by
+ *       the glitch checker.
  * </ol>
  *
- * <p>Run it with {@code java -jar examples/target/zonecut-demo.jar}; it exits 0 when every step
+ * <p>Run it with {@code ./zonecut demo} (the CLI: live step lines, a summary, {@code --json}) or
+ * {@code java -jar examples/target/zonecut-demo.jar} (this narration); it exits 0 when every step
  * behaved as expected.
  */
 public final class Demo {
@@ -99,12 +122,83 @@ public final class Demo {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final Codepoints CODEPOINTS = Codepoints.DEFAULT;
 
-  private final PrintStream out;
-  private final Consumer<TestHierarchy> sabotage;
-  private int section;
+  /** Which part of the story to play. */
+  public enum Scenario {
+    /** The child/parent protocols: discovery, SIG(0) bootstrap, KeyState, NOTIFY and scan. */
+    DELEGATION,
+    /** The multi-signer planner: a second signer joins, checked glitch-free. */
+    MULTISIGNER,
+    /** Both. */
+    ALL
+  }
 
-  private Demo(PrintStream out, Consumer<TestHierarchy> sabotage) {
-    this.out = out;
+  /** How a step ended. */
+  public enum Status {
+    /** The step behaved as specified. */
+    PASSED,
+    /** The step did not behave as specified (the verdict says how); the demo stops there. */
+    FAILED
+  }
+
+  /**
+   * One step of the story and its verdict.
+   *
+   * @param number the step's number, from 1
+   * @param title what the step shows, citing its RFC or draft
+   * @param status whether it behaved as specified
+   * @param verdict the step's result in a few words (or, when failed, what went wrong)
+   * @param millis how long it took
+   */
+  public record StepReport(int number, String title, Status status, String verdict, long millis) {
+    /** Validates the parts. */
+    public StepReport {
+      Objects.requireNonNull(title, "title");
+      Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(verdict, "verdict");
+    }
+  }
+
+  /**
+   * The whole run: every step that ran, in order.
+   *
+   * @param steps the steps, the last one FAILED when the demo failed
+   * @param failure what went wrong, empty when every step passed
+   * @param millis how long the run took
+   */
+  public record Report(List<StepReport> steps, Optional<String> failure, long millis) {
+    /** Validates and copies the parts. */
+    public Report {
+      steps = List.copyOf(steps);
+      Objects.requireNonNull(failure, "failure");
+    }
+
+    /** Whether every step behaved as specified. */
+    public boolean succeeded() {
+      return failure.isEmpty() && steps.stream().allMatch(s -> s.status() == Status.PASSED);
+    }
+  }
+
+  /** Hears the story as it is played: each step's start, its narration, and its verdict. */
+  public interface Listener {
+    /** Step {@code number} starts. */
+    default void started(int number, String title) {}
+
+    /** One line of narration of the current step. */
+    default void narrate(String line) {}
+
+    /** A step ended. */
+    default void finished(StepReport step) {}
+  }
+
+  private final Listener listener;
+  private final Consumer<TestHierarchy> sabotage;
+  private final List<StepReport> steps = new ArrayList<>();
+  private int section;
+  private @Nullable String openTitle;
+  private long openedAt;
+
+  private Demo(Listener listener, Consumer<TestHierarchy> sabotage) {
+    this.listener = listener;
     this.sabotage = sabotage;
   }
 
@@ -131,30 +225,66 @@ public final class Demo {
 
   /** As {@link #run(PrintStream)}, with {@code sabotage} applied to the hierarchy once started. */
   static int run(PrintStream out, Consumer<TestHierarchy> sabotage) {
-    long started = System.nanoTime();
-    try {
-      new Demo(out, sabotage).walkThrough();
-      out.printf("%nDemo complete in %d ms: every step behaved as specified.%n",
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-      return 0;
-    } catch (DemoFailure e) {
-      out.printf("%nDEMO FAILED: %s%n", e.getMessage());
-      return 1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      out.printf("%nDEMO FAILED: interrupted%n");
-      return 1;
-    } catch (Exception | LinkageError e) {
-      out.printf("%nDEMO FAILED: unexpected %s%n", e);
-      e.printStackTrace(out);
-      return 1;
-    }
-  }
-
-  private void walkThrough() throws Exception {
-    ZonecutTypes.register();
     out.println("zonecut demo: the child <-> parent protocols across a zone cut, in-process on"
         + " 127.0.0.1");
+    Report report = run(Scenario.ALL, new Listener() {
+      @Override
+      public void started(int number, String title) {
+        out.printf("%n[%d] %s%n", number, title);
+      }
+
+      @Override
+      public void narrate(String line) {
+        out.println("    " + line);
+      }
+    }, sabotage);
+    if (report.succeeded()) {
+      out.printf("%nDemo complete in %d ms: every step behaved as specified.%n", report.millis());
+      return 0;
+    }
+    out.printf("%nDEMO FAILED: %s%n", report.failure().orElse("a step failed"));
+    return 1;
+  }
+
+  /**
+   * Plays {@code scenario}, telling {@code listener} each step as it happens.
+   *
+   * @return every step's verdict; {@link Report#succeeded()} when every step behaved as specified
+   */
+  public static Report run(Scenario scenario, Listener listener) {
+    return run(scenario, listener, dns -> { });
+  }
+
+  static Report run(Scenario scenario, Listener listener, Consumer<TestHierarchy> sabotage) {
+    long started = System.nanoTime();
+    Demo demo = new Demo(listener, sabotage);
+    String failure = null;
+    try {
+      if (scenario != Scenario.MULTISIGNER) {
+        demo.delegation();
+      }
+      if (scenario != Scenario.DELEGATION) {
+        demo.multiSigner();
+        demo.migration();
+      }
+      demo.close("");
+    } catch (DemoFailure e) {
+      failure = e.getMessage();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure = "interrupted";
+    } catch (Exception | LinkageError e) {
+      failure = "unexpected " + e;
+    }
+    if (failure != null) {
+      demo.fail(failure);
+    }
+    return new Report(demo.steps, Optional.ofNullable(failure),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+  }
+
+  private void delegation() throws Exception {
+    ZonecutTypes.register();
     // The parent's UPDATE receiver key exists before the zone is signed: its KEY is published at
     // the DSYNC target name (ddns §9.3), where the child finds it SECURE.
     Sig0KeyPair receiverKey =
@@ -172,8 +302,8 @@ public final class Demo {
           RegistryPolicy.of(VerificationPolicy.of(BootstrapMethod.AT_APEX, BootstrapMethod.MANUAL)),
           clock);
       // the registry parent: zonecut-dsync's UPDATE receiver and the KeyState responder
-      DemoParent parent =
-          new DemoParent(PARENT, List.of(CHILD), registry, receiverKey, sig0, CODEPOINTS);
+      DemoParent parent = new DemoParent(PARENT, List.of(childDelegation(dns)), registry,
+          receiverKey, sig0, CODEPOINTS);
       Endpoint receiverEndpoint = dns.nameserver(RECEIVER.toString());
       receiverEndpoint.install(parent.service());
       sabotage.accept(dns);
@@ -190,7 +320,7 @@ public final class Demo {
       Sig0PublicKey receiverPublic = receiverKeyFromDns(lookup);
       sendBootstrap(transport, sig0, childKey, update, receiverPublic, parent);
       keyState(transport, executor, sig0, childKey, update, receiverPublic, parent);
-      multiSigner();
+      notifyAndScan(dns, transport, executor, parent);
       bogusParent(dns, transport, executor, overrides);
     } finally {
       executor.shutdownNow();
@@ -214,7 +344,8 @@ public final class Demo {
         .zone("parent.test.", z -> z
             .nameservers("ns1.parent.test.", RECEIVER.toString())
             .records(parentRecords.toArray(new Record[0])))
-        .zone("child.parent.test.", z -> z.algorithm(SigningAlgorithm.ED25519))
+        .zone("child.parent.test.", z -> z.algorithm(SigningAlgorithm.ED25519)
+            .nameservers("ns1.child.parent.test.", "ns2.child.parent.test."))
         .start();
     say("zones       test. (trust anchor) -> parent.test. -> child.parent.test. (all signed)");
     for (Record r : dsync) {
@@ -224,7 +355,20 @@ public final class Demo {
         dns.nameserver(RECEIVER.toString()).dnsEndpoint());
     say("resolver    recursive endpoint %s, trust anchor %s", dns.recursive().dnsEndpoint(),
         dns.trustAnchorsText().strip().replaceAll("\\s+", " "));
+    close("3 signed zones, DSYNC published at _dsync.parent.test.");
     return dns;
+  }
+
+  /** What the registry holds for the child: its NS set, glue, and the DS of its KSK. */
+  private static Delegation childDelegation(TestHierarchy dns) throws ZonecutException {
+    Name ns1 = Name.fromConstantString("ns1.child.parent.test.");
+    Name ns2 = Name.fromConstantString("ns2.child.parent.test.");
+    Delegation.Builder b = Delegation.builder(CHILD).nameservers(ns1, ns2)
+        .glue(ns1, InetAddress.getLoopbackAddress()).glue(ns2, InetAddress.getLoopbackAddress());
+    for (DSRecord ds : dns.zone(CHILD.toString()).ds()) {
+      b.ds(DsData.of(ds));
+    }
+    return b.build();
   }
 
   private static ValidatingLookup validatingLookup(TestHierarchy dns, NioDnsTransport transport,
@@ -249,7 +393,9 @@ public final class Demo {
         .addressPolicy(AddressPolicy.allowLoopbackAndPrivateForTesting())
         .build();
     found("NOTIFY(CDS)", await(discovery.discoverNotify(CHILD, Type.CDS)));
-    return found("UPDATE", await(discovery.discoverUpdate(CHILD)));
+    DiscoveryResult.Found update = found("UPDATE", await(discovery.discoverUpdate(CHILD)));
+    close("NOTIFY(CDS) and UPDATE targets FOUND, every step SECURE");
+    return update;
   }
 
   private DiscoveryResult.Found found(String what, DiscoveryResult result) {
@@ -324,6 +470,7 @@ public final class Demo {
     say("verify      one bit of octet 1 flipped    -> %s", outcome(flipped));
     expect(flipped instanceof Sig0Outcome.BadSignature && flipped.rcode() == Sig0Outcome.BADSIG,
         "a tampered UPDATE was not BADSIG: " + flipped);
+    close("VERIFIED; the replay caught; one flipped bit BADSIG");
     return childKey;
   }
 
@@ -383,6 +530,7 @@ public final class Demo {
     expect(signed instanceof Sig0Outcome.Verified, "the parent's answer is not signed by its key: "
         + signed);
     expect(rcode == Rcode.NOERROR, "the parent answered " + Rcode.string(rcode));
+    close("NOERROR, the answer SIG(0)-signed by the parent's key");
   }
 
   private void keyState(NioDnsTransport transport, ExecutorService executor, Sig0Config sig0,
@@ -410,9 +558,62 @@ public final class Demo {
         answered.option().keyId(), String.valueOf(code), extra.isEmpty() || repeats ? "" : " \"" + extra + "\"");
     expect(code == KeyStateCode.BOOTSTRAP_AUTO,
         "expected KEY_BOOTSTRAP_AUTO for the uploaded key, got " + code);
+    close("key " + answered.option().keyId() + " is KEY_BOOTSTRAP_AUTO");
   }
 
-  // ------------------------------------------------------------------ 5. multi-signer
+  // ------------------------------------------------------------------ 5. NOTIFY and scan
+
+  private void notifyAndScan(TestHierarchy dns, NioDnsTransport transport,
+      ExecutorService executor, DemoParent parent) throws Exception {
+    section("CDS change announced by NOTIFY (RFC 9859 §4), scanned and accepted (RFC 7344, RFC 8078)");
+    TestZone child = dns.zone(CHILD.toString());
+    DNSKEYRecord ksk = child.dnskeys().stream().filter(k -> k.getFlags() == 257).findFirst()
+        .orElseThrow(() -> new DemoFailure("the child has no key-signing key"));
+    DsData sha256 = DsData.compute(CHILD, ksk, DsData.SHA256);
+    DsData sha384 = DsData.compute(CHILD, ksk, DsData.SHA384);
+    child.edit(e -> {
+      for (DsData d : List.of(sha256, sha384)) {
+        e.add(new CDSRecord(CHILD, DClass.IN, 300, d.keyTag(), d.algorithm(), d.digestType(),
+            d.digest()));
+      }
+    });
+    say("child       publishes CDS %d %d %d (SHA-384) beside its SHA-256 CDS, on every server",
+        sha384.keyTag(), sha384.algorithm(), sha384.digestType());
+    ValidatingLookup lookup = validatingLookup(dns, transport, executor);
+    NotifySender sender = NotifySender.builder(transport, DsyncDiscovery.builder(lookup)
+            .codepoints(CODEPOINTS)
+            .overrides(dns.endpointOverrides())
+            .addressPolicy(AddressPolicy.allowLoopbackAndPrivateForTesting())
+            .build())
+        .delayer(Delayer.using(executor))
+        .timeout(Duration.ofSeconds(5))
+        .build();
+    NotifyOutcome sent = await(sender.notifyCds(CHILD));
+    say("child       NOTIFY(CDS) for %s -> %s", CHILD, sent);
+    expect(sent instanceof NotifyOutcome.Acknowledged, "the NOTIFY was not acknowledged: " + sent);
+    for (String line : parent.drainJournal()) {
+      say("parent      %s", line);
+    }
+    Observer observer = Observer.builder(transport, lookup).overrides(dns.endpointOverrides())
+        .clock(dns.clock()).timeout(Duration.ofSeconds(5)).build();
+    ScanService scan = ScanService.builder(observer,
+            AcceptanceChecks.of(AcceptancePolicy.cdsWithDsboot()), parent.backend())
+        .clock(dns.clock())
+        .listener(e -> say("parent      scan: %s", e.getClass().getSimpleName()))
+        .build();
+    List<ScanRequest> pending = parent.queue().drain();
+    expect(pending.size() == 1, "expected one scheduled scan, got " + pending.size());
+    ScanEvent last = await(scan.scan(pending.get(0)));
+    expect(last instanceof ScanEvent.Applied, "the CDS scan did not apply: " + last);
+    Delegation now = parent.backend().current(CHILD)
+        .orElseThrow(() -> new DemoFailure("the parent lost the delegation of " + CHILD));
+    expect(now.ds().contains(sha384), "the parent's DS set lacks the new DS: " + now.ds());
+    say("parent      DS set of %s now: %d record(s), the SHA-384 one included", CHILD,
+        now.ds().size());
+    close("NOTIFY acknowledged; CDS seen on every server, accepted, DS applied");
+  }
+
+  // ------------------------------------------------------------------ 6. multi-signer
 
   private void multiSigner() {
     section("Multi-signer: a second signer joins (draft-ietf-dnsop-dnssec-automation §5.3)");
@@ -432,9 +633,24 @@ public final class Demo {
     }
     say("result      %s", MultiSignerJoin.summary(join));
     expect(join.succeeded(), "the join did not complete glitch-free: " + MultiSignerJoin.summary(join));
+    close("the join planned and completed glitch-free");
   }
 
-  // ------------------------------------------------------------------ 6. safety
+  private void migration() {
+    section("Provider migration: bravo joins, alpha leaves (RFC 8901; dnssec-automation §5.3, §5.4)");
+    say("group       {alpha} signs %s; intent: {bravo} alone, planned from one intent", CHILD);
+    MultiSignerJoin.Outcome move = MultiSignerJoin.migrate(CHILD);
+    for (String line : move.log()) {
+      say("  %s", line);
+    }
+    say("result      %s", MultiSignerJoin.summary(move));
+    expect(move.succeeded(),
+        "the migration did not complete glitch-free: " + MultiSignerJoin.summary(move));
+    close("join then leave planned by the planner, " + move.plans()
+        + " plans, glitch checker: no cache combination fails");
+  }
+
+  // ------------------------------------------------------------------ 8. safety
 
   private void bogusParent(TestHierarchy dns, NioDnsTransport transport, ExecutorService executor,
       EndpointOverrides overrides) throws Exception {
@@ -454,16 +670,45 @@ public final class Demo {
       throw new DemoFailure("discovery under a broken DS was not refused as BOGUS: " + result);
     }
     say("  => REFUSED %s: no endpoint is trusted (RFC 4035 §5.5)", refused.reason());
+    close("discovery REFUSED as BOGUS");
   }
 
   // ------------------------------------------------------------------ helpers
 
   private void section(String title) {
-    out.printf("%n[%d] %s%n", ++section, title);
+    close("done");
+    openTitle = title;
+    openedAt = System.nanoTime();
+    listener.started(++section, title);
+  }
+
+  /** Ends the open step as passed with {@code verdict} (nothing when no step is open). */
+  private void close(String verdict) {
+    String title = openTitle;
+    if (title != null) {
+      openTitle = null;
+      finish(new StepReport(section, title, Status.PASSED, verdict, elapsed()));
+    }
+  }
+
+  private void fail(String failure) {
+    String title = openTitle;
+    openTitle = null;
+    finish(new StepReport(section, title == null ? "(setup)" : title, Status.FAILED, failure,
+        elapsed()));
+  }
+
+  private void finish(StepReport report) {
+    steps.add(report);
+    listener.finished(report);
+  }
+
+  private long elapsed() {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - openedAt);
   }
 
   private void say(String format, Object... args) {
-    out.println("    " + String.format(format, args));
+    listener.narrate(String.format(format, args));
   }
 
   private static void expect(boolean condition, String failure) {

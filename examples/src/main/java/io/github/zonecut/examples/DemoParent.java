@@ -3,6 +3,8 @@ package io.github.zonecut.examples;
 import io.github.zonecut.core.Codepoints;
 import io.github.zonecut.core.Delegation;
 import io.github.zonecut.dsync.InMemoryDelegationBackend;
+import io.github.zonecut.dsync.NotifyReceiver;
+import io.github.zonecut.dsync.ScanQueue;
 import io.github.zonecut.dsync.UpdateEvent;
 import io.github.zonecut.dsync.UpdateReceiver;
 import io.github.zonecut.keystate.KeyStateResponder;
@@ -13,7 +15,6 @@ import io.github.zonecut.sig0.Sig0ReplayGuard;
 import io.github.zonecut.sig0.Sig0Signer;
 import io.github.zonecut.testkit.ReceivedQuery;
 import io.github.zonecut.testkit.Service;
-import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,21 +34,26 @@ import org.xbill.DNS.Rcode;
  */
 final class DemoParent {
   private final UpdateReceiver receiver;
+  private final NotifyReceiver notifyReceiver;
+  private final ScanQueue queue = ScanQueue.withCapacity(100);
+  private final InMemoryDelegationBackend backend = new InMemoryDelegationBackend();
   private final KeyStateResponder keyState;
   private final Codepoints codepoints;
   private final List<String> journal = new CopyOnWriteArrayList<>();
 
-  DemoParent(Name zone, List<Name> delegations, TrustRegistry registry, Sig0KeyPair receiverKey,
+  DemoParent(Name zone, List<Delegation> delegations, TrustRegistry registry,
+      Sig0KeyPair receiverKey,
       Sig0Config sig0, Codepoints codepoints) {
     this.codepoints = codepoints;
     // One guard for both handlers: an UPDATE cannot be replayed as an inquiry, nor the reverse.
     Sig0ReplayGuard guard = Sig0ReplayGuard.create();
-    InMemoryDelegationBackend backend = new InMemoryDelegationBackend();
-    for (Name child : delegations) {
-      Name ns = Name.fromConstantString("ns1." + child);
-      backend.put(Delegation.builder(child).nameservers(ns)
-          .glue(ns, InetAddress.getLoopbackAddress()).build());
+    for (Delegation d : delegations) {
+      backend.put(d);
     }
+    // NOTIFY(CDS/CSYNC) schedules a scan of the child (RFC 9859 §4); the demo runs the queue
+    this.notifyReceiver = NotifyReceiver.builder(queue).parentZones(zone).clock(sig0.clock())
+        .listener(e -> journal.add("NOTIFY for " + e.child().map(Name::toString).orElse("?") + ": " + e.outcome()))
+        .build();
     this.receiver = UpdateReceiver.builder(Set.of(zone), receiverKey, registry, backend, guard)
         .clock(sig0.clock())
         .verifierConfig(sig0)
@@ -64,7 +70,18 @@ final class DemoParent {
 
   /** The receivers as a testkit service for the DSYNC target's endpoint. */
   Service service() {
-    return Service.of(q -> isUpdate(q) || carriesKeyState(q.message()), this::respond);
+    return Service.of(q -> isUpdate(q) || isNotify(q) || carriesKeyState(q.message()),
+        this::respond);
+  }
+
+  /** The scans the NOTIFYs scheduled. */
+  ScanQueue queue() {
+    return queue;
+  }
+
+  /** The registry's delegations. */
+  InMemoryDelegationBackend backend() {
+    return backend;
   }
 
   /** What the parent did, one line per request, for the narration. */
@@ -75,6 +92,9 @@ final class DemoParent {
   }
 
   private Optional<byte[]> respond(ReceivedQuery q) {
+    if (isNotify(q)) {
+      return Optional.of(notifyReceiver.handle(q.wire(), q.source()));
+    }
     if (isUpdate(q)) {
       byte[] answer = receiver.handle(q.wire(), q.source());
       return answer.length == 0 ? Optional.empty() : Optional.of(answer);
@@ -92,6 +112,10 @@ final class DemoParent {
         + ": " + e.outcome() + ", answered " + Rcode.string(e.rcode())
         + (e.signed() ? " (signed)" : " (unsigned)")
         + (e.detail().isEmpty() ? "" : " — " + e.detail()));
+  }
+
+  private static boolean isNotify(ReceivedQuery q) {
+    return q.message().getHeader().getOpcode() == Opcode.NOTIFY;
   }
 
   private static boolean isUpdate(ReceivedQuery q) {

@@ -76,6 +76,19 @@ public final class MultiSignerJoin {
    * that never acts leaves the planner awaiting it, and the outcome's last plan says so.
    */
   public static Outcome run(Name zone, ParentPolicy policy) {
+    return run(zone, policy, Intent.group(SignerId.of("alpha"), SignerId.of("bravo")));
+  }
+
+  /**
+   * A provider migration of {@code zone}: signer {@code bravo} joins the group {@code {alpha}}
+   * and {@code alpha} leaves (RFC 8901; draft-ietf-dnsop-dnssec-automation §5.3 then §5.4), under
+   * a parent with {@link ParentPolicy#DEFAULT}; one intent, the planner finds the order.
+   */
+  public static Outcome migrate(Name zone) {
+    return run(zone, ParentPolicy.DEFAULT, Intent.group(SignerId.of("bravo")));
+  }
+
+  private static Outcome run(Name zone, ParentPolicy policy, Intent intent) {
     Simulation world = Simulation.builder(zone)
         .seed(8901) // deterministic key material: the run is reproducible
         .signer("alpha", 13, false)
@@ -84,8 +97,7 @@ public final class MultiSignerJoin {
         .parentPolicy(policy)
         .parentDelay(Duration.ofHours(1), Duration.ZERO)
         .build();
-    Simulation.Result result = world.run(Planner.create(),
-        Intent.group(SignerId.of("alpha"), SignerId.of("bravo")), MAX_ROUNDS);
+    Simulation.Result result = world.run(Planner.create(), intent, MAX_ROUNDS);
     List<String> log = new ArrayList<>();
     for (Simulation.Round round : result.rounds()) {
       Plan plan = round.plan();
@@ -115,7 +127,7 @@ public final class MultiSignerJoin {
   }
 
   /** One line: how the run ended and what the glitch checker found. */
-  static String summary(Outcome o) {
+  public static String summary(Outcome o) {
     String end = o.last() instanceof Plan.Done done ? "done (" + done.summary() + ")"
         : "stopped: " + o.last();
     return end + " after " + o.plans() + " plans and " + human(o.elapsed()) + " simulated; "
@@ -132,8 +144,8 @@ public final class MultiSignerJoin {
     return minutes % 60 == 0 ? minutes / 60 + "h" : minutes / 60 + "h" + minutes % 60 + "m";
   }
 
-  /** A step in a few words, keys by tag and role. */
-  static String describe(Step step) {
+  /** A step in a few words, keys by tag and role (the demo's and the CLI's wording). */
+  public static String describe(Step step) {
     if (step instanceof Step.AddDnskeys add) {
       return step.signer() + ": add DNSKEY " + tags(add.keys());
     }
@@ -155,6 +167,12 @@ public final class MultiSignerJoin {
     if (step instanceof Step.SetSigning signing) {
       return step.signer() + ": sign zone with " + tags(signing.signing().zoneKeys())
           + ", DNSKEY with " + tags(signing.signing().dnskeyKeys());
+    }
+    if (step instanceof Step.StopServing) {
+      return step.signer() + ": stop serving the zone";
+    }
+    if (step instanceof Step.DeleteKey delete) {
+      return step.signer() + ": delete key " + tags(Set.of(delete.key()));
     }
     return step.toString();
   }
