@@ -171,6 +171,9 @@ public final class ReceiverServeCommand extends ZonecutCommand {
       metricsAt = Ops.bindAddress(m, "--metrics");
     }
     Name first = served.iterator().next();
+    if (backendSpec.startsWith("tsig:") && served.size() > 1) {
+      throw CliException.usage("--backend tsig: writes one zone: give one --zone");
+    }
     DelegationBackend backend = Backends.open(backendSpec, first, session);
     Path seed = delegations;
     if (seed != null) {

@@ -110,6 +110,9 @@ class BadInputTest {
         "bad TSIG key file " + tsig, "is not base64");
     oneLine(Cli.run(ENV, "receiver", "serve", "--listen", "127.0.0.1:0", "--zone",
         "parent.test.", "--key", key, "--policy", "lenient"), 2, "bad --policy 'lenient'");
+    oneLine(Cli.run(ENV, "receiver", "serve", "--listen", "127.0.0.1:0", "--zone",
+        "parent.test.", "--zone", "other.test.", "--key", key, "--backend",
+        "tsig:" + tsig + "@127.0.0.1:5399"), 2, "writes one zone");
     oneLine(Cli.run(ENV, "receiver", "serve", "--listen", "nowhere", "--zone",
         "parent.test.", "--key", key), 2, "bad --listen 'nowhere'");
   }
