@@ -140,10 +140,10 @@ public final class Inputs {
       throw CliException.usage(context + ": too many records");
     } catch (TextParseException e) {
       // dnsjava prefixes the stream's name and line ("<none>:1: "): one line of input has none
-      throw CliException.usage(context + ": "
-          + oneLine(e.getMessage()).replaceFirst("^<none>:\\d+: ", ""));
+      throw new CliException(ExitCode.USAGE, context + ": "
+          + oneLine(e.getMessage()).replaceFirst("^<none>:\\d+: ", ""), e);
     } catch (IOException e) {
-      throw CliException.usage(context + ": " + oneLine(e.getMessage()));
+      throw new CliException(ExitCode.USAGE, context + ": " + oneLine(e.getMessage()), e);
     }
   }
 

@@ -3,6 +3,7 @@ package io.github.zonecut.cli.command;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.zonecut.cli.CliException;
+import io.github.zonecut.cli.ExitCode;
 import io.github.zonecut.cli.Inputs;
 import io.github.zonecut.cli.Output;
 import io.github.zonecut.multisigner.DsRecord;
@@ -148,8 +149,8 @@ final class PlanFiles {
     } catch (JsonProcessingException e) {
       String at = e.getLocation() == null ? ""
           : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw CliException.usage("bad JSON in " + what + " " + file + at + ": "
-          + Inputs.jsonProblem(e.getOriginalMessage()));
+      throw new CliException(ExitCode.USAGE, "bad JSON in " + what + " " + file + at + ": "
+          + Inputs.jsonProblem(e.getOriginalMessage()), e);
     }
   }
 
