@@ -16,9 +16,16 @@ module io.github.zonecut.cli {
   requires com.fasterxml.jackson.databind;
   requires org.slf4j;
   requires static org.jspecify;
+  requires java.sql;
+  requires jdk.httpserver;
+  requires micrometer.core;
+  requires micrometer.registry.prometheus;
 
   exports io.github.zonecut.cli;
+  // the meters a host embedding the receivers can bind too
+  exports io.github.zonecut.cli.metrics;
   // picocli fills the commands' annotated fields reflectively
   opens io.github.zonecut.cli to info.picocli;
   opens io.github.zonecut.cli.command to info.picocli;
+  opens io.github.zonecut.cli.ops to info.picocli;
 }

@@ -8,8 +8,8 @@ import io.github.zonecut.cli.command.PlanCommand;
 import io.github.zonecut.cli.command.ReceiverCommand;
 import io.github.zonecut.cli.command.ScanCommand;
 import io.github.zonecut.cli.command.Sig0Command;
-import io.github.zonecut.cli.command.SignalsCommand;
 import io.github.zonecut.cli.command.UpdateCommand;
+import io.github.zonecut.cli.ops.ChildSignalsCommand;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -59,7 +59,7 @@ public final class Zonecut implements Callable<Integer> {
         new UpdateCommand(),
         new NotifyCommand(),
         new KeystateCommand(),
-        new SignalsCommand(),
+        new ChildSignalsCommand(),
         new ReceiverCommand(),
         new ScanCommand(),
         new PlanCommand());
