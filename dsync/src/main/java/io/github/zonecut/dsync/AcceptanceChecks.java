@@ -712,6 +712,13 @@ public final class AcceptanceChecks {
         continue;
       }
       LookupResult keys = server.result(obs.child(), Type.DNSKEY).orElse(null);
+      if (keys != null && !(keys instanceof LookupResult.Answer)
+          && !(keys instanceof LookupResult.NoData) && !(keys instanceof LookupResult.NxDomain)) {
+        // a timeout or SERVFAIL says nothing about the signatures: try again later, not BOGUS
+        return new Decision.Pending(Reason.SERVER_UNREACHABLE, "DNSKEY of " + obs.child()
+            + " not read at " + server.nameserver() + " (" + server.endpoint() + "): " + keys,
+            Optional.empty(), Optional.empty());
+      }
       List<DNSKEYRecord> dnskeys = new ArrayList<>();
       if (keys instanceof LookupResult.Answer) {
         RRset set = ((LookupResult.Answer) keys).rrset();

@@ -138,6 +138,16 @@ class CdsAcceptanceTest {
   }
 
   @Test
+  void aDnskeyTimeoutAtOneServerIsPendingNotBogus() {
+    // found by ScanKnotBench: a transient failure reading DNSKEY used to refuse the child BOGUS
+    Zone ok = rolling();
+    Zone slow = rolling().timingOut(CHILD, Type.DNSKEY);
+    Decision d = checks.cds(new Obs(Fixture.secure()).server(NS1, ok).server(NS2, slow).build());
+    assertThat(d).isInstanceOf(Decision.Pending.class);
+    assertThat(((Decision.Pending) d).reason()).isEqualTo(Reason.SERVER_UNREACHABLE);
+  }
+
+  @Test
   void aCdsWithAWrongDigestIsRefused() {
     byte[] digest = KSK2.ds().digest();
     digest[0] ^= 1;

@@ -135,6 +135,7 @@ final class Fixture {
     long serial = 100;
     long serialAfter = 100;
     boolean corruptSignatures;
+    final java.util.Set<RRsetKey> timingOut = new java.util.HashSet<>();
 
     Zone() {
       serial(100);
@@ -151,6 +152,7 @@ final class Fixture {
       z.serial = serial;
       z.serialAfter = serialAfter;
       z.corruptSignatures = corruptSignatures;
+      z.timingOut.addAll(timingOut);
       return z;
     }
 
@@ -210,6 +212,12 @@ final class Fixture {
       return this;
     }
 
+    /** The server does not answer this question (the observer records a timeout). */
+    Zone timingOut(Name name, int type) {
+      timingOut.add(RRsetKey.of(name, type));
+      return this;
+    }
+
     Zone without(Name name, int type) {
       data.remove(RRsetKey.of(name, type));
       return this;
@@ -248,6 +256,9 @@ final class Fixture {
     }
 
     LookupResult result(RRsetKey key, Verdict verdict) {
+      if (timingOut.contains(key)) {
+        return new LookupResult.Timeout(key.name(), key.type(), "no answer within 2 s");
+      }
       if (data.containsKey(key) && !data.get(key).isEmpty()) {
         return new LookupResult.Answer(key.name(), key.type(), signed(key), verdict);
       }
