@@ -30,8 +30,15 @@ cleanup() {
 trap cleanup EXIT
 free_port() {
   python3 -c 'import socket
-u=socket.socket(socket.AF_INET,socket.SOCK_DGRAM); u.bind(("127.0.0.1",0)); p=u.getsockname()[1]
-t=socket.socket(); t.bind(("127.0.0.1",p)); print(p)'
+for _ in range(100):  # a UDP port whose TCP twin is free too
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.bind(("127.0.0.1", 0))
+    p = u.getsockname()[1]
+    try:
+        socket.socket().bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    if p >= 20000:
+        print(p); break'
 }
 PORT=$(free_port)
 RPORT=$(free_port)
@@ -144,7 +151,7 @@ for _ in $(seq 1 300); do
     && $KC zone-read "$PARENT" "$LAST" RRSIG 2>/dev/null | grep -q 'RRSIG DS' && break
   sleep 1
 done
-$KC zone-read "$PARENT" @ DNSKEY | awk '$4 == "DNSKEY" { $1 = ""; print }' > "$D/anchor.txt"
+$KC zone-read "$PARENT" @ DNSKEY | awk '$4 == "DNSKEY" { $1 = ""; sub(/^ +/, ""); print }' > "$D/anchor.txt"
 [ -s "$D/anchor.txt" ] || { echo "no parent DNSKEY" >&2; exit 1; }
 # the backend's state: the parent zone as written (NS + SHA-256 DS per child)
 cp "$D/zones/${PARENT%.}.zone" "$D/parent.txt"
@@ -168,9 +175,11 @@ server:
   # zonecut's ValidatingLookup validates (it sets CD): unbound only recurses and caches
   module-config: "iterator"
   val-log-level: 0
-stub-zone:
+# a forward zone, not a stub: knotd is authoritative for the parent and every child, and a stub
+# would follow the children's NS (ns.bench. = 127.0.0.1) to port 53
+forward-zone:
   name: "$PARENT"
-  stub-addr: 127.0.0.1@$PORT
+  forward-addr: 127.0.0.1@$PORT
 remote-control:
   control-enable: no
 CONF
