@@ -8,6 +8,7 @@
 # Scenario: the parent holds a SHA-256 DS per child, each child publishes a SHA-384 CDS of the
 # same key (Knot's cds-digest-type), so every child is a valid DS change: Applied.
 # Prints ScanKnotBench's lines (children/s, ceiling, ratio, outcomes, heap under -Xmx256m).
+# SCANKNOT_CLASSPATH, when set, replaces the shaded jar (ScanKnotBenchSmokeTest passes its own).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 JAR="$ROOT/benchmarks/target/benchmarks.jar"
@@ -17,7 +18,8 @@ CEIL=${3:-3}
 for tool in knotd knotc unbound java python3; do
   command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 2; }
 done
-[ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -pl benchmarks -am package -DskipTests)
+CP=${SCANKNOT_CLASSPATH:-$JAR}
+[ -n "${SCANKNOT_CLASSPATH:-}" ] || [ -f "$JAR" ] || (cd "$ROOT" && ./mvnw -B -q -pl benchmarks -am package -DskipTests)
 
 D=$(mktemp -d /tmp/zonecut-scanknot.XXXXXX)
 cleanup() {
@@ -47,14 +49,14 @@ PARENT=bench.
 mkdir -p "$D/db" "$D/zones"
 
 # child zones: apex only, the name server is the parent's ns.bench. (all on this knotd)
-for i in $(seq 0 $((N - 1))); do
-  cat > "$D/zones/c$i.${PARENT%.}.zone" <<ZONE
-\$TTL 3600
-@    IN SOA ns.$PARENT hostmaster.$PARENT 1 3600 600 86400 300
-@    IN NS  ns.$PARENT
-www  IN A   192.0.2.80
-ZONE
-done
+python3 - "$D/zones" "$N" "$PARENT" <<'PYEOF'
+import sys
+d, n, parent = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+for i in range(n):
+    with open("%s/c%d.%szone" % (d, i, parent), "w") as f:
+        f.write("$TTL 3600\n@ IN SOA ns.%s hostmaster.%s 1 3600 600 86400 300\n"
+                "@ IN NS ns.%s\nwww IN A 192.0.2.80\n" % (parent, parent, parent))
+PYEOF
 parent_zone() { # $1 serial, $2 file of DS records (may be empty)
   {
     echo "\$TTL 3600"
@@ -200,7 +202,7 @@ PYEOF
   sleep 0.2
 done
 
-java -Xmx256m -cp "$JAR" io.github.zonecut.benchmarks.ScanKnotBench "$PORT" "$RPORT" \
+java -Xmx256m -cp "$CP" io.github.zonecut.benchmarks.ScanKnotBench "$PORT" "$RPORT" \
   "$D/parent.txt" "$PARENT" "$D/anchor.txt" "$CONC" "$CEIL" 2>"$D/java.err" \
   || { tail -30 "$D/java.err" >&2; exit 1; }
 echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
