@@ -1,0 +1,285 @@
+package io.github.zonecut.benchmarks;
+
+import io.github.zonecut.core.Delegation;
+import io.github.zonecut.core.DnsEndpoint;
+import io.github.zonecut.core.DnsRequest;
+import io.github.zonecut.core.DnsResponse;
+import io.github.zonecut.core.DnsTransport;
+import io.github.zonecut.core.EndpointOverrides;
+import io.github.zonecut.core.NioDnsTransport;
+import io.github.zonecut.core.TransportProtocol;
+import io.github.zonecut.core.ValidatingLookup;
+import io.github.zonecut.dsync.AcceptanceChecks;
+import io.github.zonecut.dsync.AcceptancePolicy;
+import io.github.zonecut.dsync.InMemoryDelegationBackend;
+import io.github.zonecut.dsync.Observer;
+import io.github.zonecut.dsync.ScanService;
+import io.github.zonecut.dsync.Scanner;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DSRecord;
+import org.xbill.DNS.Master;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.NSRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+/**
+ * The bulk {@link Scanner} over the full acceptance path against real DNS software (issue 11,
+ * "ScanBench … and 1,000 against Knot on loopback"): Knot DNS serves a signed parent zone with N
+ * delegated children and the N child zones, signed by Knot with CDS/CDNSKEY published; Unbound is
+ * the recursive resolver under core's {@link ValidatingLookup} (trust anchor: the parent's
+ * DNSKEY). Each child goes through {@link ScanService}: the parent's delegation from an {@link
+ * InMemoryDelegationBackend}, the {@link Observer} asking every name server directly over TCP
+ * (SOA first and last, CDS, CDNSKEY, DNSKEY, CSYNC, NS) and the validating lookup for the same
+ * questions, the {@link AcceptanceChecks} and {@link io.github.zonecut.dsync.DelegationChecks},
+ * and the change applied to the backend. Started by {@code benchmarks/scan-knot-bench.sh}, which
+ * sets up the servers.
+ *
+ * <p>Reported: children/s, outcomes and errors by kind, peak heap (used, garbage included) and
+ * heap retained after a GC, and the transport ceiling measured in the same run: every query the
+ * scan sends is counted by protocol and destination, the closed-loop queries/s of zonecut's
+ * {@link NioDnsTransport} is measured for each kind (TCP to Knot, UDP to Unbound) with as many in
+ * flight as the scanner's concurrency, and the ceiling in children/s is what the transport alone
+ * would allow for the measured queries per child: {@code 1 / Σ (queries per child of kind k ÷
+ * queries/s of kind k)}. Ceilings are measured before and after the scan; the higher counts (the
+ * first runs with a cold JIT).
+ *
+ * <pre>
+ * java -Xmx256m -cp benchmarks/target/benchmarks.jar io.github.zonecut.benchmarks.ScanKnotBench \
+ *     KNOT_PORT RESOLVER_PORT PARENT_ZONE_FILE PARENT_ORIGIN TRUST_ANCHOR_FILE \
+ *     [concurrency=64] [ceilingSeconds=3]
+ * </pre>
+ *
+ * <p>The children are the delegations in {@code PARENT_ZONE_FILE}; their name servers are all
+ * mapped to Knot's loopback port through {@link EndpointOverrides}.
+ */
+public final class ScanKnotBench {
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  private ScanKnotBench() {}
+
+  /**
+   * Runs the ceilings, the scan, the ceilings again, and prints one {@code scanknot} line.
+   *
+   * @param args see the class comment
+   * @throws Exception when the set-up fails (the scan itself reports failures as results)
+   */
+  public static void main(String[] args) throws Exception {
+    if (args.length < 5) {
+      System.err.println("usage: ScanKnotBench KNOT_PORT RESOLVER_PORT PARENT_ZONE ORIGIN"
+          + " ANCHOR_FILE [concurrency=64] [ceilingSeconds=3]");
+      System.exit(2);
+    }
+    DnsEndpoint knot = DnsEndpoint.of("127.0.0.1", Integer.parseInt(args[0]));
+    DnsEndpoint resolver = DnsEndpoint.of("127.0.0.1", Integer.parseInt(args[1]));
+    Name origin = Name.fromString(args[3], Name.root);
+    List<Record> parent = read(Path.of(args[2]), origin);
+    List<Record> anchors = read(Path.of(args[4]), origin);
+    int concurrency = args.length > 5 ? Integer.parseInt(args[5]) : 64;
+    int ceilingSeconds = args.length > 6 ? Integer.parseInt(args[6]) : 3;
+
+    // the delegations of the parent zone file: the backend's current state
+    Map<Name, List<Record>> byChild = new TreeMap<>();
+    List<Name> nameservers = new ArrayList<>();
+    for (Record r : parent) {
+      if ((r instanceof NSRecord || r instanceof DSRecord) && !r.getName().equals(origin)) {
+        byChild.computeIfAbsent(r.getName(), k -> new ArrayList<>()).add(r);
+      }
+      if (r instanceof NSRecord ns && !nameservers.contains(ns.getTarget())) {
+        nameservers.add(ns.getTarget());
+      }
+    }
+    InMemoryDelegationBackend backend = new InMemoryDelegationBackend();
+    for (Map.Entry<Name, List<Record>> e : byChild.entrySet()) {
+      backend.put(Delegation.fromRecords(e.getKey(), e.getValue()));
+    }
+    List<Name> children = new ArrayList<>(byChild.keySet());
+    EndpointOverrides.Builder overrides = EndpointOverrides.builder();
+    for (Name ns : nameservers) {
+      overrides.name(ns, knot);
+    }
+    List<Record> keys = new ArrayList<>();
+    for (Record r : anchors) {
+      if (r instanceof DNSKEYRecord k && (k.getFlags() & 1) == 1) {
+        keys.add(r);
+      }
+    }
+
+    ExecutorService executor = Executors.newFixedThreadPool(2);
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    try (NioDnsTransport nio = NioDnsTransport.create(executor)) {
+      CountingTransport transport = new CountingTransport(nio);
+      Name probe = children.get(0);
+      double tcpBefore = ceiling(nio, knot, TransportProtocol.TCP, probe, concurrency,
+          ceilingSeconds);
+      double udpBefore = ceiling(nio, resolver, TransportProtocol.UDP, probe, concurrency,
+          ceilingSeconds);
+
+      ValidatingLookup validating = ValidatingLookup.builder(transport, resolver, executor)
+          .trustAnchors(keys).timeout(TIMEOUT).build();
+      Observer observer = Observer.builder(transport, validating).overrides(overrides.build())
+          .timeout(TIMEOUT).build();
+      ScanService service = ScanService.builder(observer,
+          AcceptanceChecks.of(AcceptancePolicy.cdsWithDsboot()), backend).build();
+
+      AtomicLong heapPeak = new AtomicLong();
+      Thread sampler = new Thread(() -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          heapPeak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "scanknot-heap");
+      sampler.setDaemon(true);
+      System.gc();
+      long heapBefore = memory.getHeapMemoryUsage().getUsed();
+      sampler.start();
+      Map<String, Long> outcomes = new ConcurrentHashMap<>();
+      Map<String, String> examples = new ConcurrentHashMap<>();
+      Scanner scanner = Scanner.builder(child -> service.scan(child, Type.CDS))
+          .concurrency(concurrency).timeout(Duration.ofSeconds(60)).build();
+      long t0 = System.nanoTime();
+      Scanner.Progress p = scanner.run(children.iterator(), children.size(), r -> {
+        outcomes.merge(r.outcome(), 1L, Long::sum);
+        if (r.isError()) {
+          examples.putIfAbsent(r.outcome(), r.child() + ": " + r.detail());
+        }
+      });
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      sampler.interrupt();
+      sampler.join();
+      System.gc();
+      long heapAfterGc = memory.getHeapMemoryUsage().getUsed();
+      double perSecond = p.done() / seconds;
+
+      double tcpAfter = ceiling(nio, knot, TransportProtocol.TCP, probe, concurrency,
+          ceilingSeconds);
+      double udpAfter = ceiling(nio, resolver, TransportProtocol.UDP, probe, concurrency,
+          ceilingSeconds);
+      double tcpQps = Math.max(tcpBefore, tcpAfter);
+      double udpQps = Math.max(udpBefore, udpAfter);
+      double n = Math.max(1, p.done());
+      double tcpPerChild = transport.count(knot, TransportProtocol.TCP) / n;
+      double udpPerChild = transport.count(resolver, TransportProtocol.UDP) / n;
+      double otherPerChild = transport.total() / n - tcpPerChild - udpPerChild;
+      double ceilingChildren = 1.0 / (tcpPerChild / tcpQps + udpPerChild / udpQps);
+
+      System.out.println(String.format(Locale.ROOT,
+          "scanknot children=%d done=%d seconds=%.1f childrenPerSecond=%.1f"
+              + " ceilingChildrenPerSecond=%.1f ratio=%.2f"
+              + " queriesPerChild[tcp->knot=%.1f udp->unbound=%.1f other=%.1f]"
+              + " ceilingQps[tcp=%.0f (before=%.0f after=%.0f) udp=%.0f (before=%.0f after=%.0f)]"
+              + " heapBeforeMB=%.1f heapPeakMB=%.1f heapAfterGcMB=%.1f maxHeapMB=%.0f",
+          children.size(), p.done(), seconds, perSecond, ceilingChildren,
+          perSecond / ceilingChildren, tcpPerChild, udpPerChild, otherPerChild, tcpQps,
+          tcpBefore, tcpAfter, udpQps, udpBefore, udpAfter, heapBefore / 1048576.0,
+          heapPeak.get() / 1048576.0, heapAfterGc / 1048576.0,
+          memory.getHeapMemoryUsage().getMax() / 1048576.0));
+      System.out.println("scanknot outcomes " + new TreeMap<>(outcomes)
+          + " errorsByKind " + new TreeMap<>(p.errorsByKind()) + " retries " + p.retries());
+      for (Map.Entry<String, String> e : new TreeMap<>(examples).entrySet()) {
+        System.out.println("scanknot example " + e.getKey() + " " + e.getValue());
+      }
+    } finally {
+      executor.shutdownNow();
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static List<Record> read(Path file, Name origin) throws IOException {
+    List<Record> records = new ArrayList<>();
+    try (Master master = new Master(file.toString(), origin)) {
+      for (Record r = master.nextRecord(); r != null; r = master.nextRecord()) {
+        records.add(r);
+      }
+    }
+    return records;
+  }
+
+  /** Queries/s of a closed loop with {@code inflight} queries outstanding. */
+  private static double ceiling(DnsTransport transport, DnsEndpoint server,
+      TransportProtocol protocol, Name name, int inflight, int seconds)
+      throws InterruptedException {
+    AtomicLong done = new AtomicLong();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    Message query = Message.newQuery(Record.newRecord(name, Type.CDS, DClass.IN));
+    DnsRequest request = DnsRequest.of(query);
+    CountDownLatch stopped = new CountDownLatch(inflight);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < inflight; i++) {
+      loop(transport, server, protocol, request, end, done, stopped);
+    }
+    stopped.await(seconds + 10L, TimeUnit.SECONDS);
+    return done.get() / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  private static void loop(DnsTransport transport, DnsEndpoint server, TransportProtocol protocol,
+      DnsRequest request, long end, AtomicLong done, CountDownLatch stopped) {
+    if (System.nanoTime() >= end) {
+      stopped.countDown();
+      return;
+    }
+    transport.exchange(server, request, protocol, TIMEOUT).whenComplete((r, e) -> {
+      if (e == null) {
+        done.incrementAndGet();
+      }
+      loop(transport, server, protocol, request, end, done, stopped);
+    });
+  }
+
+  /** Counts the exchanges by destination and protocol. */
+  private static final class CountingTransport implements DnsTransport {
+    private final DnsTransport delegate;
+    private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+    CountingTransport(DnsTransport delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public CompletionStage<DnsResponse> exchange(DnsEndpoint endpoint, DnsRequest request,
+        TransportProtocol protocol, Duration timeout) {
+      counts.computeIfAbsent(key(endpoint, protocol), k -> new LongAdder()).increment();
+      return delegate.exchange(endpoint, request, protocol, timeout);
+    }
+
+    long count(DnsEndpoint endpoint, TransportProtocol protocol) {
+      LongAdder a = counts.get(key(endpoint, protocol));
+      return a == null ? 0 : a.sum();
+    }
+
+    long total() {
+      Map<String, Long> copy = new HashMap<>();
+      counts.forEach((k, v) -> copy.put(k, v.sum()));
+      return copy.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static String key(DnsEndpoint endpoint, TransportProtocol protocol) {
+      return endpoint.address().getHostAddress() + "@" + endpoint.port() + "/" + protocol;
+    }
+  }
+}
