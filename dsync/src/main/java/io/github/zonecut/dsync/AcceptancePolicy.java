@@ -27,11 +27,37 @@ import java.util.TreeSet;
  * @param csync whether CSYNC (RFC 7477) is processed
  * @param requireAddedNsAuthoritative whether every name server a change adds must already answer
  *     authoritatively for the child (not only one of the resulting set)
+ * @param secDnsInterface which RFC 5910 §4 interface the registry's EPP side uses for the
+ *     changes this policy accepts ({@link SecDnsMapping#secDns} or {@link SecDnsMapping#keyData})
  */
 public record AcceptancePolicy(String name, DsSource dsSource, Set<Integer> acceptedDigestTypes,
     List<Integer> computedDigestTypes, boolean deleteAllowed, Set<Bootstrap> bootstrap,
     int bootstrapObservations, Duration bootstrapSpan, boolean csync,
-    boolean requireAddedNsAuthoritative) {
+    boolean requireAddedNsAuthoritative, SecDnsInterface secDnsInterface) {
+
+  /**
+   * The policy with the DS data interface (RFC 5910 §4.1), as before {@code secDnsInterface}
+   * existed.
+   */
+  public AcceptancePolicy(String name, DsSource dsSource, Set<Integer> acceptedDigestTypes,
+      List<Integer> computedDigestTypes, boolean deleteAllowed, Set<Bootstrap> bootstrap,
+      int bootstrapObservations, Duration bootstrapSpan, boolean csync,
+      boolean requireAddedNsAuthoritative) {
+    this(name, dsSource, acceptedDigestTypes, computedDigestTypes, deleteAllowed, bootstrap,
+        bootstrapObservations, bootstrapSpan, csync, requireAddedNsAuthoritative,
+        SecDnsInterface.DS_DATA);
+  }
+
+  /** The two interfaces of RFC 5910 §4; a registry supports one of them. */
+  public enum SecDnsInterface {
+    /** DS data (RFC 5910 §4.1): the registry receives DS digests ({@code <secDNS:dsData>}). */
+    DS_DATA,
+    /**
+     * Key data (RFC 5910 §4.2): the registry receives the child's public keys ({@code
+     * <secDNS:keyData>}) and computes the DS itself; natural with {@link DsSource#CDNSKEY}.
+     */
+    KEY_DATA
+  }
 
   /** Where the DS set comes from. */
   public enum DsSource {
@@ -81,6 +107,11 @@ public record AcceptancePolicy(String name, DsSource dsSource, Set<Integer> acce
     if (bootstrapSpan.isNegative()) {
       throw new IllegalArgumentException("bootstrapSpan is negative");
     }
+    Objects.requireNonNull(secDnsInterface, "secDnsInterface");
+    if (secDnsInterface == SecDnsInterface.KEY_DATA && dsSource == DsSource.CDS) {
+      // a CDS names a key by its digest only: no keyData can be derived from it (RFC 5910 §4.2)
+      throw new IllegalArgumentException("the key data interface needs CDNSKEY, not CDS only");
+    }
   }
 
   /**
@@ -113,13 +144,13 @@ public record AcceptancePolicy(String name, DsSource dsSource, Set<Integer> acce
 
   /**
    * CDNSKEY only, digests computed by the parent, an unsigned delegation bootstrapped after
-   * seven days of consistent observations over TCP (RFC 8078 §3.3): the profile of CZ.NIC's FRED
-   * for .cz.
+   * seven days of consistent observations over TCP (RFC 8078 §3.3), keys handed to the registry
+   * as RFC 5910 §4.2 key data: the profile of CZ.NIC's FRED for .cz.
    */
   public static AcceptancePolicy cdnskeyWithDelayedBootstrap() {
     return new AcceptancePolicy("cdnskey+7d (.cz FRED)", DsSource.CDNSKEY, Set.of(DsData.SHA256),
         List.of(DsData.SHA256), true, Set.of(Bootstrap.AFTER_DELAY), 2, Duration.ofDays(7),
-        false, true);
+        false, true, SecDnsInterface.KEY_DATA);
   }
 
   /** Both CDS and CDNSKEY required and consistent, RFC 9615 bootstrapping, CSYNC processed. */
@@ -131,13 +162,15 @@ public record AcceptancePolicy(String name, DsSource dsSource, Set<Integer> acce
   /** This policy with other accepted and computed digest types. */
   public AcceptancePolicy withDigestTypes(Set<Integer> accepted, List<Integer> computed) {
     return new AcceptancePolicy(name, dsSource, accepted, computed, deleteAllowed, bootstrap,
-        bootstrapObservations, bootstrapSpan, csync, requireAddedNsAuthoritative);
+        bootstrapObservations, bootstrapSpan, csync, requireAddedNsAuthoritative,
+        secDnsInterface);
   }
 
   /** This policy with other bootstrap methods and accept-after-delay settings. */
   public AcceptancePolicy withBootstrap(Set<Bootstrap> methods, int observations, Duration span) {
     return new AcceptancePolicy(name, dsSource, acceptedDigestTypes, computedDigestTypes,
-        deleteAllowed, methods, observations, span, csync, requireAddedNsAuthoritative);
+        deleteAllowed, methods, observations, span, csync, requireAddedNsAuthoritative,
+        secDnsInterface);
   }
 
   /** This policy with another DS source. */
@@ -148,7 +181,15 @@ public record AcceptancePolicy(String name, DsSource dsSource, Set<Integer> acce
     }
     Set<Integer> accepted = new TreeSet<>(acceptedDigestTypes);
     accepted.addAll(computed);
+    SecDnsInterface iface = source == DsSource.CDS ? SecDnsInterface.DS_DATA : secDnsInterface;
     return new AcceptancePolicy(name, source, accepted, computed, deleteAllowed, bootstrap,
-        bootstrapObservations, bootstrapSpan, csync, requireAddedNsAuthoritative);
+        bootstrapObservations, bootstrapSpan, csync, requireAddedNsAuthoritative, iface);
+  }
+
+  /** This policy with the other RFC 5910 §4 interface. */
+  public AcceptancePolicy withSecDnsInterface(SecDnsInterface iface) {
+    return new AcceptancePolicy(name, dsSource, acceptedDigestTypes, computedDigestTypes,
+        deleteAllowed, bootstrap, bootstrapObservations, bootstrapSpan, csync,
+        requireAddedNsAuthoritative, iface);
   }
 }
