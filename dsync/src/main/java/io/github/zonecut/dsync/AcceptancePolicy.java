@@ -34,19 +34,37 @@ import java.util.TreeSet;
  *     the joining signer's DS precedes its name servers (RFC 8901 §2.1.2, dnssec-automation
  *     §5.3), both need it; the algorithm condition keeps validators that require every DS
  *     algorithm to sign the zone (RFC 6840 §5.11, Unbound {@code harden-algo-downgrade}) safe
+ * @param secDnsInterface which RFC 5910 §4 interface the registry's EPP side uses for the
+ *     changes this policy accepts ({@link SecDnsMapping#secDns} or {@link SecDnsMapping#keyData})
  */
 public record AcceptancePolicy(String name, DsSource dsSource, Set<Integer> acceptedDigestTypes,
     List<Integer> computedDigestTypes, boolean deleteAllowed, Set<Bootstrap> bootstrap,
     int bootstrapObservations, Duration bootstrapSpan, boolean csync,
-    boolean requireAddedNsAuthoritative, boolean prePublishedDsAllowed) {
+    boolean requireAddedNsAuthoritative, boolean prePublishedDsAllowed,
+    SecDnsInterface secDnsInterface) {
 
-  /** A policy that allows pre-published DS records (see {@link #prePublishedDsAllowed()}). */
+  /**
+   * The policy with the DS data interface (RFC 5910 §4.1) and pre-published DS records allowed
+   * (see {@link #prePublishedDsAllowed()}), as before those components existed.
+   */
   public AcceptancePolicy(String name, DsSource dsSource, Set<Integer> acceptedDigestTypes,
       List<Integer> computedDigestTypes, boolean deleteAllowed, Set<Bootstrap> bootstrap,
       int bootstrapObservations, Duration bootstrapSpan, boolean csync,
       boolean requireAddedNsAuthoritative) {
     this(name, dsSource, acceptedDigestTypes, computedDigestTypes, deleteAllowed, bootstrap,
-        bootstrapObservations, bootstrapSpan, csync, requireAddedNsAuthoritative, true);
+        bootstrapObservations, bootstrapSpan, csync, requireAddedNsAuthoritative, true,
+        SecDnsInterface.DS_DATA);
+  }
+
+  /** The two interfaces of RFC 5910 §4; a registry supports one of them. */
+  public enum SecDnsInterface {
+    /** DS data (RFC 5910 §4.1): the registry receives DS digests ({@code <secDNS:dsData>}). */
+    DS_DATA,
+    /**
+     * Key data (RFC 5910 §4.2): the registry receives the child's public keys ({@code
+     * <secDNS:keyData>}) and computes the DS itself; natural with {@link DsSource#CDNSKEY}.
+     */
+    KEY_DATA
   }
 
   /** Where the DS set comes from. */
@@ -97,6 +115,11 @@ public record AcceptancePolicy(String name, DsSource dsSource, Set<Integer> acce
     if (bootstrapSpan.isNegative()) {
       throw new IllegalArgumentException("bootstrapSpan is negative");
     }
+    Objects.requireNonNull(secDnsInterface, "secDnsInterface");
+    if (secDnsInterface == SecDnsInterface.KEY_DATA && dsSource == DsSource.CDS) {
+      // a CDS names a key by its digest only: no keyData can be derived from it (RFC 5910 §4.2)
+      throw new IllegalArgumentException("the key data interface needs CDNSKEY, not CDS only");
+    }
   }
 
   /**
@@ -129,13 +152,13 @@ public record AcceptancePolicy(String name, DsSource dsSource, Set<Integer> acce
 
   /**
    * CDNSKEY only, digests computed by the parent, an unsigned delegation bootstrapped after
-   * seven days of consistent observations over TCP (RFC 8078 §3.3): the profile of CZ.NIC's FRED
-   * for .cz.
+   * seven days of consistent observations over TCP (RFC 8078 §3.3), keys handed to the registry
+   * as RFC 5910 §4.2 key data: the profile of CZ.NIC's FRED for .cz.
    */
   public static AcceptancePolicy cdnskeyWithDelayedBootstrap() {
     return new AcceptancePolicy("cdnskey+7d (.cz FRED)", DsSource.CDNSKEY, Set.of(DsData.SHA256),
         List.of(DsData.SHA256), true, Set.of(Bootstrap.AFTER_DELAY), 2, Duration.ofDays(7),
-        false, true);
+        false, true, true, SecDnsInterface.KEY_DATA);
   }
 
   /** Both CDS and CDNSKEY required and consistent, RFC 9615 bootstrapping, CSYNC processed. */
@@ -148,14 +171,14 @@ public record AcceptancePolicy(String name, DsSource dsSource, Set<Integer> acce
   public AcceptancePolicy withDigestTypes(Set<Integer> accepted, List<Integer> computed) {
     return new AcceptancePolicy(name, dsSource, accepted, computed, deleteAllowed, bootstrap,
         bootstrapObservations, bootstrapSpan, csync, requireAddedNsAuthoritative,
-        prePublishedDsAllowed);
+        prePublishedDsAllowed, secDnsInterface);
   }
 
   /** This policy with other bootstrap methods and accept-after-delay settings. */
   public AcceptancePolicy withBootstrap(Set<Bootstrap> methods, int observations, Duration span) {
     return new AcceptancePolicy(name, dsSource, acceptedDigestTypes, computedDigestTypes,
         deleteAllowed, methods, observations, span, csync, requireAddedNsAuthoritative,
-        prePublishedDsAllowed);
+        prePublishedDsAllowed, secDnsInterface);
   }
 
   /** This policy with another DS source. */
@@ -166,9 +189,10 @@ public record AcceptancePolicy(String name, DsSource dsSource, Set<Integer> acce
     }
     Set<Integer> accepted = new TreeSet<>(acceptedDigestTypes);
     accepted.addAll(computed);
+    SecDnsInterface iface = source == DsSource.CDS ? SecDnsInterface.DS_DATA : secDnsInterface;
     return new AcceptancePolicy(name, source, accepted, computed, deleteAllowed, bootstrap,
         bootstrapObservations, bootstrapSpan, csync, requireAddedNsAuthoritative,
-        prePublishedDsAllowed);
+        prePublishedDsAllowed, iface);
   }
 
   /**
@@ -179,6 +203,13 @@ public record AcceptancePolicy(String name, DsSource dsSource, Set<Integer> acce
   public AcceptancePolicy withPrePublishedDs(boolean allowed) {
     return new AcceptancePolicy(name, dsSource, acceptedDigestTypes, computedDigestTypes,
         deleteAllowed, bootstrap, bootstrapObservations, bootstrapSpan, csync,
-        requireAddedNsAuthoritative, allowed);
+        requireAddedNsAuthoritative, allowed, secDnsInterface);
+  }
+
+  /** This policy with the other RFC 5910 §4 interface. */
+  public AcceptancePolicy withSecDnsInterface(SecDnsInterface iface) {
+    return new AcceptancePolicy(name, dsSource, acceptedDigestTypes, computedDigestTypes,
+        deleteAllowed, bootstrap, bootstrapObservations, bootstrapSpan, csync,
+        requireAddedNsAuthoritative, prePublishedDsAllowed, iface);
   }
 }

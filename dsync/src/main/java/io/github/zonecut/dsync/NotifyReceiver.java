@@ -17,9 +17,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSInput;
 import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedErrorCodeOption;
 import org.xbill.DNS.Flags;
@@ -83,6 +85,7 @@ public final class NotifyReceiver {
   private final Limits limits;
   private final Clock clock;
   private final Consumer<NotifyEvent> listener;
+  private final @Nullable ErrorReporter reporter;
 
   private NotifyReceiver(Builder b) {
     this.scheduler = b.scheduler;
@@ -91,6 +94,7 @@ public final class NotifyReceiver {
     this.clock = b.clock;
     this.listener = b.listener;
     this.limits = new Limits(b, b.clock);
+    this.reporter = b.reporter;
   }
 
   /**
@@ -177,6 +181,15 @@ public final class NotifyReceiver {
               Rcode.REFUSED));
     }
     ScanScheduler.Scheduling s = scheduler.schedule(new ScanRequest(qname, type));
+    if (reporter != null && s != ScanScheduler.Scheduling.REJECTED) {
+      // the latest NOTIFY says where reports go: one without the option stops them
+      Optional<Name> agent = agentDomain(query);
+      if (agent.isPresent()) {
+        reporter.agentDomainSeen(qname, type, agent.get());
+      } else {
+        reporter.agentDomainGone(qname, type);
+      }
+    }
     switch (s) {
       case SCHEDULED:
         return answer(query, Rcode.NOERROR, -1, "", new NotifyEvent(at, source, child, type,
@@ -190,6 +203,32 @@ public final class NotifyReceiver {
             new NotifyEvent(at, source, child, type, NotifyEvent.Outcome.QUEUE_FULL,
                 Rcode.REFUSED));
     }
+  }
+
+  /**
+   * The agent domain of the RFC 9567 §6.1 Report-Channel option (code 18), if the request
+   * carries one that parses as an uncompressed wire name; a malformed option is ignored.
+   */
+  static Optional<Name> agentDomain(Message query) {
+    OPTRecord opt = query.getOPT();
+    if (opt == null) {
+      return Optional.empty();
+    }
+    for (EDNSOption o : opt.getOptions(NotifySender.REPORT_CHANNEL_OPTION)) {
+      // dnsjava has no class and no public payload getter for code 18: the payload is the
+      // option's wire form after its 4-octet code and length
+      byte[] wire = o.toWire();
+      try {
+        DNSInput in = new DNSInput(java.util.Arrays.copyOfRange(wire, 4, wire.length));
+        Name agent = new Name(in);
+        if (in.remaining() == 0 && !agent.equals(Name.root)) {
+          return Optional.of(agent);
+        }
+      } catch (IOException | RuntimeException e) {
+        // RFC 9567 §6.1: a malformed option is not acted upon
+      }
+    }
+    return Optional.empty();
   }
 
   /** RFC 9859 §4.3: payload records, if any, belong to the one child named. */
@@ -323,6 +362,7 @@ public final class NotifyReceiver {
     private int maxTracked = 100_000;
     private Clock clock = Clock.systemUTC();
     private Consumer<NotifyEvent> listener = e -> { };
+    private @Nullable ErrorReporter reporter;
 
     private Builder(ScanScheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -397,6 +437,15 @@ public final class NotifyReceiver {
     /** Hears one {@link NotifyEvent} per request (called on the I/O thread: do not block). */
     public Builder listener(Consumer<NotifyEvent> listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Remembers the RFC 9567 Report-Channel agent domain of each scheduled NOTIFY in {@code
+     * reporter}, for the {@link ScanService} given the same reporter; default none.
+     */
+    public Builder errorReporter(ErrorReporter reporter) {
+      this.reporter = Objects.requireNonNull(reporter, "reporter");
       return this;
     }
 

@@ -138,6 +138,11 @@ public final class Observer {
     });
   }
 
+  /** The validating lookup (for the RFC 9615 / ddns signal copies {@link Signals} checks). */
+  DnsLookup validating() {
+    return validating;
+  }
+
   private CompletableFuture<LookupResult> validate(Name name, int type) {
     return validating.lookup(name, type).toCompletableFuture()
         .exceptionally(e -> new LookupResult.Failed(name, type, LookupResult.Problem.NETWORK, -1,

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
@@ -39,6 +40,7 @@ public final class ScanService {
   private final Consumer<ScanEvent> listener;
   private final Supplier<String> ids;
   private final HistoryStore histories;
+  private final @Nullable ErrorReporter reporter;
 
   private ScanService(Builder b) {
     this.observer = b.observer;
@@ -48,6 +50,7 @@ public final class ScanService {
     this.listener = b.listener;
     this.ids = b.ids;
     this.histories = b.histories;
+    this.reporter = b.reporter;
   }
 
   /** A builder over the observer, the checks and the backend. */
@@ -150,7 +153,12 @@ public final class ScanService {
     if (decision instanceof Decision.Refused) {
       Decision.Refused r = (Decision.Refused) decision;
       histories.clear(child);
-      return emit(new ScanEvent.Refused(child, type, at, r.reason(), r.detail()));
+      ScanEvent refused = emit(new ScanEvent.Refused(child, type, at, r.reason(), r.detail()));
+      if (reporter != null) {
+        // RFC 9567 §6.1.1, when the NOTIFY named an agent domain; never delays the scan
+        reporter.refused(child, type, r.reason(), obs.current());
+      }
+      return refused;
     }
     Decision.Accept accept = (Decision.Accept) decision;
     DelegationChange change = accept.toChange(ids.get(), DelegationChange.Source.SCAN, at);
@@ -214,6 +222,7 @@ public final class ScanService {
     private Consumer<ScanEvent> listener = e -> { };
     private Supplier<String> ids = () -> "scan-" + UUID.randomUUID();
     private HistoryStore histories = HistoryStore.inMemory();
+    private @Nullable ErrorReporter reporter;
 
     private Builder(Observer observer, AcceptanceChecks checks, DelegationBackend backend) {
       this.observer = Objects.requireNonNull(observer, "observer");
@@ -242,6 +251,16 @@ public final class ScanService {
     /** Where accept-after-delay histories live (default in memory). */
     public Builder histories(HistoryStore histories) {
       this.histories = Objects.requireNonNull(histories, "histories");
+      return this;
+    }
+
+    /**
+     * Sends RFC 9567 error reports for refused signals to the agent domain the child's NOTIFY
+     * named (give the same reporter to {@link NotifyReceiver.Builder#errorReporter}); default
+     * none: no reports.
+     */
+    public Builder errorReporter(ErrorReporter reporter) {
+      this.reporter = Objects.requireNonNull(reporter, "reporter");
       return this;
     }
 

@@ -1,25 +1,32 @@
 package io.github.zonecut.dsync;
 
 import io.github.zonecut.core.CsyncRecord;
+import io.github.zonecut.core.DnsLookup;
 import io.github.zonecut.core.DsData;
 import io.github.zonecut.core.LookupResult;
 import io.github.zonecut.core.MalformedDataException;
 import io.github.zonecut.core.Names;
+import io.github.zonecut.core.Verdict;
 import io.github.zonecut.core.ZonecutTypes;
 import io.github.zonecut.dsync.internal.Dnssec;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.CDNSKEYRecord;
 import org.xbill.DNS.CDSRecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.NameTooLongException;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
@@ -27,9 +34,11 @@ import org.xbill.DNS.Type;
  * What a DNS operator publishes to ask the parent for a delegation change, and the check to run
  * before announcing it with a NOTIFY: CDS and CDNSKEY for the zone's key-signing keys (RFC 7344
  * §3, RFC 8078 §4 delete sentinels), CSYNC for NS and glue (RFC 7477 §2), the RFC 9615 §3
- * bootstrapping copies under {@code _dsboot.<child>._signal.<ns>}, and "every name server serves
- * the same signal" (RFC 9859 §4.2: delay the NOTIFY until all copies are consistent; RFC 9975
- * makes the parent require it).
+ * bootstrapping copies under {@code _dsboot.<child>._signal.<ns>}, the
+ * draft-ietf-dnsop-delegation-mgmt-via-ddns ({@code at-ns} bootstrap) copies of the child's SIG(0)
+ * KEY under {@code _sig0key.<child>._signal.<ns>}, and "every name server serves the same signal"
+ * (RFC 9859 §4.2: delay the NOTIFY until all copies are consistent; RFC 9975 makes the parent
+ * require it).
  */
 public final class Signals {
 
@@ -42,6 +51,8 @@ public final class Signals {
   private static final int ZONE = 0x0100;
   private static final int REVOKE = 0x0080;
   private static final int SEP = 0x0001;
+  private static final Name SIG0KEY = Name.fromConstantString("_sig0key");
+  private static final Name SIGNAL = Name.fromConstantString("_signal");
 
   static {
   }
@@ -192,6 +203,52 @@ public final class Signals {
     return out;
   }
 
+  /**
+   * The signaling name {@code _sig0key.<child>._signal.<ns>} of the ddns draft's {@code at-ns}
+   * bootstrap (draft-ietf-dnsop-delegation-mgmt-via-ddns, the RFC 9615 pattern with the child's
+   * SIG(0) KEY).
+   *
+   * @throws MalformedDataException if it is longer than 255 octets (then that name server
+   *     cannot be used for the bootstrap)
+   */
+  public static Name sig0keyName(Name child, Name nameserver) throws MalformedDataException {
+    Names.requireAbsolute("child", child);
+    Names.requireAbsolute("nameserver", nameserver);
+    try {
+      return Name.concatenate(Name.concatenate(SIG0KEY, child.relativize(Name.root)),
+          Name.concatenate(SIGNAL, nameserver));
+    } catch (NameTooLongException e) {
+      throw new MalformedDataException("signaling name", -1, "_sig0key." + child + "_signal."
+          + nameserver + " is longer than 255 octets", e);
+    }
+  }
+
+  /**
+   * The ddns draft's {@code at-ns} bootstrapping records: copies of the child's apex SIG(0)
+   * {@code keys} (KEY records) at {@code _sig0key.<child>._signal.<ns>} for every name server of
+   * {@code child} outside the child (in-domain name servers sit in the unsigned child and get
+   * none, as RFC 9615 excludes them). Each copy goes into the zone that holds {@code
+   * _signal.<ns>}, signed with its keys; publish them next to the {@link #dsboot} copies.
+   *
+   * @throws MalformedDataException if a signaling name would exceed 255 octets
+   */
+  public static List<Record> sig0key(Name child, Collection<Name> nameservers,
+      Collection<? extends Record> keys) throws MalformedDataException {
+    Names.requireAbsolute("child", child);
+    List<Record> out = new ArrayList<>();
+    for (Name ns : new TreeSet<>(nameservers)) {
+      if (Names.isInBailiwick(ns, child)) {
+        continue;
+      }
+      Name signal = sig0keyName(child, ns);
+      for (Record r : keys) {
+        requireType(r, Type.KEY);
+        out.add(r.withName(signal));
+      }
+    }
+    return out;
+  }
+
   private static void requireType(Record r, int type) {
     if (r.getType() != type) {
       throw new IllegalArgumentException("expected " + Type.string(type) + ", got " + r);
@@ -220,9 +277,105 @@ public final class Signals {
    * RFC 9859 §4.2 before a NOTIFY: asks every name server of {@code zone} (its apex NS, each
    * address, over TCP, through {@code observer}) for CDS, CDNSKEY and CSYNC and compares them.
    * A server that did not answer makes the result inconsistent (not proven).
+   *
+   * <p>It also checks the signal copies the NS operators publish for every out-of-domain name
+   * server, through the observer's validating lookup: the RFC 9615 {@code _dsboot} CDS/CDNSKEY
+   * and the ddns draft's {@code _sig0key} KEY. Copies are all or none: when any name server
+   * publishes a copy, every out-of-domain one must, SECURE (RFC 9615 §4.2 step 3), equal to the
+   * apex RRset; a copy left over after the apex RRset went away is a problem too.
    */
   public static CompletionStage<Consistency> checkConsistency(Observer observer, Name zone) {
-    return observer.observe(zone, Optional.empty()).thenApply(obs -> compare(zone, obs));
+    return observer.observe(zone, Optional.empty()).thenCompose(obs -> {
+      List<Name> outside = new ArrayList<>();
+      for (Name ns : obs.childNameservers()) {
+        if (!Names.isInBailiwick(ns, zone)) {
+          outside.add(ns);
+        }
+      }
+      DnsLookup validating = observer.validating();
+      CompletableFuture<LookupResult> apexKey = lookup(validating, zone, Type.KEY);
+      Map<Name, CompletableFuture<LookupResult>> copies = new LinkedHashMap<>();
+      List<String> tooLong = new ArrayList<>();
+      for (Name ns : outside) {
+        try {
+          Name signal = sig0keyName(zone, ns);
+          copies.put(ns, lookup(validating, signal, Type.KEY));
+        } catch (MalformedDataException e) {
+          tooLong.add(e.getMessage());
+        }
+      }
+      List<CompletableFuture<?>> all = new ArrayList<>(copies.values());
+      all.add(apexKey);
+      return CompletableFuture.allOf(all.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
+        Consistency c = compare(zone, obs);
+        List<String> problems = new ArrayList<>(c.problems());
+        for (int type : new int[] {Type.CDS, Type.CDNSKEY}) {
+          Map<Name, Optional<LookupResult>> dsboot = new LinkedHashMap<>();
+          for (Name ns : outside) {
+            try {
+              dsboot.put(ns, obs.validated(AcceptanceChecks.dsbootName(zone, ns), type));
+            } catch (MalformedDataException e) {
+              // reported below with the _sig0key names, which are one octet longer
+            }
+          }
+          problems.addAll(copyProblems(zone, type, obs.validated(zone, type), dsboot));
+        }
+        Map<Name, Optional<LookupResult>> keys = new LinkedHashMap<>();
+        copies.forEach((ns, f) -> keys.put(ns, Optional.of(f.join())));
+        problems.addAll(copyProblems(zone, Type.KEY, Optional.of(apexKey.join()), keys));
+        return new Consistency(zone, problems.isEmpty(), problems, obs);
+      });
+    });
+  }
+
+  private static CompletableFuture<LookupResult> lookup(DnsLookup lookup, Name name, int type) {
+    return lookup.lookup(name, type).toCompletableFuture().exceptionally(e ->
+        new LookupResult.Failed(name, type, LookupResult.Problem.NETWORK, -1, String.valueOf(e)));
+  }
+
+  /** The data of an answer, empty for no data, null when it could not be read. */
+  private static @Nullable Set<String> data(LookupResult r) {
+    if (r instanceof LookupResult.Answer) {
+      return Dnssec.rdataSet(((LookupResult.Answer) r).rrset().rrs());
+    }
+    if (r instanceof LookupResult.NoData || r instanceof LookupResult.NxDomain) {
+      return Set.of();
+    }
+    return null;
+  }
+
+  /** All or none of the signal copies, SECURE and equal to the apex RRset. */
+  static List<String> copyProblems(Name zone, int type, Optional<LookupResult> apex,
+      Map<Name, Optional<LookupResult>> copies) {
+    List<String> problems = new ArrayList<>();
+    @Nullable Set<String> apexData = apex.map(Signals::data).orElse(null);
+    boolean anyCopy = false;
+    for (Optional<LookupResult> c : copies.values()) {
+      @Nullable Set<String> d = c.map(Signals::data).orElse(null);
+      anyCopy |= d == null || !d.isEmpty();
+    }
+    if (!anyCopy) {
+      return problems; // the method is not used: nothing to be consistent with
+    }
+    if (apexData == null) {
+      problems.add(Dnssec.label(zone, type) + " not read: " + apex.map(String::valueOf)
+          .orElse("not asked"));
+      return problems;
+    }
+    for (Map.Entry<Name, Optional<LookupResult>> e : copies.entrySet()) {
+      String what = Type.string(type) + " copy for " + e.getKey();
+      @Nullable LookupResult r = e.getValue().orElse(null);
+      @Nullable Set<String> d = r == null ? null : data(r);
+      if (r == null || d == null) {
+        problems.add(what + " not read: " + (r == null ? "not asked" : r));
+      } else if (!d.equals(apexData)) {
+        problems.add(what + (d.isEmpty() ? " is missing" : apexData.isEmpty()
+            ? " is left over (none at the apex)" : " differs from the apex"));
+      } else if (!d.isEmpty() && ((LookupResult.Answer) r).verdict() != Verdict.SECURE) {
+        problems.add(what + " is not SECURE: " + ((LookupResult.Answer) r).verdict());
+      }
+    }
+    return problems;
   }
 
   static Consistency compare(Name zone, Observations obs) {

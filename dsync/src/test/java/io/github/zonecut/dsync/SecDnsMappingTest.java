@@ -1,6 +1,7 @@
 package io.github.zonecut.dsync;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.zonecut.core.Delegation;
 import io.github.zonecut.core.DsData;
@@ -99,5 +100,86 @@ class SecDnsMappingTest {
     assertThat(SecDnsMapping.secDns(change(from, to), SecDnsMapping.Style.DELTA).isEmpty())
         .isTrue();
     assertThat(List.of(h.isEmpty())).containsExactly(false);
+  }
+
+  static SecDnsMapping.KeyData kd(Fixture.Key k) {
+    return SecDnsMapping.KeyData.of(k.cdnskey());
+  }
+
+  @Test
+  void aCdnskeyRollIsRemAndAddOfKeyData() throws Exception {
+    SecDnsMapping.KeyDataUpdate u = SecDnsMapping.keyData(change(withDs(OLD), withDs(NEW)),
+        List.of(kd(Fixture.KSK1)), List.of(kd(Fixture.KSK2)), SecDnsMapping.Style.DELTA);
+
+    assertThat(u.removeAll()).isFalse();
+    assertThat(u.remove()).containsExactly(kd(Fixture.KSK1));
+    assertThat(u.add()).containsExactly(kd(Fixture.KSK2));
+    String xml = u.toXml();
+    validate(xml);
+    String pub = java.util.Base64.getEncoder().encodeToString(Fixture.KSK2.dnskey().getKey());
+    assertThat(xml).endsWith("<secDNS:add><secDNS:keyData><secDNS:flags>257</secDNS:flags>"
+        + "<secDNS:protocol>3</secDNS:protocol><secDNS:alg>13</secDNS:alg><secDNS:pubKey>" + pub
+        + "</secDNS:pubKey></secDNS:keyData></secDNS:add></secDNS:update>");
+  }
+
+  @Test
+  void keyDataDeleteAndReplace() throws Exception {
+    SecDnsMapping.KeyDataUpdate delete = SecDnsMapping.keyData(change(withDs(OLD), withDs()),
+        List.of(kd(Fixture.KSK1)), List.of(), SecDnsMapping.Style.DELTA);
+    assertThat(delete.removeAll()).isTrue();
+    assertThat(delete.add()).isEmpty();
+    validate(delete.toXml());
+
+    SecDnsMapping.KeyDataUpdate replace = SecDnsMapping.keyData(
+        change(withDs(OLD), withDs(OLD, NEW)), List.of(kd(Fixture.KSK1)),
+        List.of(kd(Fixture.KSK2), kd(Fixture.KSK1), kd(Fixture.ZSK)), SecDnsMapping.Style.REPLACE);
+    assertThat(replace.removeAll()).isTrue();
+    assertThat(replace.add()).containsExactlyInAnyOrder(kd(Fixture.KSK1), kd(Fixture.KSK2));
+    validate(replace.toXml());
+  }
+
+  @Test
+  void aDigestTypeChangeLeavesTheKeyAlone() throws Exception {
+    DsData sha384 = Fixture.KSK1.ds(DsData.SHA384);
+    SecDnsMapping.KeyDataUpdate u = SecDnsMapping.keyData(change(withDs(OLD), withDs(sha384)),
+        List.of(kd(Fixture.KSK1)), List.of(kd(Fixture.KSK1)), SecDnsMapping.Style.DELTA);
+    assertThat(u.isEmpty()).isTrue();
+  }
+
+  @Test
+  void keysThatAreNotTheChangesAreRefused() {
+    assertThatThrownBy(() -> SecDnsMapping.keyData(change(withDs(OLD), withDs(NEW)),
+        List.of(kd(Fixture.KSK1)), List.of(kd(Fixture.KSK3)), SecDnsMapping.Style.DELTA))
+        .isInstanceOf(io.github.zonecut.core.MalformedDataException.class)
+        .hasMessageContaining("childKeys");
+    assertThatThrownBy(() -> SecDnsMapping.keyData(change(withDs(OLD), withDs(NEW)),
+        List.of(), List.of(kd(Fixture.KSK2)), SecDnsMapping.Style.DELTA))
+        .hasMessageContaining("held");
+  }
+
+  @Test
+  void theSchemaRejectsDsDataAndKeyDataMixed() {
+    String pub = java.util.Base64.getEncoder().encodeToString(Fixture.KSK2.dnskey().getKey());
+    String mixed = "<secDNS:update xmlns:secDNS=\"urn:ietf:params:xml:ns:secDNS-1.1\">"
+        + "<secDNS:add><secDNS:dsData><secDNS:keyTag>1</secDNS:keyTag><secDNS:alg>13</secDNS:alg>"
+        + "<secDNS:digestType>2</secDNS:digestType><secDNS:digest>AB</secDNS:digest>"
+        + "</secDNS:dsData><secDNS:keyData><secDNS:flags>257</secDNS:flags>"
+        + "<secDNS:protocol>3</secDNS:protocol><secDNS:alg>13</secDNS:alg><secDNS:pubKey>" + pub
+        + "</secDNS:pubKey></secDNS:keyData></secDNS:add></secDNS:update>";
+    assertThatThrownBy(() -> validate(mixed)).isInstanceOf(org.xml.sax.SAXException.class);
+  }
+
+  @Test
+  void thePolicyChoosesTheInterface() {
+    assertThat(AcceptancePolicy.cdnskeyWithDelayedBootstrap().secDnsInterface())
+        .isEqualTo(AcceptancePolicy.SecDnsInterface.KEY_DATA);
+    assertThat(AcceptancePolicy.defaults().secDnsInterface())
+        .isEqualTo(AcceptancePolicy.SecDnsInterface.DS_DATA);
+    assertThat(AcceptancePolicy.cdnskeyWithDelayedBootstrap()
+        .withDsSource(AcceptancePolicy.DsSource.CDS).secDnsInterface())
+        .isEqualTo(AcceptancePolicy.SecDnsInterface.DS_DATA);
+    assertThatThrownBy(() -> AcceptancePolicy.cdsWithDsboot()
+        .withSecDnsInterface(AcceptancePolicy.SecDnsInterface.KEY_DATA))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CDNSKEY");
   }
 }

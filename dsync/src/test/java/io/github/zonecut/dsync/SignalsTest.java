@@ -23,6 +23,7 @@ import org.xbill.DNS.CDNSKEYRecord;
 import org.xbill.DNS.CDSRecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.KEYRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
@@ -145,6 +146,84 @@ class SignalsTest {
           .toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertThat(diverged.consistent()).isFalse();
       assertThat(diverged.problems()).anyMatch(p -> p.contains("CSYNC") && p.contains("differs"));
+    } finally {
+      transport.close();
+      executor.shutdownNow();
+    }
+  }
+
+  @Test
+  void sig0keyCopiesGoUnderEachOutOfDomainNameserverOnly() throws Exception {
+    KEYRecord key = new KEYRecord(CHILD, DClass.IN, 300, 0x0200, 3, 13, new byte[] {1, 2, 3});
+
+    List<Record> records = Signals.sig0key(CHILD, List.of(Fixture.NS3, Fixture.NS1), List.of(key));
+
+    assertThat(records).singleElement().satisfies(r -> {
+      assertThat(r.getName()).isEqualTo(
+          Name.fromConstantString("_sig0key.child.example._signal.ns1.operator.test."));
+      assertThat(r.rdataToString()).isEqualTo(key.rdataToString());
+    });
+    assertThatThrownBy(() -> Signals.sig0key(CHILD, List.of(Fixture.NS1),
+        List.of(Fixture.KSK1.cdnskey()))).isInstanceOf(IllegalArgumentException.class);
+    Name deep = Name.fromConstantString("a".repeat(60) + "." + "b".repeat(60) + "."
+        + "c".repeat(60) + "." + "d".repeat(50) + ".test.");
+    assertThatThrownBy(() -> Signals.sig0keyName(deep, deep))
+        .isInstanceOf(io.github.zonecut.core.MalformedDataException.class);
+  }
+
+  /**
+   * The NS operators' signal copies ({@code _sig0key} KEY, {@code _dsboot} CDS) are all or none
+   * and equal to the apex: one missing, one stale, and all present are told apart.
+   */
+  @Test
+  void signalCopiesAreCheckedForEveryOutOfDomainNameserver() throws Exception {
+    ExecutorService executor = Executors.newFixedThreadPool(2);
+    NioDnsTransport transport = NioDnsTransport.create(executor);
+    try (TestHierarchy h = TestHierarchy.builder().zone("test.")
+        .zone("child.test.", z -> z.nameservers("ns1.nsop.test.", "ns2.nsop.test.")).start()) {
+      Name child = Name.fromConstantString("child.test.");
+      Name ns1 = Name.fromConstantString("ns1.nsop.test.");
+      Name ns2 = Name.fromConstantString("ns2.nsop.test.");
+      TestZone zone = h.zone("child.test.");
+      TestZone nsop = h.zone("test.");
+      ValidatingLookup validating = ValidatingLookup.builder(transport,
+          h.recursive().dnsEndpoint(), executor).trustAnchors(h.trustAnchors())
+          .clock(h.clock()).build();
+      Observer observer = Observer.builder(transport, validating)
+          .overrides(h.endpointOverrides()).clock(h.clock()).timeout(Duration.ofSeconds(2))
+          .build();
+      KEYRecord key = new KEYRecord(child, DClass.IN, 300, 0x0200, 3, 13, new byte[32]);
+      KEYRecord other = new KEYRecord(child, DClass.IN, 300, 0x0200, 3, 13, new byte[33]);
+      zone.edit(e -> e.add(key));
+      List<Record> copy1 = Signals.sig0key(child, List.of(ns1), List.of(key));
+      nsop.edit(e -> copy1.forEach(e::add));
+
+      Signals.Consistency oneMissing = Signals.checkConsistency(observer, child)
+          .toCompletableFuture().get(30, TimeUnit.SECONDS);
+      assertThat(oneMissing.consistent()).isFalse();
+      assertThat(oneMissing.problems()).singleElement().asString()
+          .contains("KEY copy for " + ns2).contains("missing");
+
+      Record copy2 = key.withName(Signals.sig0keyName(child, ns2));
+      nsop.edit(e -> e.add(copy2));
+      Signals.Consistency all = Signals.checkConsistency(observer, child).toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+      assertThat(all.consistent()).as(all.problems().toString()).isTrue();
+
+      zone.edit(e -> {
+        e.remove(key);
+        e.add(other);
+      });
+      List<CDSRecord> cds = Signals.cds(child, zone.dnskeys(), 300);
+      zone.edit(e -> cds.forEach(e::add));
+      List<Record> dsboot1 = Signals.dsboot(child, List.of(ns1), cds, List.of());
+      nsop.edit(e -> dsboot1.forEach(e::add));
+      Signals.Consistency stale = Signals.checkConsistency(observer, child).toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+      assertThat(stale.problems()).as(stale.problems().toString()).hasSize(3)
+          .anyMatch(p -> p.contains("KEY copy for " + ns1) && p.contains("differs"))
+          .anyMatch(p -> p.contains("KEY copy for " + ns2) && p.contains("differs"))
+          .anyMatch(p -> p.contains("CDS copy for " + ns2) && p.contains("missing"));
     } finally {
       transport.close();
       executor.shutdownNow();

@@ -1,0 +1,220 @@
+package io.github.zonecut.benchmarks;
+
+import io.github.zonecut.core.Delegation;
+import io.github.zonecut.core.DnsEndpoint;
+import io.github.zonecut.core.DnsRequest;
+import io.github.zonecut.core.DsData;
+import io.github.zonecut.core.NioDnsTransport;
+import io.github.zonecut.core.TransportProtocol;
+import io.github.zonecut.core.ValidatingLookup;
+import io.github.zonecut.dsync.AcceptanceChecks;
+import io.github.zonecut.dsync.AcceptancePolicy;
+import io.github.zonecut.dsync.InMemoryDelegationBackend;
+import io.github.zonecut.dsync.Observer;
+import io.github.zonecut.dsync.ScanService;
+import io.github.zonecut.dsync.Scanner;
+import io.github.zonecut.testkit.TestHierarchy;
+import io.github.zonecut.testkit.TestZone;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.xbill.DNS.CDSRecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Type;
+
+/**
+ * {@link ScanBench} through the full acceptance path (issue 11): N signed children on the
+ * in-process testkit hierarchy, each publishing a CDS (a SHA-384 digest beside its SHA-256 DS),
+ * scanned by {@link ScanService}: the parent's delegation from an in-memory backend, the {@link
+ * Observer} asking both name servers of the child directly over TCP and the validating lookup
+ * (through the testkit's recursive resolver) for the same questions, {@link AcceptanceChecks}
+ * with validation, continuity and the all-servers rule, and the change applied. Children per
+ * second and heap (peak used during the scan, and retained after a GC; both minus the heap the
+ * hierarchy itself holds before the scan) next to the transport ceiling measured in the same
+ * run against the same name server (a closed loop of UDP queries with as many in flight
+ * as the scanner's concurrency: queries/s ÷ the queries one child costs, counted on the servers
+ * during the scan).
+ *
+ * <pre>
+ * java -Xmx256m -cp benchmarks/target/benchmarks.jar \
+ *     io.github.zonecut.benchmarks.AcceptanceScanBench [children=10000] [concurrency=32]
+ * </pre>
+ */
+public final class AcceptanceScanBench {
+  private static final Name PARENT = Name.fromConstantString("bench.");
+
+  private AcceptanceScanBench() {}
+
+  /**
+   * Builds the hierarchy, measures the ceiling, scans, measures the ceiling again.
+   *
+   * @param args children, concurrency (both optional)
+   * @throws Exception when the hierarchy, the transport or the scanner fails
+   */
+  public static void main(String[] args) throws Exception {
+    int children = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    long setup0 = System.nanoTime();
+    TestHierarchy.Builder hb = TestHierarchy.builder().zone("bench.",
+        z -> z.nameservers("ns1.bench."));
+    for (int i = 0; i < children; i++) {
+      hb.zone("c" + i + ".bench.", z -> z.nameservers("ns1.op.bench.", "ns2.op.bench."));
+    }
+    ExecutorService executor = Executors.newFixedThreadPool(2);
+    try (TestHierarchy h = hb.start();
+        NioDnsTransport transport = NioDnsTransport.create(executor)) {
+      InMemoryDelegationBackend backend = new InMemoryDelegationBackend();
+      Name ns1 = Name.fromConstantString("ns1.op.bench.");
+      Name ns2 = Name.fromConstantString("ns2.op.bench.");
+      for (int i = 0; i < children; i++) {
+        Name child = name(i);
+        TestZone zone = h.zone(child.toString());
+        backend.put(Delegation.builder(child).nameservers(ns1, ns2)
+            .ds(DsData.of(zone.ds().get(0))).build());
+        DNSKEYRecord ksk = zone.dnskeys().stream().filter(k -> k.getFlags() == 257)
+            .findFirst().orElseThrow();
+        DsData d = DsData.compute(child, ksk, DsData.SHA384);
+        zone.edit(e -> e.add(new CDSRecord(child, DClass.IN, 300, d.keyTag(), d.algorithm(),
+            d.digestType(), d.digest())));
+      }
+      double setupSeconds = (System.nanoTime() - setup0) / 1e9;
+      ValidatingLookup validating = h.validatingLookup(transport, executor).build();
+      Observer observer = Observer.builder(transport, validating)
+          .overrides(h.endpointOverrides()).clock(h.clock()).timeout(Duration.ofSeconds(5))
+          .build();
+      AcceptancePolicy policy = AcceptancePolicy.cdsWithDsboot();
+      ScanService service = ScanService.builder(observer, AcceptanceChecks.of(policy), backend)
+          .clock(h.clock()).build();
+      DnsEndpoint server = h.nameserver("ns1.op.bench.").dnsEndpoint();
+
+      double qpsBefore = ceiling(transport, server, concurrency, 3);
+
+      AtomicLong heapPeak = new AtomicLong();
+      Thread sampler = new Thread(() -> {
+        while (!Thread.currentThread().isInterrupted()) {
+          heapPeak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+          try {
+            Thread.sleep(20);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "scanbench-heap");
+      sampler.setDaemon(true);
+      System.gc();
+      long heapBefore = memory.getHeapMemoryUsage().getUsed();
+      long queriesBefore = totalQueries(h);
+      sampler.start();
+      Map<String, Long> outcomes = new TreeMap<>();
+      Scanner scanner = Scanner.builder(child -> service.scan(child, Type.CDS))
+          .concurrency(concurrency).timeout(Duration.ofSeconds(60)).build();
+      long t0 = System.nanoTime();
+      Scanner.Progress p = scanner.run(names(children), children, r -> {
+        synchronized (outcomes) {
+          outcomes.merge(r.outcome(), 1L, Long::sum);
+        }
+      });
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      sampler.interrupt();
+      sampler.join();
+      long queries = totalQueries(h) - queriesBefore;
+      System.gc();
+      long heapAfterGc = memory.getHeapMemoryUsage().getUsed();
+      double perSecond = p.done() / seconds;
+      double qpsAfter = ceiling(transport, server, concurrency, 3);
+      double qps = Math.max(qpsBefore, qpsAfter);
+      double queriesPerChild = queries / (double) Math.max(1, p.done());
+      double ceilingChildren = qps / queriesPerChild;
+      System.out.println(String.format(Locale.ROOT,
+          "children=%d done=%d outcomes=%s setupSeconds=%.0f childrenPerSecond=%.1f"
+              + " queriesPerChild=%.1f ceilingQps=%.0f (before=%.0f after=%.0f)"
+              + " ceilingChildrenPerSecond=%.1f ratio=%.2f heapBeforeMB=%.1f"
+              + " heapPeakAboveMB=%.1f heapAfterGcAboveMB=%.1f",
+          children, p.done(), outcomes, setupSeconds, perSecond, queriesPerChild, qps,
+          qpsBefore, qpsAfter, ceilingChildren, perSecond / ceilingChildren,
+          heapBefore / 1048576.0, (heapPeak.get() - heapBefore) / 1048576.0,
+          (heapAfterGc - heapBefore) / 1048576.0));
+    } finally {
+      executor.shutdownNow();
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  private static Name name(int i) {
+    return Name.fromConstantString("c" + i + "." + PARENT);
+  }
+
+  /** Queries answered by every server of the hierarchy (the recursive resolver's included). */
+  private static long totalQueries(TestHierarchy h) {
+    long n = 0;
+    for (var e : h.nameservers().values()) {
+      n += e.queryCount();
+    }
+    return n + h.recursive().queryCount();
+  }
+
+  private static Iterator<Name> names(int n) {
+    return new Iterator<>() {
+      private int i;
+
+      @Override
+      public boolean hasNext() {
+        return i < n;
+      }
+
+      @Override
+      public Name next() {
+        if (i >= n) {
+          throw new NoSuchElementException();
+        }
+        return name(i++);
+      }
+    };
+  }
+
+  /** Queries/s of a closed UDP loop with {@code inflight} queries outstanding. */
+  private static double ceiling(NioDnsTransport transport, DnsEndpoint server, int inflight,
+      int seconds) throws InterruptedException {
+    AtomicLong done = new AtomicLong();
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    DnsRequest request = DnsRequest.of(Message.newQuery(Record.newRecord(name(0), Type.CDS,
+        DClass.IN)));
+    CountDownLatch stopped = new CountDownLatch(inflight);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < inflight; i++) {
+      loop(transport, server, request, end, done, stopped);
+    }
+    stopped.await(seconds + 10L, TimeUnit.SECONDS);
+    return done.get() / ((System.nanoTime() - t0) / 1e9);
+  }
+
+  private static void loop(NioDnsTransport transport, DnsEndpoint server, DnsRequest request,
+      long end, AtomicLong done, CountDownLatch stopped) {
+    if (System.nanoTime() >= end) {
+      stopped.countDown();
+      return;
+    }
+    transport.exchange(server, request, TransportProtocol.UDP, Duration.ofSeconds(2))
+        .whenComplete((r, e) -> {
+          if (e == null) {
+            done.incrementAndGet();
+          }
+          loop(transport, server, request, end, done, stopped);
+        });
+  }
+}
