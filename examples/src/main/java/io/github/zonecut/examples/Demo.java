@@ -6,6 +6,7 @@ import io.github.zonecut.core.DiscoveryResult;
 import io.github.zonecut.core.DnsEndpoint;
 import io.github.zonecut.core.DnsRequest;
 import io.github.zonecut.core.Delegation;
+import io.github.zonecut.core.DelegationDelta;
 import io.github.zonecut.core.DnsResponse;
 import io.github.zonecut.core.DsData;
 import io.github.zonecut.core.DsyncDiscovery;
@@ -20,6 +21,9 @@ import io.github.zonecut.core.Verdict;
 import io.github.zonecut.core.ZonecutException;
 import io.github.zonecut.core.ZonecutTypes;
 import io.github.zonecut.dsync.AcceptanceChecks;
+import io.github.zonecut.dsync.AgentResult;
+import io.github.zonecut.dsync.DelegationAgent;
+import io.github.zonecut.dsync.UpdateOutcome;
 import io.github.zonecut.dsync.AcceptancePolicy;
 import io.github.zonecut.dsync.NotifyOutcome;
 import io.github.zonecut.dsync.NotifySender;
@@ -33,12 +37,15 @@ import io.github.zonecut.keystate.InMemoryTrustStore;
 import io.github.zonecut.keystate.InquiryResult;
 import io.github.zonecut.keystate.KeyStateCode;
 import io.github.zonecut.keystate.KeyStateInquiryClient;
+import io.github.zonecut.keystate.KeyLookup;
 import io.github.zonecut.keystate.RegistryPolicy;
 import io.github.zonecut.keystate.TrustRegistry;
 import io.github.zonecut.keystate.VerificationPolicy;
 import io.github.zonecut.multisigner.Plan;
 import io.github.zonecut.multisigner.PlannedStep;
+import io.github.zonecut.sig0.InMemorySig0KeyStore;
 import io.github.zonecut.sig0.Sig0Algorithm;
+import io.github.zonecut.sig0.Sig0KeyState;
 import io.github.zonecut.sig0.Sig0Config;
 import io.github.zonecut.sig0.Sig0KeyLookup;
 import io.github.zonecut.sig0.Sig0KeyPair;
@@ -68,8 +75,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.CDSRecord;
 import org.xbill.DNS.DNSKEYRecord;
@@ -96,11 +105,15 @@ import org.xbill.DNS.Update;
  *   <li>It generates an Ed25519 SIG(0) key and builds the self-signed key-bootstrap UPDATE
  *       (draft-ietf-dnsop-delegation-mgmt-via-ddns §9); the bytes verify, a replay and a flipped
  *       byte do not (RFC 2931).
- *   <li>It sends the UPDATE to the discovered endpoint over TCP; the parent verifies it and records
- *       the key; a KeyState inquiry (draft-berra-dnsop-keystate) reports automatic bootstrap.
- *   <li>The child publishes a new CDS and announces it with NOTIFY(CDS) to the discovered target
- *       (RFC 9859 §4); the parent's NotifyReceiver schedules a scan, which sees the CDS on every
- *       server, accepts it (RFC 7344, RFC 8078) and applies the new DS set.
+ *   <li>It publishes the key at its apex and sends the UPDATE to the discovered endpoint over TCP;
+ *       the parent verifies it and records the key.
+ *   <li>The child polls KeyState (draft-berra-dnsop-keystate) until the parent, having validated
+ *       the key at-apex in the background (ddns §9.4.1), reports it trusted.
+ *   <li>Its delegation agent adds a name server to the parent's NS set by signed UPDATE (ddns §6).
+ *   <li>It begins a DS digest roll: from its CDS, the agent adds the SHA-384 DS by signed UPDATE.
+ *   <li>It ends the roll by withdrawing the SHA-256 CDS and announcing it with NOTIFY(CDS) to the
+ *       discovered target (RFC 9859 §4); the parent's NotifyReceiver schedules a scan, which sees
+ *       the CDS on every server, accepts it (RFC 7344, RFC 8078) and applies the new DS set.
  *   <li>Safety: with a broken DS for the parent, discovery refuses the BOGUS answers.
  *   <li>A second DNSSEC signer joins the zone's one-signer group: the multi-signer planner's first
  *       steps (draft-ietf-dnsop-dnssec-automation §5.3), executed in its simulation glitch-free.
@@ -116,6 +129,10 @@ public final class Demo {
   static final Name PARENT = Name.fromConstantString("parent.test.");
   static final Name CHILD = Name.fromConstantString("child.parent.test.");
   static final Name RECEIVER = Name.fromConstantString("ddns.parent.test.");
+  /** A server that already serves the child but is not in its NS set yet: the NS change adds it. */
+  static final Name NEW_NS = Name.fromConstantString("ns3.child.parent.test.");
+  /** How many KeyState inquiries the child makes at most while the parent validates its key. */
+  private static final int MAX_POLLS = 400;
   /** The port the DSYNC records name; the testkit endpoint's real port is mapped in by override. */
   private static final int DSYNC_PORT = 53;
   /** Generous: a loaded CI machine may be slow, and nothing here waits unless something is wrong. */
@@ -124,7 +141,10 @@ public final class Demo {
 
   /** Which part of the story to play. */
   public enum Scenario {
-    /** The child/parent protocols: discovery, SIG(0) bootstrap, KeyState, NOTIFY and scan. */
+    /**
+     * The child/parent protocols: discovery, SIG(0) bootstrap, KeyState until trusted, NS change
+     * and DS roll by UPDATE, NOTIFY and scan.
+     */
     DELEGATION,
     /** The multi-signer planner: a second signer joins, checked glitch-free. */
     MULTISIGNER,
@@ -303,7 +323,8 @@ public final class Demo {
           clock);
       // the registry parent: zonecut-dsync's UPDATE receiver and the KeyState responder
       DemoParent parent = new DemoParent(PARENT, List.of(childDelegation(dns)), registry,
-          receiverKey, sig0, CODEPOINTS);
+          receiverKey, KeyLookup.of(validatingLookup(dns, transport, executor)), executor, sig0,
+          CODEPOINTS);
       Endpoint receiverEndpoint = dns.nameserver(RECEIVER.toString());
       receiverEndpoint.install(parent.service());
       sabotage.accept(dns);
@@ -318,9 +339,12 @@ public final class Demo {
       DiscoveryResult.Found update = discover(lookup, overrides);
       Sig0KeyPair childKey = bootstrapUpdate(sig0);
       Sig0PublicKey receiverPublic = receiverKeyFromDns(lookup);
-      sendBootstrap(transport, sig0, childKey, update, receiverPublic, parent);
+      sendBootstrap(dns, transport, sig0, childKey, update, receiverPublic, parent);
       keyState(transport, executor, sig0, childKey, update, receiverPublic, parent);
-      notifyAndScan(dns, transport, executor, parent);
+      DelegationAgent agent = agent(dns, transport, executor, sig0, childKey);
+      nsChange(dns, agent, parent);
+      DsData sha384 = dsRoll(dns, agent, parent);
+      notifyAndScan(dns, transport, executor, parent, sha384);
       bogusParent(dns, transport, executor, overrides);
     } finally {
       executor.shutdownNow();
@@ -345,8 +369,11 @@ public final class Demo {
             .nameservers("ns1.parent.test.", RECEIVER.toString())
             .records(parentRecords.toArray(new Record[0])))
         .zone("child.parent.test.", z -> z.algorithm(SigningAlgorithm.ED25519)
-            .nameservers("ns1.child.parent.test.", "ns2.child.parent.test."))
+            .nameservers("ns1.child.parent.test.", "ns2.child.parent.test.", NEW_NS.toString()))
         .start();
+    // ns3 serves the child already, but the child's NS set (and so the parent's) names two
+    dns.zone(CHILD.toString())
+        .replace("@ 3600 IN NS ns1.child.parent.test.\n@ 3600 IN NS ns2.child.parent.test.");
     say("zones       test. (trust anchor) -> parent.test. -> child.parent.test. (all signed)");
     for (Record r : dsync) {
       say("published   %s", r.toString().replace('\t', ' '));
@@ -507,10 +534,13 @@ public final class Demo {
     throw new DemoFailure("the receiver's KEY at " + RECEIVER + " is not SECURE: " + r);
   }
 
-  private void sendBootstrap(NioDnsTransport transport, Sig0Config sig0, Sig0KeyPair childKey,
-      DiscoveryResult.Found update, Sig0PublicKey receiverPublic, DemoParent parent)
-      throws Exception {
+  private void sendBootstrap(TestHierarchy dns, NioDnsTransport transport, Sig0Config sig0,
+      Sig0KeyPair childKey, DiscoveryResult.Found update, Sig0PublicKey receiverPublic,
+      DemoParent parent) throws Exception {
     section("The UPDATE, sent over TCP to the discovered endpoint");
+    // at-apex bootstrap (ddns §9.4.1): the child's KEY is in its signed zone before the upload
+    dns.zone(CHILD.toString()).edit(e -> e.add(childKey.publicKey().toKeyRecord(3600)));
+    say("child       publishes its KEY at %s, signed with the zone (at-apex, ddns §9.4.1)", CHILD);
     say("parent key  %s KEY, key tag %d, found SECURE in the DNS", RECEIVER,
         receiverPublic.keyTag());
     byte[] wire = Sig0Signer.create(sig0).sign(bootstrapMessage(childKey), childKey);
@@ -536,49 +566,160 @@ public final class Demo {
   private void keyState(NioDnsTransport transport, ExecutorService executor, Sig0Config sig0,
       Sig0KeyPair childKey, DiscoveryResult.Found update, Sig0PublicKey receiverPublic,
       DemoParent parent) throws Exception {
-    section("KeyState inquiry (draft-berra-dnsop-keystate-03)");
+    section("KeyState polled until the parent trusts the key (draft-berra-dnsop-keystate-03)");
     KeyStateInquiryClient client = KeyStateInquiryClient.builder(transport, Delayer.using(executor))
         .codepoints(CODEPOINTS)
         .verifierConfig(sig0)
         .signer(Sig0Signer.create(sig0))
         .build();
-    InquiryResult result = await(client.inquire(childKey, new KeyStateInquiryClient.Target(
-        RECEIVER, update.endpoints(), List.of(receiverPublic))));
+    KeyStateInquiryClient.Target target =
+        new KeyStateInquiryClient.Target(RECEIVER, update.endpoints(), List.of(receiverPublic));
+    List<KeyStateCode> seen = new ArrayList<>();
+    int polls = 0;
+    // the parent validates the key at-apex in the background; poll (bounded) until it trusts it
+    while (!seen.contains(KeyStateCode.KEY_TRUSTED) && polls < MAX_POLLS) {
+      if (polls++ > 0) {
+        Thread.sleep(25);
+      }
+      InquiryResult result = await(client.inquire(childKey, target));
+      if (!(result instanceof InquiryResult.Answered answered)) {
+        throw new DemoFailure("the KeyState inquiry was not answered: " + result);
+      }
+      KeyStateCode code = answered.code(CODEPOINTS.keyStateTable()).orElse(null);
+      if (code == null) {
+        throw new DemoFailure("the KeyState answer carries an unknown code: " + answered.option());
+      }
+      if (seen.isEmpty() || seen.get(seen.size() - 1) != code) {
+        seen.add(code); // each new state once
+        say("child       inquiry %d, signed answer from %s: key %d is %s", polls,
+            answered.from(), answered.option().keyId(), code);
+      }
+    }
+    for (String line : parent.drainJournal()) {
+      if (!line.startsWith("KeyState inquiry")) {
+        say("parent      %s", line);
+      }
+    }
+    say("parent      validated the key at the child's apex (SECURE) and trusts it (ddns §9.4.1)");
+    expect(seen.contains(KeyStateCode.KEY_TRUSTED),
+        "the parent did not come to trust the key after " + polls + " inquiries: " + seen);
+    close("key " + childKey.publicKey().keyTag() + " " + seen.stream().map(Enum::name)
+        .collect(Collectors.joining(" -> ")) + " after " + polls
+        + " inquiries");
+  }
+
+  // ------------------------------------------------------------------ NS change and DS roll
+
+  /** The child's delegation agent: its trusted key signs, the testkit's servers by name. */
+  private static DelegationAgent agent(TestHierarchy dns, NioDnsTransport transport,
+      ExecutorService executor, Sig0Config sig0, Sig0KeyPair childKey) throws Exception {
+    InMemorySig0KeyStore keys = InMemorySig0KeyStore.create();
+    keys.store(childKey, Sig0KeyState.ACTIVE);
+    return DelegationAgent.builder(transport, validatingLookup(dns, transport, executor), keys,
+            Delayer.using(executor))
+        .endpointOverrides(dns.endpointOverrides())
+        .sig0Config(sig0)
+        .build();
+  }
+
+  private void nsChange(TestHierarchy dns, DelegationAgent agent, DemoParent parent)
+      throws Exception {
+    section("NS set changed by signed UPDATE (ddns §6; DelegationAgent.sync)");
+    TestZone child = dns.zone(CHILD.toString());
+    Delegation after = sync(dns, agent, parent, () -> {
+      child.add("@ 3600 IN NS " + NEW_NS);
+      say("child       adds %s (it already serves the zone) to its NS set", NEW_NS);
+    });
+    expect(after.nameservers().contains(NEW_NS),
+        "the parent's NS set lacks " + NEW_NS + ": " + after.nameservers());
+    say("parent      NS set of %s now: %s", CHILD, after.nameservers());
+    close("UPDATE accepted; the parent's NS set holds " + NEW_NS);
+  }
+
+  private DsData dsRoll(TestHierarchy dns, DelegationAgent agent, DemoParent parent)
+      throws Exception {
+    section("DS roll begun by signed UPDATE, from the child's CDS (RFC 7344 §4; ddns §6)");
+    TestZone child = dns.zone(CHILD.toString());
+    DNSKEYRecord ksk = ksk(child);
+    DsData sha256 = DsData.compute(CHILD, ksk, DsData.SHA256);
+    DsData sha384 = DsData.compute(CHILD, ksk, DsData.SHA384);
+    Delegation after = sync(dns, agent, parent, () -> {
+      child.edit(e -> e.add(cds(sha256)).add(cds(sha384)));
+      say("child       rolls its DS digest to SHA-384: publishes CDS %d %d %d beside CDS %d %d %d",
+          sha384.keyTag(), sha384.algorithm(), sha384.digestType(), sha256.keyTag(),
+          sha256.algorithm(), sha256.digestType());
+    });
+    expect(after.ds().equals(Set.of(sha256, sha384)),
+        "the parent's DS set is not the old SHA-256 and the new SHA-384 DS: " + after.ds());
+    say("parent      DS set of %s now: SHA-256 and the new SHA-384", CHILD);
+    close("UPDATE accepted; the parent added the new SHA-384 DS");
+    return sha384;
+  }
+
+  /**
+   * Changes the child with {@code edit} and runs the agent. The parent's servers keep publishing
+   * today's zone meanwhile (the testkit parent would otherwise mirror the child at once): the
+   * registry publishes what it applied.
+   */
+  private Delegation sync(TestHierarchy dns, DelegationAgent agent, DemoParent parent,
+      Runnable edit) throws Exception {
+    List<Endpoint> parentServers = dns.nameservers().values().stream()
+        .filter(e -> e.zones().contains(PARENT)).toList();
+    parentServers.forEach(Endpoint::freeze);
+    AgentResult result;
+    try {
+      edit.run();
+      result = await(agent.sync(CHILD));
+    } finally {
+      parentServers.forEach(Endpoint::thaw);
+    }
     for (String line : parent.drainJournal()) {
       say("parent      %s", line);
     }
-    if (!(result instanceof InquiryResult.Answered answered)) {
-      throw new DemoFailure("the KeyState inquiry was not answered: " + result);
+    if (!(result instanceof AgentResult.Sent sent)) {
+      throw new DemoFailure("the agent sent no UPDATE: " + result);
     }
-    KeyStateCode code = answered.code(CODEPOINTS.keyStateTable()).orElse(null);
-    String extra = answered.option().extraText();
-    // The receiver's EXTRA-TEXT usually repeats the code's name; say it only when it adds something.
-    boolean repeats = code != null && extra.replace("KEY_", "").equalsIgnoreCase(code.name().replace("KEY_", ""));
-    say("child       signed answer from %s: key %d is %s%s", answered.from(),
-        answered.option().keyId(), String.valueOf(code), extra.isEmpty() || repeats ? "" : " \"" + extra + "\"");
-    expect(code == KeyStateCode.BOOTSTRAP_AUTO,
-        "expected KEY_BOOTSTRAP_AUTO for the uploaded key, got " + code);
-    close("key " + answered.option().keyId() + " is KEY_BOOTSTRAP_AUTO");
+    sent.delta().ifPresent(d -> say("child       the agent's UPDATE: %s", describe(d)));
+    say("child       signed answer from the parent: %s",
+        sent.outcome().getClass().getSimpleName());
+    expect(sent.outcome() instanceof UpdateOutcome.Accepted,
+        "the parent did not accept the UPDATE: " + sent.outcome());
+    return parent.backend().current(CHILD)
+        .orElseThrow(() -> new DemoFailure("the parent lost the delegation of " + CHILD));
+  }
+
+  private static String describe(DelegationDelta d) {
+    List<String> parts = new ArrayList<>();
+    d.nsToAdd().forEach(n -> parts.add("ADD NS " + n));
+    d.nsToRemove().forEach(n -> parts.add("DEL NS " + n));
+    d.glueToReplace().forEach((n, a) -> parts.add("glue " + n + " " + a.size() + " address(es)"));
+    d.dsToAdd().forEach(x -> parts.add("ADD DS " + x.keyTag() + " " + x.algorithm() + " "
+        + x.digestType()));
+    d.dsToRemove().forEach(x -> parts.add("DEL DS " + x.keyTag() + " " + x.algorithm() + " "
+        + x.digestType()));
+    return parts.isEmpty() ? "(nothing)" : String.join("; ", parts);
+  }
+
+  private static DNSKEYRecord ksk(TestZone child) {
+    return child.dnskeys().stream().filter(k -> k.getFlags() == 257).findFirst()
+        .orElseThrow(() -> new DemoFailure("the child has no key-signing key"));
+  }
+
+  private static CDSRecord cds(DsData d) {
+    return new CDSRecord(CHILD, DClass.IN, 300, d.keyTag(), d.algorithm(), d.digestType(),
+        d.digest());
   }
 
   // ------------------------------------------------------------------ 5. NOTIFY and scan
 
   private void notifyAndScan(TestHierarchy dns, NioDnsTransport transport,
-      ExecutorService executor, DemoParent parent) throws Exception {
+      ExecutorService executor, DemoParent parent, DsData sha384) throws Exception {
     section("CDS change announced by NOTIFY (RFC 9859 §4), scanned and accepted (RFC 7344, RFC 8078)");
     TestZone child = dns.zone(CHILD.toString());
-    DNSKEYRecord ksk = child.dnskeys().stream().filter(k -> k.getFlags() == 257).findFirst()
-        .orElseThrow(() -> new DemoFailure("the child has no key-signing key"));
-    DsData sha256 = DsData.compute(CHILD, ksk, DsData.SHA256);
-    DsData sha384 = DsData.compute(CHILD, ksk, DsData.SHA384);
-    child.edit(e -> {
-      for (DsData d : List.of(sha256, sha384)) {
-        e.add(new CDSRecord(CHILD, DClass.IN, 300, d.keyTag(), d.algorithm(), d.digestType(),
-            d.digest()));
-      }
-    });
-    say("child       publishes CDS %d %d %d (SHA-384) beside its SHA-256 CDS, on every server",
-        sha384.keyTag(), sha384.algorithm(), sha384.digestType());
+    DsData sha256 = DsData.compute(CHILD, ksk(child), DsData.SHA256);
+    child.edit(e -> e.remove(cds(sha256)));
+    say("child       ends the roll: withdraws CDS %d %d %d (SHA-256), keeps the SHA-384 CDS, on"
+        + " every server", sha256.keyTag(), sha256.algorithm(), sha256.digestType());
     ValidatingLookup lookup = validatingLookup(dns, transport, executor);
     NotifySender sender = NotifySender.builder(transport, DsyncDiscovery.builder(lookup)
             .codepoints(CODEPOINTS)
@@ -607,10 +748,12 @@ public final class Demo {
     expect(last instanceof ScanEvent.Applied, "the CDS scan did not apply: " + last);
     Delegation now = parent.backend().current(CHILD)
         .orElseThrow(() -> new DemoFailure("the parent lost the delegation of " + CHILD));
-    expect(now.ds().contains(sha384), "the parent's DS set lacks the new DS: " + now.ds());
-    say("parent      DS set of %s now: %d record(s), the SHA-384 one included", CHILD,
-        now.ds().size());
-    close("NOTIFY acknowledged; CDS seen on every server, accepted, DS applied");
+    expect(now.ds().equals(Set.of(sha384)),
+        "the parent's DS set is not the new SHA-384 DS alone: " + now.ds());
+    expect(now.nameservers().contains(NEW_NS), "the parent lost " + NEW_NS + ": " + now);
+    say("parent      delegation of %s now: NS %s, DS the SHA-384 one alone", CHILD,
+        now.nameservers());
+    close("NOTIFY acknowledged; CDS seen on every server, accepted, DS applied (SHA-384 alone)");
   }
 
   // ------------------------------------------------------------------ 6. multi-signer

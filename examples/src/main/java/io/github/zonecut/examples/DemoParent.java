@@ -7,6 +7,7 @@ import io.github.zonecut.dsync.NotifyReceiver;
 import io.github.zonecut.dsync.ScanQueue;
 import io.github.zonecut.dsync.UpdateEvent;
 import io.github.zonecut.dsync.UpdateReceiver;
+import io.github.zonecut.keystate.KeyLookup;
 import io.github.zonecut.keystate.KeyStateResponder;
 import io.github.zonecut.keystate.TrustRegistry;
 import io.github.zonecut.sig0.Sig0Config;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
@@ -30,7 +32,8 @@ import org.xbill.DNS.Rcode;
  * The demo's registry parent: zonecut-dsync's {@link UpdateReceiver} and keystate's {@link
  * KeyStateResponder} sharing one trust registry and one replay guard, installed as a testkit
  * {@link Service} on the DSYNC target's endpoint (UPDATEs and KeyState inquiries go to them, every
- * other query gets the zone's answer). The receiver's audit events become the narration.
+ * other query gets the zone's answer). Uploaded keys are validated at-apex and trusted as {@link
+ * RegistryParent} does. The receiver's audit events become the narration.
  */
 final class DemoParent {
   private final UpdateReceiver receiver;
@@ -42,8 +45,8 @@ final class DemoParent {
   private final List<String> journal = new CopyOnWriteArrayList<>();
 
   DemoParent(Name zone, List<Delegation> delegations, TrustRegistry registry,
-      Sig0KeyPair receiverKey,
-      Sig0Config sig0, Codepoints codepoints) {
+      Sig0KeyPair receiverKey, KeyLookup validated, Executor executor, Sig0Config sig0,
+      Codepoints codepoints) {
     this.codepoints = codepoints;
     // One guard for both handlers: an UPDATE cannot be replayed as an inquiry, nor the reverse.
     Sig0ReplayGuard guard = Sig0ReplayGuard.create();
@@ -58,6 +61,9 @@ final class DemoParent {
         .clock(sig0.clock())
         .verifierConfig(sig0)
         .codepoints(codepoints)
+        // fresh keys are validated at-apex in the background, then trusted (ddns §9.4.1)
+        .bootstrap(RegistryParent.atApex(registry, validated, executor, sig0.clock()),
+            RegistryParent::noServerList)
         .listener(this::narrate)
         .build();
     this.keyState = KeyStateResponder.builder(registry, receiverKey)

@@ -167,8 +167,7 @@ public final class RegistryParent implements AutoCloseable {
     JdbcDelegationBackend backend = JdbcDelegationBackend.open(database, clock); // makes tables
     TrustRegistry registry = new TrustRegistry(JdbcTrustStore.open(database),
         RegistryPolicy.of(VerificationPolicy.of(BootstrapMethod.AT_APEX)), clock);
-    BootstrapCoordinator coordinator = new BootstrapCoordinator(registry,
-        List.of(new AtApexVerifier(validated)), Delayer.using(executor), clock);
+    BootstrapCoordinator coordinator = atApex(registry, validated, executor, clock);
     JsonLinesAudit audit = new JsonLinesAudit(auditFile);
     Sig0Config sig0 = Sig0Config.builder().clock(clock).build();
     // one replay guard for UPDATEs and inquiries: neither can be replayed as the other
@@ -178,7 +177,7 @@ public final class RegistryParent implements AutoCloseable {
         .clock(clock)
         .verifierConfig(sig0)
         // at-apex needs no server list: the KEY is read through the validating lookup
-        .bootstrap(coordinator, child -> new BootstrapCoordinator.Delegation(List.of(), List.of()))
+        .bootstrap(coordinator, RegistryParent::noServerList)
         .listener(audit)
         .build();
     ScanQueue scans = ScanQueue.withCapacity(10_000); // a scanner drains it (RegistryCdsScan)
@@ -191,6 +190,21 @@ public final class RegistryParent implements AutoCloseable {
         .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
         .start();
     return new RegistryParent(server, backend, registry, scans, audit);
+  }
+
+  /**
+   * The bootstrap coordinator both example parents use: a freshly uploaded key is validated
+   * at-apex (ddns §9.4.1), its KEY read SECURE through {@code validated}, and then trusted.
+   */
+  static BootstrapCoordinator atApex(TrustRegistry registry, KeyLookup validated,
+      Executor executor, Clock clock) {
+    return new BootstrapCoordinator(registry, List.of(new AtApexVerifier(validated)),
+        Delayer.using(executor), clock);
+  }
+
+  /** At-apex validation needs no server list: the KEY is read through the validating lookup. */
+  static BootstrapCoordinator.Delegation noServerList(Name child) {
+    return new BootstrapCoordinator.Delegation(List.of(), List.of());
   }
 
   /** Where the DSYNC target answers (UDP and TCP). */

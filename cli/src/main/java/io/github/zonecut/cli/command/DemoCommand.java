@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"Play the whole zonecut story on an in-process signed DNS hierarchy "
         + "(127.0.0.1 only; no network, no DNS software needed): DSYNC discovery, SIG(0) key "
-        + "bootstrap by UPDATE, KeyState, a CDS change by NOTIFY scanned and accepted by the "
+        + "bootstrap by UPDATE (validated at-apex), KeyState polled until trusted, an NS change "
+        + "and a DS roll by signed UPDATE, a CDS change by NOTIFY scanned and accepted by the "
         + "parent, a BOGUS parent refused, a multi-signer join and a provider migration "
         + "planned glitch-free.",
         "Exit 0 only when every step behaved as specified."})
