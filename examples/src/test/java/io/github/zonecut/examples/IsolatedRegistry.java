@@ -1,4 +1,4 @@
-package io.github.zonecut.dsync;
+package io.github.zonecut.examples;
 
 import java.io.File;
 import java.lang.reflect.InvocationTargetException;
