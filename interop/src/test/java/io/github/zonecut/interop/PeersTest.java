@@ -57,11 +57,25 @@ class PeersTest {
           .hasMessageContaining("knotd")
           .hasMessageContaining(TestnetPorts.PORT_BASE_PROPERTY);
     }
-    try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(Peers.LOOPBACK, 0))) {
+    try (DatagramSocket udp = udpPortFreeOnTcp()) {
       assertThatThrownBy(() -> Peers.requireFreePort(udp.getLocalPort(), "unbound"))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("port " + udp.getLocalPort() + "/udp");
     }
+  }
+
+  // An ephemeral UDP port whose TCP twin is free, so the check can only fail on UDP (a CI run
+  // once drew a UDP port that another socket held on TCP, and the message named TCP instead).
+  private static DatagramSocket udpPortFreeOnTcp() throws IOException {
+    for (int i = 0; i < 50; i++) {
+      DatagramSocket udp = new DatagramSocket(new InetSocketAddress(Peers.LOOPBACK, 0));
+      try (ServerSocket tcp = new ServerSocket(udp.getLocalPort(), 1, Peers.LOOPBACK)) {
+        return udp;
+      } catch (IOException taken) {
+        udp.close();
+      }
+    }
+    throw new IOException("no ephemeral UDP port with a free TCP twin in 50 tries");
   }
 
   @Test
