@@ -15,19 +15,15 @@ import io.github.zonecut.dsync.ScanService;
 import io.github.zonecut.dsync.Scanner;
 import io.github.zonecut.testkit.TestHierarchy;
 import io.github.zonecut.testkit.TestZone;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.xbill.DNS.CDSRecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
@@ -68,7 +64,6 @@ public final class AcceptanceScanBench {
   public static void main(String[] args) throws Exception {
     int children = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 32;
-    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     long setup0 = System.nanoTime();
     TestHierarchy.Builder hb = TestHierarchy.builder().zone("bench.",
         z -> z.nameservers("ns1.bench."));
@@ -104,22 +99,9 @@ public final class AcceptanceScanBench {
 
       double qpsBefore = ceiling(transport, server, concurrency, 3);
 
-      AtomicLong heapPeak = new AtomicLong();
-      Thread sampler = new Thread(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          heapPeak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-          try {
-            Thread.sleep(20);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "scanbench-heap");
-      sampler.setDaemon(true);
-      System.gc();
-      long heapBefore = memory.getHeapMemoryUsage().getUsed();
+      HeapSampler heap = HeapSampler.start("scanbench-heap");
+      long heapBefore = heap.before();
       long queriesBefore = totalQueries(h);
-      sampler.start();
       Map<String, Long> outcomes = new TreeMap<>();
       Scanner scanner = Scanner.builder(child -> service.scan(child, Type.CDS))
           .concurrency(concurrency).timeout(Duration.ofSeconds(60)).build();
@@ -130,11 +112,9 @@ public final class AcceptanceScanBench {
         }
       });
       double seconds = (System.nanoTime() - t0) / 1e9;
-      sampler.interrupt();
-      sampler.join();
       long queries = totalQueries(h) - queriesBefore;
-      System.gc();
-      long heapAfterGc = memory.getHeapMemoryUsage().getUsed();
+
+      long heapAfterGc = heap.stop(); // what the run retained
       double perSecond = p.done() / seconds;
       double qpsAfter = ceiling(transport, server, concurrency, 3);
       double qps = Math.max(qpsBefore, qpsAfter);
@@ -147,7 +127,7 @@ public final class AcceptanceScanBench {
               + " heapPeakAboveMB=%.1f heapAfterGcAboveMB=%.1f",
           children, p.done(), outcomes, setupSeconds, perSecond, queriesPerChild, qps,
           qpsBefore, qpsAfter, ceilingChildren, perSecond / ceilingChildren,
-          heapBefore / 1048576.0, (heapPeak.get() - heapBefore) / 1048576.0,
+          heapBefore / 1048576.0, (heap.peak() - heapBefore) / 1048576.0,
           (heapAfterGc - heapBefore) / 1048576.0));
     } finally {
       executor.shutdownNow();
@@ -190,31 +170,9 @@ public final class AcceptanceScanBench {
   /** Queries/s of a closed UDP loop with {@code inflight} queries outstanding. */
   private static double ceiling(NioDnsTransport transport, DnsEndpoint server, int inflight,
       int seconds) throws InterruptedException {
-    AtomicLong done = new AtomicLong();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     DnsRequest request = DnsRequest.of(Message.newQuery(Record.newRecord(name(0), Type.CDS,
         DClass.IN)));
-    CountDownLatch stopped = new CountDownLatch(inflight);
-    long t0 = System.nanoTime();
-    for (int i = 0; i < inflight; i++) {
-      loop(transport, server, request, end, done, stopped);
-    }
-    stopped.await(seconds + 10L, TimeUnit.SECONDS);
-    return done.get() / ((System.nanoTime() - t0) / 1e9);
-  }
-
-  private static void loop(NioDnsTransport transport, DnsEndpoint server, DnsRequest request,
-      long end, AtomicLong done, CountDownLatch stopped) {
-    if (System.nanoTime() >= end) {
-      stopped.countDown();
-      return;
-    }
-    transport.exchange(server, request, TransportProtocol.UDP, Duration.ofSeconds(2))
-        .whenComplete((r, e) -> {
-          if (e == null) {
-            done.incrementAndGet();
-          }
-          loop(transport, server, request, end, done, stopped);
-        });
+    return ClosedLoop.queriesPerSecond(transport, server, TransportProtocol.UDP, request,
+        inflight, seconds, Duration.ofSeconds(2));
   }
 }

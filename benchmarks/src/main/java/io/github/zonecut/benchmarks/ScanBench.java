@@ -6,8 +6,6 @@ import io.github.zonecut.core.NioDnsTransport;
 import io.github.zonecut.core.TransportProtocol;
 import io.github.zonecut.dsync.ScanEvent;
 import io.github.zonecut.dsync.Scanner;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
@@ -59,28 +57,14 @@ public final class ScanBench {
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 64;
     int ceilingSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     ExecutorService executor = Executors.newFixedThreadPool(2);
-    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     try (LoopbackResponder responder = new LoopbackResponder();
         NioDnsTransport transport = NioDnsTransport.create(executor)) {
       DnsEndpoint server = DnsEndpoint.of(responder.address());
 
       double qpsBefore = ceiling(transport, server, concurrency, ceilingSeconds);
 
-      AtomicLong heapPeak = new AtomicLong();
-      Thread sampler = new Thread(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          heapPeak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-          try {
-            Thread.sleep(20);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "scanbench-heap");
-      sampler.setDaemon(true);
-      System.gc();
-      long heapBefore = memory.getHeapMemoryUsage().getUsed();
-      sampler.start();
+      HeapSampler heap = HeapSampler.start("scanbench-heap");
+      long heapBefore = heap.before();
       AtomicLong errors = new AtomicLong();
       Scanner scanner = Scanner.builder(child -> scanChild(transport, server, child, 0))
           .concurrency(concurrency).timeout(Duration.ofSeconds(30)).build();
@@ -91,11 +75,7 @@ public final class ScanBench {
         }
       });
       double seconds = (System.nanoTime() - t0) / 1e9;
-      sampler.interrupt();
-      sampler.join();
-      // what the run retained (the peak above includes garbage not yet collected)
-      System.gc();
-      long heapAfterGc = memory.getHeapMemoryUsage().getUsed();
+      long heapAfterGc = heap.stop(); // what the run retained
       double perSecond = p.done() / seconds;
       // the ceiling again with a warm JIT; the higher of the two is the one compared against
       double qpsAfter = ceiling(transport, server, concurrency, ceilingSeconds);
@@ -106,7 +86,7 @@ public final class ScanBench {
               + " (before=%.0f after=%.0f) ceilingChildrenPerSecond=%.0f ratio=%.2f"
               + " heapBeforeMB=%.1f heapPeakMB=%.1f heapAfterGcMB=%.1f",
           children, p.done(), errors.get(), perSecond, qps, qpsBefore, qpsAfter, ceilingChildren,
-          perSecond / ceilingChildren, heapBefore / 1048576.0, heapPeak.get() / 1048576.0,
+          perSecond / ceilingChildren, heapBefore / 1048576.0, heap.peak() / 1048576.0,
           heapAfterGc / 1048576.0));
     } finally {
       executor.shutdownNow();
@@ -149,32 +129,10 @@ public final class ScanBench {
         .thenCompose(r -> scanChild(transport, server, child, step + 1));
   }
 
-  /** Queries/s of a closed loop with {@code inflight} queries outstanding. */
+  /** Queries/s of a closed UDP loop with {@code inflight} queries outstanding. */
   private static double ceiling(NioDnsTransport transport, DnsEndpoint server, int inflight,
       int seconds) throws InterruptedException {
-    AtomicLong done = new AtomicLong();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    DnsRequest request = query(Name.fromConstantString("c0.bench."), Type.CDS);
-    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(inflight);
-    for (int i = 0; i < inflight; i++) {
-      loop(transport, server, request, end, done, stopped);
-    }
-    long t0 = System.nanoTime();
-    stopped.await(seconds + 10L, TimeUnit.SECONDS);
-    return done.get() / ((System.nanoTime() - t0) / 1e9);
-  }
-
-  private static void loop(NioDnsTransport transport, DnsEndpoint server, DnsRequest request,
-      long end, AtomicLong done, java.util.concurrent.CountDownLatch stopped) {
-    if (System.nanoTime() >= end) {
-      stopped.countDown();
-      return;
-    }
-    transport.exchange(server, request, TransportProtocol.UDP, TIMEOUT).whenComplete((r, e) -> {
-      if (e == null) {
-        done.incrementAndGet();
-      }
-      loop(transport, server, request, end, done, stopped);
-    });
+    return ClosedLoop.queriesPerSecond(transport, server, TransportProtocol.UDP,
+        query(Name.fromConstantString("c0.bench."), Type.CDS), inflight, seconds, TIMEOUT);
   }
 }

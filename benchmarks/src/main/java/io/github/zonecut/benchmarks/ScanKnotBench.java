@@ -28,11 +28,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSKEYRecord;
@@ -143,21 +141,8 @@ public final class ScanKnotBench {
       ScanService service = ScanService.builder(observer,
           AcceptanceChecks.of(AcceptancePolicy.cdsWithDsboot()), backend).build();
 
-      AtomicLong heapPeak = new AtomicLong();
-      Thread sampler = new Thread(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          heapPeak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-          try {
-            Thread.sleep(20);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "scanknot-heap");
-      sampler.setDaemon(true);
-      System.gc();
-      long heapBefore = memory.getHeapMemoryUsage().getUsed();
-      sampler.start();
+      HeapSampler heap = HeapSampler.start("scanknot-heap");
+      long heapBefore = heap.before();
       Map<String, Long> outcomes = new ConcurrentHashMap<>();
       Map<String, String> examples = new ConcurrentHashMap<>();
       Scanner scanner = Scanner.builder(child -> service.scan(child, Type.CDS))
@@ -170,10 +155,8 @@ public final class ScanKnotBench {
         }
       });
       double seconds = (System.nanoTime() - t0) / 1e9;
-      sampler.interrupt();
-      sampler.join();
-      System.gc();
-      long heapAfterGc = memory.getHeapMemoryUsage().getUsed();
+
+      long heapAfterGc = heap.stop(); // what the run retained
       double perSecond = p.done() / seconds;
 
       double tcpAfter = ceiling(nio, knot, TransportProtocol.TCP, probe, concurrency,
@@ -197,7 +180,7 @@ public final class ScanKnotBench {
           children.size(), p.done(), seconds, perSecond, ceilingChildren,
           perSecond / ceilingChildren, tcpPerChild, udpPerChild, otherPerChild, tcpQps,
           tcpBefore, tcpAfter, udpQps, udpBefore, udpAfter, heapBefore / 1048576.0,
-          heapPeak.get() / 1048576.0, heapAfterGc / 1048576.0,
+          heap.peak() / 1048576.0, heapAfterGc / 1048576.0,
           memory.getHeapMemoryUsage().getMax() / 1048576.0));
       System.out.println("scanknot outcomes " + new TreeMap<>(outcomes)
           + " errorsByKind " + new TreeMap<>(p.errorsByKind()) + " retries " + p.retries());
@@ -224,31 +207,10 @@ public final class ScanKnotBench {
   private static double ceiling(DnsTransport transport, DnsEndpoint server,
       TransportProtocol protocol, Name name, int inflight, int seconds)
       throws InterruptedException {
-    AtomicLong done = new AtomicLong();
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    Message query = Message.newQuery(Record.newRecord(name, Type.CDS, DClass.IN));
-    DnsRequest request = DnsRequest.of(query);
-    CountDownLatch stopped = new CountDownLatch(inflight);
-    long t0 = System.nanoTime();
-    for (int i = 0; i < inflight; i++) {
-      loop(transport, server, protocol, request, end, done, stopped);
-    }
-    stopped.await(seconds + 10L, TimeUnit.SECONDS);
-    return done.get() / ((System.nanoTime() - t0) / 1e9);
-  }
-
-  private static void loop(DnsTransport transport, DnsEndpoint server, TransportProtocol protocol,
-      DnsRequest request, long end, AtomicLong done, CountDownLatch stopped) {
-    if (System.nanoTime() >= end) {
-      stopped.countDown();
-      return;
-    }
-    transport.exchange(server, request, protocol, TIMEOUT).whenComplete((r, e) -> {
-      if (e == null) {
-        done.incrementAndGet();
-      }
-      loop(transport, server, protocol, request, end, done, stopped);
-    });
+    DnsRequest request = DnsRequest.of(Message.newQuery(Record.newRecord(name, Type.CDS,
+        DClass.IN)));
+    return ClosedLoop.queriesPerSecond(transport, server, protocol, request, inflight, seconds,
+        TIMEOUT);
   }
 
   /** Counts the exchanges by destination and protocol. */
