@@ -141,7 +141,7 @@ public final class Peers {
       throw new IllegalStateException("interop: port " + port + "/" + problem + " on 127.0.0.1 ("
           + role + ") is already in use — another testnet (another test run or session) is running."
           + " Stop it, or move this run with -D" + TestnetPorts.PORT_BASE_PROPERTY
-          + "=<base> or " + TestnetPorts.PORT_BASE_ENV + "=<base> (ports base+10, +20, +30, +53).");
+          + "=<base> or " + TestnetPorts.PORT_BASE_ENV + "=<base> (ports base+10, +20, +30, +40, +53).");
     }
   }
 

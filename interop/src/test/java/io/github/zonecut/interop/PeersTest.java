@@ -86,11 +86,14 @@ class PeersTest {
 
   @Test
   void portsDeriveFromABaseAndMustDiffer() {
-    assertThat(TestnetPorts.DEFAULT).isEqualTo(new TestnetPorts(5310, 5320, 5330, 5353));
+    assertThat(TestnetPorts.DEFAULT).isEqualTo(new TestnetPorts(5310, 5320, 5330, 5353, 5340));
     assertThat(TestnetPorts.ofBase(5400).resolver()).isEqualTo(5453);
-    assertThatThrownBy(() -> new TestnetPorts(5310, 5310, 5330, 5353))
+    assertThat(TestnetPorts.ofBase(5400).knotChild()).isEqualTo(5440);
+    assertThatThrownBy(() -> new TestnetPorts(5310, 5310, 5330, 5353, 5340))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new TestnetPorts(53, 5320, 5330, 5353))
+    assertThatThrownBy(() -> new TestnetPorts(5310, 5320, 5330, 5353, 5330))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new TestnetPorts(53, 5320, 5330, 5353, 5340))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -52,6 +52,12 @@ import org.xbill.DNS.Update;
  *       both children), {@code roll.parent.test.} (separate KSK and ZSK, DS in the parent, KSK
  *       rolled on demand with {@link #rndc}); {@code child} and {@code new} accept DDNS with
  *       {@link #tsig()}; control channel at the child port + 9</td></tr>
+ *   <tr><td>{@link #knotChild()} (5340)</td><td>Knot knotd #2</td>
+ *       <td>{@code kchild.parent.test.}: keys made and zone signed by knotd, CDS/CDNSKEY always
+ *       published, DDNS with {@link #tsig()} ({@link #knsupdate}); delegated from {@code
+ *       parent.test.} to {@code ns1.kchild.parent.test.} with glue and DS. A server of its own: on
+ *       the parent's knotd a query for the child's NS would be answered from the child zone, so
+ *       the parent's delegation (what CSYNC changes) could not be read there</td></tr>
  *   <tr><td>{@link #resolver()} (5353)</td><td>Unbound</td>
  *       <td>validating, trust anchor {@link #trustAnchor()}, one stub-zone per zone</td></tr>
  * </table>
@@ -69,7 +75,7 @@ public final class Testnet implements AutoCloseable {
   /** Executables the script runs. */
   static final String[] EXECUTABLES = {
     "bash", "named", "named-checkconf", "dnssec-keygen", "dnssec-signzone", "dnssec-dsfromkey",
-    "tsig-keygen", "rndc", "nsupdate", "dig", "knotd", "knotc", "keymgr", "unbound",
+    "tsig-keygen", "rndc", "nsupdate", "dig", "knotd", "knotc", "keymgr", "knsupdate", "unbound",
     "unbound-checkconf", "unbound-control"
   };
 
@@ -79,7 +85,7 @@ public final class Testnet implements AutoCloseable {
   /** The JVM that started a testnet directory; its servers are left alone while it lives. */
   private static final String OWNER_PID = "owner.pid";
   private static final String[] PID_FILES = {
-    "tld/named.pid", "child/named.pid", "parent/knot.pid", "res/unbound.pid"
+    "tld/named.pid", "child/named.pid", "parent/knot.pid", "kchild/knot.pid", "res/unbound.pid"
   };
 
   private final Path dir;
@@ -102,7 +108,7 @@ public final class Testnet implements AutoCloseable {
 
   /**
    * Builds keys, zones and configurations in a fresh directory under {@code workDir} and starts the
-   * four servers. Any servers left running by an earlier, killed test run are stopped first.
+   * five servers. Any servers left running by an earlier, killed test run are stopped first.
    *
    * @throws IllegalStateException if a port is taken or a server does not come up (the message
    *     carries the script's output; the servers it started are stopped again)
@@ -113,6 +119,7 @@ public final class Testnet implements AutoCloseable {
     Peers.requireFreePort(ports.tld(), "named, test.");
     Peers.requireFreePort(ports.parent(), "knotd, parent.test.");
     Peers.requireFreePort(ports.child(), "named, child zones");
+    Peers.requireFreePort(ports.knotChild(), "knotd #2, kchild.parent.test.");
     Peers.requireFreePort(ports.resolver(), "unbound");
     Peers.requireFreePort(ports.child() + 9, "named control channel (rndc)");
     try {
@@ -135,6 +142,7 @@ public final class Testnet implements AutoCloseable {
           Map.of("TN_PORT_TLD", Integer.toString(ports.tld()),
               "TN_PORT_PARENT", Integer.toString(ports.parent()),
               "TN_PORT_CHILD", Integer.toString(ports.child()),
+              "TN_PORT_KCHILD", Integer.toString(ports.knotChild()),
               "TN_PORT_RESOLVER", Integer.toString(ports.resolver())),
           List.of("bash", script.toString(), "start", net.toString()));
       if (!result.succeeded()) {
@@ -168,6 +176,14 @@ public final class Testnet implements AutoCloseable {
   /** The authoritative server for the child zones and {@code operator.test.} (named). */
   public InetSocketAddress child() {
     return loopback(ports.child());
+  }
+
+  /**
+   * The authoritative server for the Knot child {@code kchild.parent.test.} (knotd #2), which
+   * takes TSIG UPDATEs ({@link #knsupdate}).
+   */
+  public InetSocketAddress knotChild() {
+    return loopback(ports.knotChild());
   }
 
   /** The ports in use. */
@@ -307,6 +323,28 @@ public final class Testnet implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(value("TN_KNOTC").split(" ")));
     command.addAll(List.of(args));
     return Peers.run(Duration.ofSeconds(20), null, Map.of(), command).orThrow();
+  }
+
+  /**
+   * Runs Knot's {@code knsupdate -y TSIG} with {@code commands} (one per line, e.g. {@code "update
+   * add ns2.kchild.parent.test. 5 A 127.0.0.1"}) for {@code zone} on {@code server}, then {@code
+   * send}; fails unless the server answers NOERROR.
+   */
+  public ToolResult knsupdate(InetSocketAddress server, String zone, String commands) {
+    String script = "server " + server.getAddress().getHostAddress() + " " + server.getPort() + "\n"
+        + "zone " + zone + "\n" + commands + (commands.endsWith("\n") ? "" : "\n") + "send\n";
+    try {
+      Path file = Files.createTempFile(dir, "knsupdate-", ".txt");
+      try {
+        Files.writeString(file, script, StandardCharsets.UTF_8);
+        return Peers.run(Duration.ofSeconds(20), null, Map.of(),
+            List.of("knsupdate", "-y", tsigSpec(), file.toString())).orThrow();
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**

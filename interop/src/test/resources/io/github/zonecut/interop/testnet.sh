@@ -6,7 +6,7 @@
 #   testnet.sh start DIR   build keys/zones/configs under DIR and start all servers; writes DIR/env.sh
 #   testnet.sh stop  DIR   stop the servers started from DIR (by their PID files)
 #
-# Ports come from TN_PORT_TLD, TN_PORT_PARENT, TN_PORT_CHILD, TN_PORT_RESOLVER (defaults below).
+# Ports come from TN_PORT_TLD, TN_PORT_PARENT, TN_PORT_CHILD, TN_PORT_KCHILD, TN_PORT_RESOLVER (defaults below).
 # On a failed start every server already started is stopped again (trap), so nothing is left behind.
 #
 # Layout (all 127.0.0.1, no other address is used):
@@ -21,6 +21,11 @@
 #                                        parental-agents = knotd; KSK rolls on demand through rndc
 #                 knotd also serves "knot.parent.test." (knot-generated keys, CDS/CDNSKEY always, TSIG DDNS);
 #                 its DS is put into parent.test. after start; KSK rolled with knotc zone-key-rollover
+#   5340/udp+tcp  knotd #2 (Knot 3.2)  "kchild.parent.test." a Knot child on its own server (knot-generated keys,
+#                                        CDS/CDNSKEY always, TSIG DDNS), delegated to ns1.kchild.parent.test. with
+#                                        glue; its DS is put into parent.test. after start. Its own server, so that
+#                                        the parent's knotd answers for the delegation (the NS RRset and glue in
+#                                        parent.test.), not for the child's apex: CSYNC scans need both views
 #   5339/tcp      named #2 control channel (rndc, key in child/rndc.key): rndc dnssec -rollover / -checkds
 #   5353/udp+tcp  unbound 1.17           validating resolver, trust anchor = DS of "test.", stub-zones to the above
 #
@@ -30,11 +35,11 @@ set -euo pipefail
 cmd=${1:?start|stop}; D=$(realpath -m "${2:?DIR}")
 ALG=ECDSAP256SHA256
 P_TLD=${TN_PORT_TLD:-5310} P_PARENT=${TN_PORT_PARENT:-5320} P_CHILD=${TN_PORT_CHILD:-5330} P_RES=${TN_PORT_RESOLVER:-5353}
-P_RNDC=${TN_PORT_RNDC:-$((P_CHILD + 9))}
+P_RNDC=${TN_PORT_RNDC:-$((P_CHILD + 9))} P_KCHILD=${TN_PORT_KCHILD:-$((P_CHILD + 10))}
 
 stop() { # SIGTERM every server started from $D (by PID file), then wait for all of them (each needs ~1-2 s)
   local pids=() f pid
-  for f in "$D"/tld/named.pid "$D"/child/named.pid "$D"/parent/knot.pid "$D"/res/unbound.pid; do
+  for f in "$D"/tld/named.pid "$D"/child/named.pid "$D"/parent/knot.pid "$D"/kchild/knot.pid "$D"/res/unbound.pid; do
     [ -s "$f" ] || continue
     pid=$(cat "$f"); kill "$pid" 2>/dev/null && pids+=("$pid")
   done
@@ -52,7 +57,7 @@ wait_dig() { # port name type [dig-flags] -> waits (at most ~10 s) until an answ
 }
 
 trap 'rc=$?; [ $rc -ne 0 ] && { echo "testnet start failed (exit $rc), stopping what was started" >&2; stop; }; exit $rc' EXIT
-mkdir -p "$D"/{keys,tld/keys,parent/zones,parent/db,child/keys,res,sig0}
+mkdir -p "$D"/{keys,tld/keys,parent/zones,parent/db,kchild/zones,kchild/db,child/keys,res,sig0}
 cd "$D"
 soa() { printf '$TTL %s\n@ IN SOA ns1.%s hostmaster.%s 1 3600 600 86400 %s\n' "${2:-60}" "$1" "$1" "${2:-60}"; }
 keyrr() { grep -v '^;' "$1.key"; }               # full RR line of a .key file
@@ -124,6 +129,8 @@ new     IN NS ns1.operator.test.
 bogus   IN NS ns1.operator.test.
 roll    IN NS ns1.operator.test.
 knot    IN NS ns1.parent.test.
+kchild  IN NS ns1.kchild.parent.test.
+ns1.kchild IN A 127.0.0.1
 ; deliberately wrong DS -> validation of bogus.parent.test. must fail (SERVFAIL)
 bogus   IN DS 4711 13 2 0000000000000000000000000000000000000000000000000000000000000001
 EOF
@@ -198,6 +205,58 @@ EOF
 keymgr -c parent/knot.conf parent.test. import-bind $PAR_KSK.private >/dev/null
 keymgr -c parent/knot.conf parent.test. import-bind $PAR_ZSK.private >/dev/null
 
+# ---------- zone: kchild.parent.test (knotd #2: a Knot child on a server of its own) ----------
+{ soa kchild.parent.test. 5; cat <<EOF
+@    IN NS ns1.kchild.parent.test.
+ns1  IN A  127.0.0.1
+www  IN A  127.0.0.1
+EOF
+} > kchild/zones/kchild.parent.test.zone
+
+cat > kchild/knot.conf <<EOF
+server:
+  rundir: "$D/kchild/db"
+  pidfile: "$D/kchild/knot.pid"
+  listen: 127.0.0.1@$P_KCHILD
+  background-workers: 1
+  udp-workers: 1
+  tcp-workers: 1
+log:
+  - target: $D/kchild/knot.log
+    any: info
+database:
+  storage: "$D/kchild/db"
+key:
+  - id: upd
+    algorithm: hmac-sha256
+    secret: $TSIG_SECRET
+acl:
+  - id: upd_tsig
+    key: upd
+    action: update
+policy:
+  - id: kchild
+    algorithm: ecdsap256sha256
+    ksk-lifetime: 0
+    zsk-lifetime: 0
+    dnskey-ttl: 5
+    zone-max-ttl: 5
+    propagation-delay: 1
+    cds-cdnskey-publish: always
+template:
+  - id: default
+    storage: "$D/kchild/zones"
+    file: "%s.zone"
+    zonefile-sync: -1
+    zonefile-load: difference-no-serial
+    journal-content: all
+zone:
+  - domain: kchild.parent.test.
+    dnssec-signing: on
+    dnssec-policy: kchild
+    acl: upd_tsig
+EOF
+
 # ---------- zone: test. (named #1, offline signed) ----------
 { soa test.; cat <<EOF
 @        IN NS ns1.test.
@@ -271,26 +330,30 @@ remote-control:
   control-interface: "$D/res/unbound.ctl"
   control-use-cert: no
 EOF
-for z in test.:$P_TLD parent.test.:$P_PARENT child.parent.test.:$P_CHILD new.parent.test.:$P_CHILD bogus.parent.test.:$P_CHILD roll.parent.test.:$P_CHILD knot.parent.test.:$P_PARENT operator.test.:$P_CHILD; do
+for z in test.:$P_TLD parent.test.:$P_PARENT kchild.parent.test.:$P_KCHILD child.parent.test.:$P_CHILD new.parent.test.:$P_CHILD bogus.parent.test.:$P_CHILD roll.parent.test.:$P_CHILD knot.parent.test.:$P_PARENT operator.test.:$P_CHILD; do
   printf 'stub-zone:\n  name: "%s"\n  stub-addr: 127.0.0.1@%s\n' "${z%%:*}" "${z##*:}" >> res/unbound.conf
 done
 named-checkconf tld/named.conf; named-checkconf child/named.conf; knotc -c parent/knot.conf conf-check >/dev/null
+knotc -c kchild/knot.conf conf-check >/dev/null
 unbound-checkconf res/unbound.conf >/dev/null
 
 # ---------- start ----------
 named -c "$D/tld/named.conf"
 named -c "$D/child/named.conf"
 knotd -c "$D/parent/knot.conf" -d
+knotd -c "$D/kchild/knot.conf" -d
 unbound -c "$D/res/unbound.conf"
 wait_dig $P_TLD test. SOA
 wait_dig $P_PARENT parent.test. CDS
 wait_dig $P_CHILD child.parent.test. DNSKEY
 wait_dig $P_RES child.parent.test. SOA +rec
-# the Knot child's keys are made by knotd at start: its DS goes into parent.test. now
+# the Knot children's keys are made by knotd at start: their DS go into parent.test. now
 wait_dig $P_PARENT knot.parent.test. CDS
+wait_dig $P_KCHILD kchild.parent.test. CDS
 KNOT_CDS=$(dig +norec @127.0.0.1 -p $P_PARENT knot.parent.test. CDS +short | head -1)
-printf 'server 127.0.0.1 %s\nzone parent.test.\nupdate add knot.parent.test. 60 DS %s\nsend\n' "$P_PARENT" "$KNOT_CDS" \
-  | nsupdate -y "hmac-sha256:upd:$TSIG_SECRET"
+KCHILD_CDS=$(dig +norec @127.0.0.1 -p $P_KCHILD kchild.parent.test. CDS +short | head -1)
+printf 'server 127.0.0.1 %s\nzone parent.test.\nupdate add knot.parent.test. 60 DS %s\nupdate add kchild.parent.test. 60 DS %s\nsend\n' \
+  "$P_PARENT" "$KNOT_CDS" "$KCHILD_CDS" | nsupdate -y "hmac-sha256:upd:$TSIG_SECRET"
 cat > env.sh <<EOF
 # source me
 TN_DIR=$D
@@ -298,6 +361,7 @@ TN_RESOLVER=127.0.0.1:$P_RES
 TN_TLD=127.0.0.1:$P_TLD
 TN_PARENT=127.0.0.1:$P_PARENT
 TN_CHILD=127.0.0.1:$P_CHILD
+TN_KCHILD=127.0.0.1:$P_KCHILD
 TN_TSIG=hmac-sha256:upd:$TSIG_SECRET
 TN_TSIG_NAME=upd
 TN_TSIG_ALGORITHM=hmac-sha256
@@ -314,5 +378,7 @@ TN_RNDC="rndc -k $D/child/rndc.key -s 127.0.0.1 -p $P_RNDC"
 TN_ROLL_KSK=$D/$ROLL_KSK
 # knotd's control, e.g.: \$TN_KNOTC zone-key-rollover knot.parent.test. ksk
 TN_KNOTC="knotc -c $D/parent/knot.conf"
+# knotd #2's control (kchild.parent.test.), e.g.: \$TN_KNOTC_KCHILD zone-status kchild.parent.test.
+TN_KNOTC_KCHILD="knotc -c $D/kchild/knot.conf"
 EOF
 echo "testnet up in $D"
