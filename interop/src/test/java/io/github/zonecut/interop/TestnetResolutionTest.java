@@ -13,6 +13,7 @@ import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.KEYRecord;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -132,6 +133,28 @@ class TestnetResolutionTest {
         .containsExactlyElementsOf(inParent);
     assertThat(answers(Testnet.query(net.parent(), "new.parent.test.", Type.DS, false), Type.DS))
         .isEmpty();
+  }
+
+  /**
+   * The Knot child {@code kchild.parent.test.} (knotd #2) is SECURE through Unbound, and the
+   * parent's knotd answers its NS with a referral (NS and glue, not authoritative) while the child
+   * server answers authoritatively: the two views a CSYNC scan compares. (On the parent's own
+   * knotd, {@code knot.parent.test.}'s NS comes from the child zone, with AA.)
+   */
+  @Test
+  void theKnotChildIsSecureAndItsParentAnswersWithAReferral(Testnet net) {
+    Message soa = net.query("kchild.parent.test.", Type.SOA);
+    assertThat(soa.getRcode()).isEqualTo(Rcode.NOERROR);
+    assertThat(ad(soa)).as("kchild.parent.test. SECURE").isTrue();
+
+    Message referral = Testnet.query(net.parent(), "kchild.parent.test.", Type.NS, false);
+    assertThat(referral.getHeader().getFlag(Flags.AA)).isFalse();
+    assertThat(referral.getSection(Section.AUTHORITY)).anyMatch(r -> r.getType() == Type.NS);
+    assertThat(referral.getSection(Section.ADDITIONAL)).anyMatch(r -> r.getType() == Type.A
+        && r.getName().equals(Name.fromConstantString("ns1.kchild.parent.test.")));
+    Message apex = Testnet.query(net.knotChild(), "kchild.parent.test.", Type.NS, false);
+    assertThat(apex.getHeader().getFlag(Flags.AA)).isTrue();
+    assertThat(answers(apex, Type.NS)).hasSize(1);
   }
 
   @Test
