@@ -12,6 +12,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -253,6 +254,30 @@ class MutationTest {
       assertThat(servedSerial(r)).isEqualTo(serial); // the replaced action never ran
       assertThatThrownBy(() -> ns1.onceAfterAnswering(0, q -> true, () -> { }))
           .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void aDroppedQueryDoesNotCountAndAServicesAnswerDoes() throws Exception {
+    try (TestHierarchy h = start(Dns.CLOCK)) {
+      TestZone child = h.zone("child.test.");
+      Endpoint ns1 = h.nameserver("ns1.child.test.");
+      long serial = child.serial();
+      ns1.onceAfterAnswering(1, q -> true, () -> child.add("fired TXT \"once\""));
+      ns1.setFault(Fault.silence());
+      SimpleResolver quick = Dns.dnssecResolver(ns1);
+      quick.setTimeout(Duration.ofMillis(300));
+      assertThatThrownBy(() -> send(quick, "child.test.", Type.SOA))
+          .isInstanceOf(IOException.class);
+      assertThat(ns1.hasPendingTrigger()).isTrue();
+      ns1.clearFault();
+      // a service answering TXT queries with the zone's answer: its answer fires the trigger
+      ns1.install(Service.of(q -> q.message().getQuestion().getType() == Type.TXT,
+          q -> Optional.of(q.standardAnswerWire())));
+      SimpleResolver r = Dns.dnssecResolver(ns1);
+      assertThat(send(r, "www.child.test.", Type.TXT).getRcode()).isEqualTo(Rcode.NOERROR);
+      assertThat(ns1.hasPendingTrigger()).isFalse();
+      assertThat(servedSerial(r)).isEqualTo(serial + 1);
     }
   }
 }
