@@ -13,8 +13,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +53,7 @@ public final class Endpoint {
   private volatile @Nullable Fault fault;
   private volatile @Nullable Service service;
   private volatile @Nullable List<SignedZone> frozen;
+  private final AtomicReference<@Nullable Trigger> trigger = new AtomicReference<>();
   private @Nullable InetSocketAddress address;
 
   Endpoint(@Nullable Name nameserver, Set<Name> zones, TestHierarchy hierarchy, DnsServer server) {
@@ -181,6 +185,91 @@ public final class Endpoint {
     return frozen != null;
   }
 
+  /**
+   * Runs {@code action} once, when this endpoint answers the {@code nth} query from now on that
+   * {@code matches}: after that answer was computed and before it is sent. Whatever the action
+   * changes is therefore seen by every query the client sends after reading that answer, and not
+   * by that answer itself, which makes a race between a client's reads and a zone change
+   * deterministic. The case it is made for is a zone that moves between two reads of one client,
+   * e.g. a parental agent's SOA-before and SOA-after reads around its CSYNC processing (RFC 7477
+   * §3.1):
+   *
+   * <pre>{@code
+   * ns1.onceAfterAnswering(1, q -> q.message().getQuestion().getType() == Type.CSYNC,
+   *     () -> child.add("moved TXT \"the zone changed mid-scan\""));
+   * }</pre>
+   *
+   * <p>Every answer counts: from the zones, from an {@link #install installed service} or from a
+   * {@link Fault#script scripted} peer; a query dropped by a fault or a script does not. One
+   * trigger is pending at a time: a new call replaces the pending one. The action runs on the
+   * hierarchy's server thread (for a {@link Fault#delay delayed} answer, on its delay thread), so
+   * it must be short and must not wait for an answer of this hierarchy; a zone edit is fine. An
+   * exception it throws is logged and the answer is still sent.
+   *
+   * @param nth which matching answer fires the action, 1 for the first
+   * @param matches which queries count
+   * @param action what to run, once
+   */
+  public void onceAfterAnswering(int nth, Predicate<ReceivedQuery> matches, Runnable action) {
+    if (nth < 1) {
+      throw new IllegalArgumentException("nth must be at least 1: " + nth);
+    }
+    trigger.set(new Trigger(nth, Objects.requireNonNull(matches, "matches"),
+        Objects.requireNonNull(action, "action")));
+  }
+
+  /** Whether an {@link #onceAfterAnswering} action is still waiting for its answer. */
+  public boolean hasPendingTrigger() {
+    return trigger.get() != null;
+  }
+
+  /** Drops the pending {@link #onceAfterAnswering} action, if any, without running it. */
+  public void clearTrigger() {
+    trigger.set(null);
+  }
+
+  /** An {@link #onceAfterAnswering} action and how many matching answers it still waits for. */
+  private static final class Trigger {
+    private final AtomicInteger remaining;
+    private final Predicate<ReceivedQuery> matches;
+    private final Runnable action;
+
+    Trigger(int nth, Predicate<ReceivedQuery> matches, Runnable action) {
+      this.remaining = new AtomicInteger(nth);
+      this.matches = matches;
+      this.action = action;
+    }
+  }
+
+  /** {@code reply}, preceded by the pending trigger's action when this answer fires it. */
+  private Consumer<byte[]> withTrigger(byte[] wire, Message query, boolean tcp,
+      Consumer<byte[]> reply) {
+    Trigger t = trigger.get();
+    if (t == null) {
+      return reply;
+    }
+    boolean matched;
+    try {
+      matched = t.matches.test(new ReceivedQuery(wire, query, tcp, () -> standardAnswer(query)));
+    } catch (RuntimeException e) {
+      LOG.warn("trigger predicate failed; the query does not count", e);
+      matched = false;
+    }
+    if (!matched) {
+      return reply;
+    }
+    return bytes -> {
+      if (t.remaining.decrementAndGet() == 0 && trigger.compareAndSet(t, null)) {
+        try {
+          t.action.run();
+        } catch (RuntimeException e) {
+          LOG.warn("trigger action failed; answering anyway", e);
+        }
+      }
+      reply.accept(bytes);
+    };
+  }
+
   private Collection<SignedZone> data() {
     List<SignedZone> pinned = frozen;
     return pinned != null ? pinned : hierarchy.snapshots(zones);
@@ -210,6 +299,11 @@ public final class Endpoint {
     if (f instanceof Fault.Silence || query.getHeader().getFlag(org.xbill.DNS.Flags.QR)) {
       return; // a response is never answered: no reflection loops
     }
+    respond(wire, query, tcp, f, withTrigger(wire, query, tcp, reply));
+  }
+
+  private void respond(byte[] wire, Message query, boolean tcp, @Nullable Fault f,
+      Consumer<byte[]> reply) {
     if (f instanceof Fault.Scripted) {
       ReceivedQuery received = new ReceivedQuery(wire, query, tcp, () -> standardAnswer(query));
       Optional<byte[]> answer;

@@ -9,7 +9,9 @@ import java.util.Objects;
  *
  * <p>Data faults that belong to a zone rather than to a server (a parent publishing a DS that
  * matches no key, a zone whose signatures are all bogus, an out-of-date secondary) are set on
- * {@link TestZone} and {@link Endpoint#freeze()}.
+ * {@link TestZone} and {@link Endpoint#freeze()}. A change timed against a client's reads (a
+ * zone that moves between two reads of one client, RFC 7477 §3.1) is set with {@link
+ * Endpoint#onceAfterAnswering}.
  */
 public sealed interface Fault
     permits Fault.Silence,

@@ -12,6 +12,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,7 +23,9 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.dnssec.ValidatingResolver;
@@ -198,6 +201,83 @@ class MutationTest {
     @Override
     public Instant instant() {
       return now;
+    }
+  }
+
+  private static long servedSerial(SimpleResolver r) throws IOException {
+    return ((SOARecord) send(r, "child.test.", Type.SOA).getSection(Section.ANSWER).get(0))
+        .getSerial();
+  }
+
+  @Test
+  void aTriggerEditsTheZoneAfterTheNthMatchingAnswerAndBeforeItIsSent() throws Exception {
+    try (TestHierarchy h = start(Dns.CLOCK)) {
+      TestZone child = h.zone("child.test.");
+      Endpoint ns1 = h.nameserver("ns1.child.test.");
+      SimpleResolver r = Dns.dnssecResolver(ns1);
+      long serial = child.serial();
+      ns1.onceAfterAnswering(2, q -> q.message().getQuestion().getType() == Type.SOA,
+          () -> child.add("moved TXT \"edited between two reads\""));
+
+      assertThat(send(r, "www.child.test.", Type.A).getRcode()).isEqualTo(Rcode.NOERROR);
+      assertThat(servedSerial(r)).isEqualTo(serial); // 1st SOA: does not fire
+      assertThat(ns1.hasPendingTrigger()).isTrue();
+      // 2nd SOA: fires, but its own answer was computed before the edit
+      assertThat(servedSerial(r)).isEqualTo(serial);
+      assertThat(ns1.hasPendingTrigger()).isFalse();
+      // every later read sees the edit, which ran once
+      assertThat(servedSerial(r)).isEqualTo(serial + 1);
+      assertThat(servedSerial(r)).isEqualTo(serial + 1);
+      assertThat(child.serial()).isEqualTo(serial + 1);
+    }
+  }
+
+  @Test
+  void aTriggerCanBeClearedOrReplacedAndAFailingActionStillAnswers() throws Exception {
+    try (TestHierarchy h = start(Dns.CLOCK)) {
+      TestZone child = h.zone("child.test.");
+      Endpoint ns1 = h.nameserver("ns1.child.test.");
+      SimpleResolver r = Dns.dnssecResolver(ns1);
+      long serial = child.serial();
+      ns1.onceAfterAnswering(1, q -> true, () -> child.add("a TXT \"never\""));
+      ns1.clearTrigger();
+      assertThat(ns1.hasPendingTrigger()).isFalse();
+      assertThat(servedSerial(r)).isEqualTo(serial);
+      assertThat(servedSerial(r)).isEqualTo(serial);
+
+      ns1.onceAfterAnswering(1, q -> true, () -> child.add("b TXT \"replaced\""));
+      ns1.onceAfterAnswering(1, q -> true, () -> {
+        throw new IllegalStateException("a broken action");
+      });
+      assertThat(servedSerial(r)).isEqualTo(serial); // answered despite the failing action
+      assertThat(ns1.hasPendingTrigger()).isFalse();
+      assertThat(servedSerial(r)).isEqualTo(serial); // the replaced action never ran
+      assertThatThrownBy(() -> ns1.onceAfterAnswering(0, q -> true, () -> { }))
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void aDroppedQueryDoesNotCountAndAServicesAnswerDoes() throws Exception {
+    try (TestHierarchy h = start(Dns.CLOCK)) {
+      TestZone child = h.zone("child.test.");
+      Endpoint ns1 = h.nameserver("ns1.child.test.");
+      long serial = child.serial();
+      ns1.onceAfterAnswering(1, q -> true, () -> child.add("fired TXT \"once\""));
+      ns1.setFault(Fault.silence());
+      SimpleResolver quick = Dns.dnssecResolver(ns1);
+      quick.setTimeout(Duration.ofMillis(300));
+      assertThatThrownBy(() -> send(quick, "child.test.", Type.SOA))
+          .isInstanceOf(IOException.class);
+      assertThat(ns1.hasPendingTrigger()).isTrue();
+      ns1.clearFault();
+      // a service answering TXT queries with the zone's answer: its answer fires the trigger
+      ns1.install(Service.of(q -> q.message().getQuestion().getType() == Type.TXT,
+          q -> Optional.of(q.standardAnswerWire())));
+      SimpleResolver r = Dns.dnssecResolver(ns1);
+      assertThat(send(r, "www.child.test.", Type.TXT).getRcode()).isEqualTo(Rcode.NOERROR);
+      assertThat(ns1.hasPendingTrigger()).isFalse();
+      assertThat(servedSerial(r)).isEqualTo(serial + 1);
     }
   }
 }
