@@ -139,7 +139,7 @@ public final class Sig0Signer {
     }
     Sig0PublicKey pub = key.publicKey();
     int alg = pub.algorithm().number();
-    Sig0AlgorithmSpec spec = config.algorithms().find(pub.algorithm()).orElse(null);
+    Sig0AlgorithmSpec spec = config.algorithms().get(alg);
     if (spec == null) {
       throw new ZonecutException("SIG(0) algorithm " + pub.algorithm()
           + " is not registered in this configuration (" + config.algorithms() + ")");
@@ -148,13 +148,13 @@ public final class Sig0Signer {
     long now = config.clock().instant().getEpochSecond();
     long inception = now - config.signBefore().getSeconds();
     long expiration = now + config.signAfter().getSeconds();
-    byte[] signer = pub.owner().toWire();
+    byte[] signer = key.signerWireShared();
     byte[] prefix = new byte[WireScan.SIG_FIXED + signer.length];
     // RFC 2931 §3: type covered 0, labels 0, original TTL 0.
     prefix[2] = (byte) alg;
     put32(prefix, 8, expiration);
     put32(prefix, 12, inception);
-    put16(prefix, 16, pub.keyTag());
+    put16(prefix, 16, key.keyTag());
     System.arraycopy(signer, 0, prefix, WireScan.SIG_FIXED, signer.length);
     byte[] sig;
     try {
