@@ -147,6 +147,40 @@ public final class WireScan {
     return parseSig(wire, counts[3], sigStart, sigRdata, sigRdLen);
   }
 
+  /** RR type OPT (RFC 6891). */
+  public static final int TYPE_OPT = 41;
+
+  /**
+   * The UDP payload size a message's OPT record advertises (its CLASS field, RFC 6891 §6.1.2),
+   * or -1 when it has no OPT or cannot be walked.
+   */
+  public static int ednsUdpSize(byte[] wire) {
+    if (wire.length < 12) {
+      return -1;
+    }
+    try {
+      int pos = 12;
+      for (int i = 0; i < u16(wire, 4); i++) {
+        pos = skipName(wire, pos) + 4;
+      }
+      int rrs = u16(wire, 6) + u16(wire, 8);
+      int ar = u16(wire, 10);
+      for (int i = 0; i < rrs + ar; i++) {
+        pos = skipName(wire, pos);
+        if (pos > wire.length - 10) {
+          return -1;
+        }
+        if (i >= rrs && u16(wire, pos) == TYPE_OPT) {
+          return u16(wire, pos + 2);
+        }
+        pos += 10 + u16(wire, pos + 8);
+      }
+    } catch (BadName e) {
+      return -1;
+    }
+    return -1;
+  }
+
   private static WireScan parseSig(byte[] wire, int arCount, int sigStart, int rd, int rdLen)
       throws MalformedDataException {
     int end = rd + rdLen;
