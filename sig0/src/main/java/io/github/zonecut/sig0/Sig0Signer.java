@@ -250,11 +250,15 @@ public final class Sig0Signer {
         s = signatures.borrow(alg);
         s.initSign(key.signingKeyFor(codec, signatures.provider(alg)));
       }
-      s.update(prefix);
+      // One contiguous update: a provider that buffers the whole message (EdDSA, ML-DSA) or
+      // crosses into native code per update (ACCP) does that once.
+      int qLen = query == null ? 0 : query.length;
+      byte[] tbs = Arrays.copyOf(prefix, prefix.length + qLen + unsigned.length);
       if (query != null) {
-        s.update(query);
+        System.arraycopy(query, 0, tbs, prefix.length, qLen);
       }
-      s.update(unsigned);
+      System.arraycopy(unsigned, 0, tbs, prefix.length + qLen, unsigned.length);
+      s.update(tbs);
       byte[] jca = s.sign();
       if (owner == null) {
         signatures.release(alg, s);

@@ -295,15 +295,17 @@ public final class Sig0Verifier {
   private boolean verifies(
       PublicKey pk, int alg, WireScan scan, byte[] wire, byte[] query, byte[] jcaSig) {
     try {
-      byte[] header = signedHeader(wire, scan);
-      return signatures.verify(alg, pk, jcaSig, sink -> {
-        sink.update(scan.rdataPrefix, 0, scan.rdataPrefix.length);
-        if (query.length > 0) {
-          sink.update(query, 0, query.length);
-        }
-        sink.update(header, 0, header.length);
-        sink.update(wire, 12, scan.sigStart - 12);
-      });
+      // RFC 2931 §3.1 signed data, in one contiguous array: a provider that buffers the whole
+      // message (EdDSA, ML-DSA) or crosses into native code per update (ACCP) does that once.
+      int p = scan.rdataPrefix.length;
+      byte[] tbs = Arrays.copyOf(scan.rdataPrefix, p + query.length + scan.sigStart);
+      System.arraycopy(query, 0, tbs, p, query.length);
+      System.arraycopy(wire, 0, tbs, p + query.length, scan.sigStart);
+      // the header as received but with ARCOUNT not counting the SIG(0)
+      int ar = scan.arCount - 1;
+      tbs[p + query.length + 10] = (byte) (ar >>> 8);
+      tbs[p + query.length + 11] = (byte) ar;
+      return signatures.verify(alg, pk, jcaSig, sink -> sink.update(tbs, 0, tbs.length));
     } catch (GeneralSecurityException | RuntimeException e) {
       // A hostile signature can make a provider throw; that is a failed verification.
       return false;
