@@ -4,10 +4,12 @@ import io.github.zonecut.core.MalformedDataException;
 import io.github.zonecut.core.TransportProtocol;
 import io.github.zonecut.core.ZonecutException;
 import io.github.zonecut.core.ZonecutTypes;
+import io.github.zonecut.sig0.internal.MlDsaCodec;
 import io.github.zonecut.sig0.internal.SignaturePool;
 import io.github.zonecut.sig0.internal.WireScan;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
+import java.security.SecureRandom;
 import java.security.Signature;
 import java.util.Arrays;
 import java.util.Objects;
@@ -37,6 +39,8 @@ public final class Sig0Signer {
 
   private final Sig0Config config;
   private final SignaturePool signatures;
+  // The hedged ML-DSA signatures' randomness (thread-safe; this signer's own, no global state).
+  private final SecureRandom random = new SecureRandom();
 
   private Sig0Signer(Sig0Config config) {
     this.config = config;
@@ -248,7 +252,13 @@ public final class Sig0Signer {
         s.initSign(key.signingKey());
       } else {
         s = signatures.borrow(alg);
-        s.initSign(key.signingKeyFor(codec, signatures.provider(alg)));
+        if (codec instanceof MlDsaCodec) {
+          // FIPS 204 §3.4: the hedged variant (fresh rnd per signature) is the default; Bouncy
+          // Castle signs deterministically unless handed a random source (AWS-LC hedges anyway).
+          s.initSign(key.signingKeyFor(codec, signatures.provider(alg)), random);
+        } else {
+          s.initSign(key.signingKeyFor(codec, signatures.provider(alg)));
+        }
       }
       // One contiguous update: a provider that buffers the whole message (EdDSA, ML-DSA) or
       // crosses into native code per update (ACCP) does that once.
