@@ -278,7 +278,8 @@ public final class UpdateReceiver {
           try {
             answer = signer.signResponse(unsigned, request, receiverKey, form, protocol);
             // Over UDP an answer that does not fit comes back truncated, unsigned.
-            signed = (answer[2] & 0x02) == 0 || protocol == TransportProtocol.TCP;
+            signed = protocol == TransportProtocol.TCP
+                || (answer.length > 2 && (answer[2] & 0x02) == 0);
           } catch (ZonecutException | RuntimeException e) {
             LOG.warn("cannot sign the answer to {}; sending it unsigned", source.getHostAddress(),
                 e);
