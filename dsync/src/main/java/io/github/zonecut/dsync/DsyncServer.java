@@ -1,5 +1,6 @@
 package io.github.zonecut.dsync;
 
+import io.github.zonecut.core.TransportProtocol;
 import io.github.zonecut.core.internal.server.DnsServer;
 import io.github.zonecut.dsync.internal.Replies;
 import io.github.zonecut.keystate.KeyStateResponder;
@@ -108,7 +109,8 @@ public final class DsyncServer implements AutoCloseable {
     }
     try {
       workers.execute(() -> {
-        byte[] answer = answer(query, source.getAddress());
+        byte[] answer = answer(query, source.getAddress(),
+            tcp ? TransportProtocol.TCP : TransportProtocol.UDP);
         if (answer.length > 0) {
           reply.accept(answer);
         }
@@ -118,17 +120,17 @@ public final class DsyncServer implements AutoCloseable {
     }
   }
 
-  private byte[] answer(byte[] query, InetAddress source) {
+  private byte[] answer(byte[] query, InetAddress source, TransportProtocol protocol) {
     int opcode = (query[2] >>> 3) & 0xF;
     try {
       switch (opcode) {
         case 5:
-          return receiver.handle(query, source);
+          return receiver.handle(query, source, protocol);
         case 4:
           return notify.handle(query, source);
         case 0:
           KeyStateResponder ks = keyState;
-          return ks == null ? Replies.bare(query, 5) : ks.respond(query, source).orElse(new byte[0]);
+          return ks == null ? Replies.bare(query, 5) : ks.respond(query, source, protocol).orElse(new byte[0]);
         default:
           return Replies.bare(query, 4);
       }

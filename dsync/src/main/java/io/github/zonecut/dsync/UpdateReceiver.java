@@ -3,6 +3,7 @@ package io.github.zonecut.dsync;
 import io.github.zonecut.core.Codepoints;
 import io.github.zonecut.core.Delegation;
 import io.github.zonecut.core.Names;
+import io.github.zonecut.core.TransportProtocol;
 import io.github.zonecut.core.ZonecutException;
 import io.github.zonecut.core.ZonecutTypes;
 import io.github.zonecut.dsync.DelegationBackend.ApplyResult;
@@ -205,7 +206,32 @@ public final class UpdateReceiver {
    * @return the answer's octets; empty to send nothing (fewer than 12 octets, or a response)
    */
   public byte[] handle(byte[] request, InetAddress source) {
-    Ctx c = new Ctx(request, source, clock.instant());
+    return handle(request, source, TransportProtocol.TCP);
+  }
+
+  /**
+   * Handles one message received over {@code protocol}. Over UDP the signed answer must fit the
+   * requester's UDP payload size (EDNS(0), or 512 octets): one that would not comes back
+   * truncated (TC set, RFC 2181 §9), and when the receiver's own key is TCP only (ML-DSA; ddns
+   * §9.1) every request is answered truncated before any work, nothing verified, recorded or
+   * applied, so the sender retries over TCP with the same message ({@link
+   * Sig0Signer#signResponse(byte[], byte[], Sig0KeyPair, Sig0ResponseForm, TransportProtocol)}).
+   * {@link #handle(byte[], InetAddress)} is this over TCP: no size limit.
+   *
+   * @param request the message exactly as received (for TCP, without the two-octet length)
+   * @param source the sender's address (rate limits, audit)
+   * @param protocol the transport it came over, which the answer goes back over
+   * @return the answer's octets; empty to send nothing (fewer than 12 octets, or a response)
+   */
+  public byte[] handle(byte[] request, InetAddress source, TransportProtocol protocol) {
+    Objects.requireNonNull(protocol, "protocol");
+    if (protocol == TransportProtocol.UDP && request.length >= 12 && (request[2] & 0x80) == 0
+        && signer.isTcpOnly(receiverKey)) {
+      LOG.debug("UPDATE over UDP from {}: the receiver's {} key signs over TCP only; TC set",
+          source.getHostAddress(), receiverKey.publicKey().algorithm());
+      return Sig0Signer.truncatedAnswer(request);
+    }
+    Ctx c = new Ctx(request, source, clock.instant(), protocol);
     try {
       return process(c);
     } catch (RuntimeException e) {
@@ -221,6 +247,7 @@ public final class UpdateReceiver {
     final byte[] request;
     final InetAddress source;
     final Instant now;
+    final TransportProtocol protocol;
     @Nullable Message message;
     @Nullable Sig0PublicKey signerKey;
     @Nullable Name child;
@@ -229,10 +256,11 @@ public final class UpdateReceiver {
     boolean verified;
     boolean emitted;
 
-    Ctx(byte[] request, InetAddress source, Instant now) {
+    Ctx(byte[] request, InetAddress source, Instant now, TransportProtocol protocol) {
       this.request = request;
       this.source = source;
       this.now = now;
+      this.protocol = protocol;
     }
 
     byte[] drop(String why) {
@@ -248,8 +276,10 @@ public final class UpdateReceiver {
         answer = unsigned;
         if (sign) {
           try {
-            answer = signer.signResponse(unsigned, request, receiverKey, form);
-            signed = true;
+            answer = signer.signResponse(unsigned, request, receiverKey, form, protocol);
+            // Over UDP an answer that does not fit comes back truncated, unsigned.
+            signed = protocol == TransportProtocol.TCP
+                || (answer.length > 2 && (answer[2] & 0x02) == 0);
           } catch (ZonecutException | RuntimeException e) {
             LOG.warn("cannot sign the answer to {}; sending it unsigned", source.getHostAddress(),
                 e);

@@ -126,6 +126,40 @@ class DsyncServerTest {
     }
   }
 
+  /**
+   * A receiver whose own key is ML-DSA (kilobyte signatures, TCP only): even where the host
+   * serves UPDATEs over UDP, a UDP request is answered truncated before any work, unsigned and
+   * far below the requester's 512 octets, and the same bytes sent again over TCP are applied
+   * and answered signed (the UDP attempt spent nothing in the replay guard).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(ints = {199, 228})
+  void anMlDsaReceiverAnswersUdpTruncatedAndTcpSigned(int alg) throws Exception {
+    io.github.zonecut.sig0.Sig0KeyPair mlDsa = io.github.zonecut.sig0.Sig0KeyPair.generate(
+        ReceiverFixture.TARGET, io.github.zonecut.sig0.Sig0Algorithm.of(alg),
+        io.github.zonecut.sig0.Sig0PublicKey.FLAGS_ZONE);
+    ReceiverFixture f = new ReceiverFixture(mlDsa, b -> {});
+    try (DsyncServer server = DsyncServer.builder(f.receiver)
+        .acceptUdpUpdatesLeavingDraftGuidance().start()) {
+      byte[] request = f.sign(change(f, "ns3.child.parent.example."), f.childKey);
+      byte[] overUdp = udp(server.address(), request);
+      Message a = new Message(overUdp);
+      assertThat(a.getHeader().getFlag(Flags.TC)).isTrue();
+      assertThat(a.getHeader().getID()).isEqualTo(new Message(request).getHeader().getID());
+      assertThat(overUdp.length).isLessThanOrEqualTo(512);
+      assertThat(a.getSectionArray(org.xbill.DNS.Section.ADDITIONAL)).isEmpty();
+      assertThat(f.current(CHILD).nameservers())
+          .doesNotContain(name("ns3.child.parent.example."));
+
+      byte[] overTcp = tcp(server.address(), request);
+      assertThat(new Message(overTcp).getHeader().getFlag(Flags.TC)).isFalse();
+      assertThat(ReceiverFixture.rcode(overTcp)).isEqualTo(Rcode.NOERROR);
+      assertThat(overTcp.length).isGreaterThan(2420);
+      assertThat(f.signedByReceiver(overTcp, request)).isTrue();
+      assertThat(f.current(CHILD).nameservers()).contains(name("ns3.child.parent.example."));
+    }
+  }
+
   @Test
   void truncatedReplyOfAMalformedQuestionIsHeaderOnly() {
     byte[] req = new byte[14];

@@ -51,7 +51,7 @@ final class ReceiverFixture {
   final InMemoryDelegationBackend backend = new InMemoryDelegationBackend();
   final Sig0ReplayGuard guard = Sig0ReplayGuard.create();
   final List<UpdateEvent> events = new ArrayList<>();
-  final Sig0KeyPair receiverKey = generate(TARGET);
+  final Sig0KeyPair receiverKey;
   final Sig0KeyPair childKey = generate(CHILD);
   final Sig0KeyPair siblingKey = generate(SIBLING);
   final Sig0KeyPair evilKey = generate(EVIL);
@@ -62,6 +62,13 @@ final class ReceiverFixture {
   }
 
   ReceiverFixture(Consumer<UpdateReceiver.Builder> config) throws Exception {
+    this(generate(TARGET), config);
+  }
+
+  /** A fixture whose receiver signs its answers with {@code receiverKey} (e.g. ML-DSA). */
+  ReceiverFixture(Sig0KeyPair receiverKey, Consumer<UpdateReceiver.Builder> config)
+      throws Exception {
+    this.receiverKey = receiverKey;
     for (Name n : List.of(CHILD, SIBLING, EVIL)) {
       backend.put(Delegation.builder(n).nameservers(name("ns1." + n), name("ns.provider.net."))
           .glue(name("ns1." + n), addr("192.0.2.1")).build());

@@ -2,6 +2,7 @@ package io.github.zonecut.keystate;
 
 import io.github.zonecut.core.Codepoints;
 import io.github.zonecut.core.Codepoints.KeyStateTable;
+import io.github.zonecut.core.TransportProtocol;
 import io.github.zonecut.core.ZonecutException;
 import io.github.zonecut.core.ZonecutTypes;
 import io.github.zonecut.keystate.internal.RateLimiter;
@@ -190,8 +191,33 @@ public final class KeyStateResponder {
    *     over the source's rate limit)
    */
   public Optional<byte[]> respond(byte[] query, InetAddress source) {
+    return respond(query, source, TransportProtocol.TCP);
+  }
+
+  /**
+   * Answers one message received over {@code protocol}. Over UDP the signed answer must fit the
+   * requester's UDP payload size (EDNS(0), or 512 octets): one that would not comes back
+   * truncated (TC set, RFC 2181 §9), and when the responder's own key is TCP only (ML-DSA; ddns
+   * §9.1) every inquiry is answered truncated before it is verified (so its signature is not
+   * spent in the replay guard) and the client retries over TCP ({@link
+   * Sig0Signer#signResponse(byte[], byte[], Sig0KeyPair, Sig0ResponseForm, TransportProtocol)}).
+   * {@link #respond(byte[], InetAddress)} is this over TCP: no size limit.
+   *
+   * @param query the message as received (without a TCP length prefix)
+   * @param source the sender's address, for the per-source rate limit
+   * @param protocol the transport it came over, which the answer goes back over
+   * @return the answer's octets, or empty to send nothing
+   */
+  public Optional<byte[]> respond(byte[] query, InetAddress source, TransportProtocol protocol) {
+    Objects.requireNonNull(protocol, "protocol");
+    if (protocol == TransportProtocol.UDP && query.length >= 12 && (query[2] & 0x80) == 0
+        && signer.isTcpOnly(receiverKey)) {
+      LOG.debug("KeyState inquiry over UDP from {}: the responder's {} key signs over TCP only;"
+          + " TC set", source.getHostAddress(), receiverKey.publicKey().algorithm());
+      return Optional.of(Sig0Signer.truncatedAnswer(query));
+    }
     try {
-      return Optional.ofNullable(answer(query, source));
+      return Optional.ofNullable(answer(query, source, protocol));
     } catch (RuntimeException e) {
       // A receiver never lets an exception escape to its host; the peer gets no answer.
       LOG.warn("KeyState responder failed on a query from {}", source.getHostAddress(), e);
@@ -199,7 +225,7 @@ public final class KeyStateResponder {
     }
   }
 
-  private byte @Nullable [] answer(byte[] wire, InetAddress source) {
+  private byte @Nullable [] answer(byte[] wire, InetAddress source, TransportProtocol protocol) {
     Message q;
     try {
       q = new Message(wire);
@@ -247,7 +273,7 @@ public final class KeyStateResponder {
     if (r instanceof KeyStateRequest.Malformed m) {
       LOG.debug("malformed KeyState request for {}: {}", child, m.problem());
       return table == KeyStateTable.DRAFT_02 ? plain(q, Rcode.FORMERR)
-          : signedState(q, wire, m.answer(), child);
+          : signedState(q, wire, protocol, m.answer(), child);
     }
     KeyStateCode code;
     try {
@@ -258,17 +284,17 @@ public final class KeyStateResponder {
         if (c.isEmpty()) {
           LOG.debug("refusing inquiry for {}: asks about key {} but is signed by key {}", child,
               r.keyId(), key.keyTag());
-          return signedRefusal(q, wire, Rcode.REFUSED, child);
+          return signedRefusal(q, wire, protocol, Rcode.REFUSED, child);
         }
         code = c.get();
       }
     } catch (StoreException e) {
       LOG.warn("trust store failed answering an inquiry for {}", child, e);
       return table == KeyStateTable.DRAFT_02 ? refuse(q, Rcode.SERVFAIL)
-          : signedState(q, wire,
+          : signedState(q, wire, protocol,
               KeyStateOption.of(r.keyId(), KeyStateCode.TEMPORARY_FAILURE, table, ""), child);
     }
-    return signedState(q, wire, KeyStateOption.of(r.keyId(), code, table,
+    return signedState(q, wire, protocol, KeyStateOption.of(r.keyId(), code, table,
         KeyStateCode.mnemonic(table, code.requireCode(table))), child);
   }
 
@@ -411,10 +437,11 @@ public final class KeyStateResponder {
   }
 
   /** The signed refusal of a verified inquiry; unsigned if it cannot be signed (no state). */
-  private byte[] signedRefusal(Message q, byte[] wire, int rcode, Name child) {
+  private byte[] signedRefusal(Message q, byte[] wire, TransportProtocol protocol, int rcode,
+      Name child) {
     byte[] unsigned = refusal(q, rcode).toWire();
     try {
-      return signer.signResponse(unsigned, wire, receiverKey, form);
+      return signer.signResponse(unsigned, wire, receiverKey, form, protocol);
     } catch (ZonecutException | RuntimeException e) {
       // A refusal states nothing about any key, so it may go out unsigned.
       LOG.warn("cannot sign a KeyState refusal for {}; sending it unsigned", child, e);
@@ -422,12 +449,13 @@ public final class KeyStateResponder {
     }
   }
 
-  private byte[] signedState(Message q, byte[] wire, KeyStateOption state, Name child) {
+  private byte[] signedState(Message q, byte[] wire, TransportProtocol protocol,
+      KeyStateOption state, Name child) {
     Message a = reply(q, Rcode.NOERROR);
     a.addRecord(new OPTRecord(1232, 0, 0, 0, state.toEdnsOption(codepoints)),
         Section.ADDITIONAL);
     try {
-      return signer.signResponse(a.toWire(), wire, receiverKey, form);
+      return signer.signResponse(a.toWire(), wire, receiverKey, form, protocol);
     } catch (ZonecutException | RuntimeException e) {
       // Fail closed: an unsigned key state must never be sent (ddns-02 §9.3).
       LOG.warn("cannot sign the KeyState answer for {}; sending it without the option",

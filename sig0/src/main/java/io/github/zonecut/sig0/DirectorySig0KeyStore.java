@@ -44,7 +44,8 @@ public final class DirectorySig0KeyStore implements Sig0KeyStore {
    * Opens (and reads) a directory of BIND key files; files that do not parse are skipped with a
    * warning naming the file.
    *
-   * @param config the provider for decoding private keys and the clock for the timing metadata
+   * @param config the provider for decoding private keys, the algorithms whose files it reads
+   *     and writes (host-registered ones included) and the clock for the timing metadata
    * @throws ZonecutException when the directory cannot be listed
    */
   public static DirectorySig0KeyStore open(Path dir, Sig0Config config) throws ZonecutException {
@@ -74,7 +75,7 @@ public final class DirectorySig0KeyStore implements Sig0KeyStore {
           String keyText = Files.readString(keyFile, StandardCharsets.US_ASCII);
           if (Files.exists(priv)) {
             String privText = Files.readString(priv, StandardCharsets.US_ASCII);
-            Sig0KeyPair pair = Sig0KeyFiles.parseKeyPair(keyText, privText, config.provider());
+            Sig0KeyPair pair = Sig0KeyFiles.parseKeyPair(keyText, privText, config);
             Map<String, Instant> timing = Sig0KeyFiles.timing(privText);
             fresh.put(pair.publicKey(), new Entry(stateOf(timing, Sig0KeyState.ACTIVE), pair, timing));
           } else {
@@ -162,7 +163,7 @@ public final class DirectorySig0KeyStore implements Sig0KeyStore {
     Map<String, Instant> timing = stampsFor(state, oldTiming);
     // The store writes its own private files; the token is taken here, in one place.
     Sig0KeyFiles.writeFiles(dir.resolve(key.bindBaseName()), key, pair, timing,
-        PrivateKeyAccess.exposingPrivateKeys());
+        PrivateKeyAccess.exposingPrivateKeys(), config.algorithms());
     keys.put(key, new Entry(state, pair, timing));
   }
 

@@ -2,6 +2,7 @@ package io.github.zonecut.sig0;
 
 import io.github.zonecut.core.MalformedDataException;
 import io.github.zonecut.core.ZonecutException;
+import io.github.zonecut.sig0.internal.ClassicCodec;
 import io.github.zonecut.sig0.internal.Sig0Crypto;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -58,6 +59,14 @@ import org.xbill.DNS.TextParseException;
  * ML-DSA.KeyGen_internal expands it deterministically, as RFC 9881's {@code seed} form does);
  * reading re-derives the public key from it and checks it against the {@code .key} file. A key
  * held only in its expanded form cannot be written.
+ *
+ * <p><b>Host-registered algorithms.</b> The methods without a {@link Sig0Config} know the
+ * algorithms of {@link Sig0Algorithms#defaults()}. A host that registered an algorithm, or moved
+ * one to another number ({@link Sig0Config.Builder#register}, e.g. ML-DSA-65 at a private-use
+ * number), reads and writes its files with the overloads taking its configuration: its {@link
+ * Sig0Config#algorithms()} decide which numbers are known and how their keys are encoded, its
+ * {@link Sig0Config#provider()} decodes them. A number the registry does not hold is refused
+ * with an error naming it.
  */
 public final class Sig0KeyFiles {
   private Sig0KeyFiles() {}
@@ -134,6 +143,27 @@ public final class Sig0KeyFiles {
    */
   public static Sig0KeyPair parseKeyPair(String keyFile, String privateFile, Provider provider)
       throws ZonecutException {
+    return parseKeyPair(keyFile, privateFile, Sig0Algorithms.defaults(), provider);
+  }
+
+  /**
+   * Parses a BIND key pair of any algorithm in {@code config}'s registry ({@link
+   * Sig0Config#algorithms()}, host-registered numbers included), decoding with {@link
+   * Sig0Config#provider()}.
+   *
+   * @throws MalformedDataException when a file is malformed, the algorithms differ, the
+   *     algorithm is not in the registry (the message names its number) or the private key does
+   *     not belong to the public key
+   * @throws ZonecutException when the provider cannot build the key
+   */
+  public static Sig0KeyPair parseKeyPair(String keyFile, String privateFile, Sig0Config config)
+      throws ZonecutException {
+    Objects.requireNonNull(config, "config");
+    return parseKeyPair(keyFile, privateFile, config.algorithms(), config.provider());
+  }
+
+  private static Sig0KeyPair parseKeyPair(String keyFile, String privateFile,
+      Sig0Algorithms algorithms, Provider provider) throws ZonecutException {
     Sig0PublicKey pub = parsePublic(keyFile);
     Map<String, String> fields = privateFields(privateFile);
     String format = fields.get("Private-key-format");
@@ -154,13 +184,10 @@ public final class Sig0KeyFiles {
       throw new MalformedDataException("Algorithm", -1,
           "private key is algorithm " + alg + ", public key " + pub.algorithm());
     }
-    Sig0AlgorithmSpec spec = Sig0Algorithms.defaults().find(pub.algorithm()).orElse(null);
-    if (spec == null) {
-      throw new MalformedDataException("Algorithm", -1, pub.algorithm() + " is not supported");
-    }
+    Sig0AlgorithmSpec spec = registered(algorithms, pub.algorithm());
     PrivateKey priv;
     try {
-      if (alg == 8 || alg == 10) {
+      if (isRsa(spec)) {
         BigInteger[] v = new BigInteger[RSA_FIELDS.length];
         for (int i = 0; i < v.length; i++) {
           v[i] = new BigInteger(1, base64Field(fields, RSA_FIELDS[i]));
@@ -177,6 +204,28 @@ public final class Sig0KeyFiles {
       throw new ZonecutException("cannot build the " + pub.algorithm() + " private key: " + e.getMessage(), e);
     }
     return checkedPair(spec, pub, priv);
+  }
+
+  /**
+   * The registry's entry for {@code algorithm}, or a refusal naming the number and what is
+   * registered.
+   */
+  private static Sig0AlgorithmSpec registered(Sig0Algorithms algorithms, Sig0Algorithm algorithm)
+      throws MalformedDataException {
+    Sig0AlgorithmSpec spec = algorithms.get(algorithm.number());
+    if (spec == null) {
+      throw new MalformedDataException("Algorithm", -1, "SIG(0) algorithm number "
+          + algorithm.number() + " is not registered (known: " + algorithms + "); a host"
+          + " algorithm needs the Sig0Config it was registered in");
+    }
+    return spec;
+  }
+
+  // RFC 3110 keys, whose private file has BIND's eight RSA fields instead of PrivateKey.
+  private static boolean isRsa(Sig0AlgorithmSpec spec) {
+    return spec.codec() instanceof ClassicCodec
+        && (((ClassicCodec) spec.codec()).number() == 8
+            || ((ClassicCodec) spec.codec()).number() == 10);
   }
 
   private static Sig0KeyPair checkedPair(Sig0AlgorithmSpec spec, Sig0PublicKey pub,
@@ -260,6 +309,23 @@ public final class Sig0KeyFiles {
    * @throws ZonecutException when a file cannot be read or is malformed
    */
   public static Sig0KeyPair read(Path base, Provider provider) throws ZonecutException {
+    return read(base, Sig0Algorithms.defaults(), provider);
+  }
+
+  /**
+   * Reads a BIND key pair of any algorithm in {@code config}'s registry (host-registered
+   * numbers included), as {@link #parseKeyPair(String, String, Sig0Config)}.
+   *
+   * @throws ZonecutException when a file cannot be read or is malformed, or its algorithm is not
+   *     registered in {@code config}
+   */
+  public static Sig0KeyPair read(Path base, Sig0Config config) throws ZonecutException {
+    Objects.requireNonNull(config, "config");
+    return read(base, config.algorithms(), config.provider());
+  }
+
+  private static Sig0KeyPair read(Path base, Sig0Algorithms algorithms, Provider provider)
+      throws ZonecutException {
     Path b = stripExtension(base);
     Path keyFile = sibling(b, ".key");
     Path privateFile = sibling(b, ".private");
@@ -271,7 +337,7 @@ public final class Sig0KeyFiles {
       throw e.in(keyFile.toString());
     }
     try {
-      return parseKeyPair(keyText, privateText, provider);
+      return parseKeyPair(keyText, privateText, algorithms, provider);
     } catch (MalformedDataException e) {
       throw e.in(privateFile.toString());
     }
@@ -314,20 +380,40 @@ public final class Sig0KeyFiles {
    */
   public static String formatPrivate(Sig0KeyPair pair, PrivateKeyAccess access)
       throws ZonecutException {
-    return formatPrivate(pair, Map.of(), access);
+    return formatPrivate(pair, Map.of(), access, Sig0Algorithms.defaults());
   }
 
-  static String formatPrivate(Sig0KeyPair pair, Map<String, Instant> timing, PrivateKeyAccess access)
+  /**
+   * The {@code .private} file text of a key of any algorithm in {@code config}'s registry
+   * (host-registered numbers included; the {@code Algorithm:} line carries the registry's
+   * mnemonic).
+   *
+   * @throws ZonecutException when the algorithm is not registered in {@code config} or the
+   *     private key cannot be exported
+   */
+  public static String formatPrivate(Sig0KeyPair pair, PrivateKeyAccess access, Sig0Config config)
       throws ZonecutException {
+    Objects.requireNonNull(config, "config");
+    return formatPrivate(pair, Map.of(), access, config.algorithms());
+  }
+
+  static String formatPrivate(Sig0KeyPair pair, Map<String, Instant> timing, PrivateKeyAccess access,
+      Sig0Algorithms algorithms) throws ZonecutException {
     Sig0PublicKey pub = pair.publicKey();
     int alg = pub.algorithm().number();
+    Sig0AlgorithmSpec spec = algorithms.get(alg);
+    if (spec == null) {
+      throw new ZonecutException("cannot write the key files of " + pub + ": SIG(0) algorithm"
+          + " number " + alg + " is not registered (known: " + algorithms + "); a host"
+          + " algorithm needs the Sig0Config it was registered in");
+    }
     PrivateKey priv = pair.privateKey(access);
     Base64.Encoder b64 = Base64.getEncoder();
     StringBuilder b = new StringBuilder();
     b.append("Private-key-format: v1.3\n");
-    b.append("Algorithm: ").append(alg).append(" (").append(pub.algorithm().mnemonic()).append(")\n");
+    b.append("Algorithm: ").append(alg).append(" (").append(spec.mnemonic()).append(")\n");
     try {
-      if (alg == 8 || alg == 10) {
+      if (isRsa(spec)) {
         if (!(priv instanceof RSAPrivateCrtKey)) {
           throw new ZonecutException("RSA private key without CRT parameters cannot be written");
         }
@@ -339,8 +425,6 @@ public final class Sig0KeyFiles {
           b.append(RSA_FIELDS[i]).append(": ").append(b64.encodeToString(Sig0Crypto.unsigned(v[i]))).append('\n');
         }
       } else {
-        Sig0AlgorithmSpec spec = Sig0Algorithms.defaults().find(pub.algorithm())
-            .orElseThrow(() -> new ZonecutException(pub.algorithm() + " is not supported"));
         b.append("PrivateKey: ")
             .append(b64.encodeToString(spec.codec().privateKeyToFile(priv))).append('\n');
       }
@@ -362,20 +446,41 @@ public final class Sig0KeyFiles {
    */
   public static Path write(Path dir, Sig0KeyPair pair, PrivateKeyAccess access)
       throws ZonecutException {
+    return write(dir, pair, access, Sig0Algorithms.defaults());
+  }
+
+  /**
+   * Writes the key files of a key of any algorithm in {@code config}'s registry
+   * (host-registered numbers included), as {@link #write(Path, Sig0KeyPair, PrivateKeyAccess)}.
+   *
+   * @return the base path (without extension)
+   * @throws ZonecutException when the algorithm is not registered in {@code config}, or the
+   *     files exist already or cannot be written
+   */
+  public static Path write(Path dir, Sig0KeyPair pair, PrivateKeyAccess access, Sig0Config config)
+      throws ZonecutException {
+    Objects.requireNonNull(config, "config");
+    return write(dir, pair, access, config.algorithms());
+  }
+
+  private static Path write(Path dir, Sig0KeyPair pair, PrivateKeyAccess access,
+      Sig0Algorithms algorithms) throws ZonecutException {
     Path base = dir.resolve(pair.publicKey().bindBaseName());
     if (Files.exists(sibling(base, ".key")) || Files.exists(sibling(base, ".private"))) {
       throw new ZonecutException("key files exist already: " + base);
     }
-    writeFiles(base, pair.publicKey(), pair, Map.of(), access);
+    writeFiles(base, pair.publicKey(), pair, Map.of(), access, algorithms);
     return base;
   }
 
   static void writeFiles(Path base, Sig0PublicKey pub, @Nullable Sig0KeyPair pair,
-      Map<String, Instant> timing, PrivateKeyAccess access) throws ZonecutException {
+      Map<String, Instant> timing, PrivateKeyAccess access, Sig0Algorithms algorithms)
+      throws ZonecutException {
     try {
       if (pair != null) {
-        writeAtomically(sibling(base, ".private"),
-            formatPrivate(pair, timing, access), true);
+        // Formatted (and the algorithm checked) before anything is written.
+        String text = formatPrivate(pair, timing, access, algorithms);
+        writeAtomically(sibling(base, ".private"), text, true);
       }
       writeAtomically(sibling(base, ".key"), formatPublic(pub, timing), false);
     } catch (IOException e) {
@@ -431,6 +536,31 @@ public final class Sig0KeyFiles {
       throws ZonecutException {
     Sig0AlgorithmSpec spec = Sig0Algorithms.defaults().find(algorithm).orElseThrow(
         () -> new IllegalArgumentException("unsupported SIG(0) algorithm " + algorithm));
+    return parsePkcs8Pem(pem, owner, flags, spec, provider);
+  }
+
+  /**
+   * Reads a PKCS#8 PEM private key of any algorithm in {@code config}'s registry
+   * (host-registered numbers included), decoding with {@link Sig0Config#provider()}, and
+   * derives its public key.
+   *
+   * @param algorithm the SIG(0) algorithm number the key will sign with
+   * @throws MalformedDataException when {@code algorithm} is not registered in {@code config}
+   *     (the message names its number) or the text is not PKCS#8 PEM of its key type
+   * @throws ZonecutException when the provider cannot decode the key
+   */
+  public static Sig0KeyPair parsePkcs8Pem(
+      String pem, Name owner, int flags, Sig0Algorithm algorithm, Sig0Config config)
+      throws ZonecutException {
+    Objects.requireNonNull(config, "config");
+    return parsePkcs8Pem(pem, owner, flags, registered(config.algorithms(), algorithm),
+        config.provider());
+  }
+
+  private static Sig0KeyPair parsePkcs8Pem(
+      String pem, Name owner, int flags, Sig0AlgorithmSpec spec, Provider provider)
+      throws ZonecutException {
+    Sig0Algorithm algorithm = spec.algorithm();
     int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
     int end = pem.indexOf("-----END PRIVATE KEY-----");
     if (begin < 0 || end < begin) {
@@ -453,7 +583,7 @@ public final class Sig0KeyFiles {
       throw new MalformedDataException("PEM", -1,
           "not a PKCS#8 " + spec.codec().keyAlgorithmName() + " key: " + e.getMessage(), e);
     }
-    if ((alg == 13 || alg == 14) && pubData.length != 2 * Sig0Crypto.fieldLength(alg)) {
+    if (spec.codec() instanceof ClassicCodec && (alg == 13 || alg == 14) && pubData.length != 2 * Sig0Crypto.fieldLength(alg)) {
       throw new MalformedDataException("PEM", -1, "EC key is not on the " + algorithm + " curve");
     }
     return checkedPair(spec, Sig0PublicKey.of(owner, flags, algorithm, pubData), priv);

@@ -17,15 +17,27 @@ public interface Sig0KeyLookup {
    */
   List<Sig0PublicKey> find(Name signer, Sig0Algorithm algorithm, int keyTag);
 
+  private static List<Sig0PublicKey> append(List<Sig0PublicKey> list, Sig0PublicKey k) {
+    List<Sig0PublicKey> out = new java.util.ArrayList<>(list);
+    out.add(k);
+    return out;
+  }
+
   /** A lookup over a fixed set of keys. */
   static Sig0KeyLookup of(Sig0PublicKey... keys) {
     List<Sig0PublicKey> all = List.of(keys);
+    // The tags, computed once: the keys are immutable and this runs once per verified message.
+    int[] tags = new int[all.size()];
+    for (int i = 0; i < tags.length; i++) {
+      tags[i] = all.get(i).keyTag();
+    }
     return (signer, algorithm, keyTag) -> {
       // A loop, not a stream: this runs once per verified message.
-      List<Sig0PublicKey> out = new java.util.ArrayList<>(1);
-      for (Sig0PublicKey k : all) {
-        if (k.algorithm().equals(algorithm) && k.keyTag() == keyTag && k.owner().equals(signer)) {
-          out.add(k);
+      List<Sig0PublicKey> out = List.of();
+      for (int i = 0; i < tags.length; i++) {
+        Sig0PublicKey k = all.get(i);
+        if (tags[i] == keyTag && k.algorithm().equals(algorithm) && k.owner().equals(signer)) {
+          out = out.isEmpty() ? List.of(k) : append(out, k);
         }
       }
       return out;

@@ -24,12 +24,28 @@ public final class Sig0KeyPair {
   // The provider that owns the private key (a PKCS#11 token), or null for a software key that
   // signs with the configuration's provider.
   private final @Nullable Provider keyProvider;
+  // What every signature repeats, derived once from the immutable public key: the signer's name
+  // in uncompressed wire form (RFC 2931 §3.1) and the key tag (RFC 4034 Appendix B).
+  private final byte[] signerWire;
+  private final int keyTag;
 
   private Sig0KeyPair(
       Sig0PublicKey publicKey, PrivateKey privateKey, @Nullable Provider keyProvider) {
     this.publicKey = publicKey;
     this.privateKey = privateKey;
     this.keyProvider = keyProvider;
+    this.signerWire = publicKey.owner().toWire();
+    this.keyTag = publicKey.keyTag();
+  }
+
+  /** The signer name's wire form, shared: never hand it out. */
+  byte[] signerWireShared() {
+    return signerWire;
+  }
+
+  /** The public key's tag, computed once. */
+  int keyTag() {
+    return keyTag;
   }
 
   /**

@@ -4,10 +4,12 @@ import io.github.zonecut.core.MalformedDataException;
 import io.github.zonecut.core.TransportProtocol;
 import io.github.zonecut.core.ZonecutException;
 import io.github.zonecut.core.ZonecutTypes;
+import io.github.zonecut.sig0.internal.MlDsaCodec;
 import io.github.zonecut.sig0.internal.SignaturePool;
 import io.github.zonecut.sig0.internal.WireScan;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
+import java.security.SecureRandom;
 import java.security.Signature;
 import java.util.Arrays;
 import java.util.Objects;
@@ -37,6 +39,8 @@ public final class Sig0Signer {
 
   private final Sig0Config config;
   private final SignaturePool signatures;
+  // The hedged ML-DSA signatures' randomness (thread-safe; this signer's own, no global state).
+  private final SecureRandom random = new SecureRandom();
 
   private Sig0Signer(Sig0Config config) {
     this.config = config;
@@ -125,6 +129,88 @@ public final class Sig0Signer {
     return signWith(response, form == Sig0ResponseForm.WITH_QUERY ? query : null, key);
   }
 
+  /**
+   * Signs a response that will be sent over {@code protocol} to the requester of {@code query}.
+   * Over TCP it is {@link #signResponse(byte[], byte[], Sig0KeyPair, Sig0ResponseForm)}. Over
+   * UDP a signed answer must fit the requester's UDP payload size ({@link
+   * #udpPayloadLimit(byte[])}: its EDNS(0) size, RFC 6891 §6.2.3/§7, or 512 octets without EDNS,
+   * RFC 1035 §4.2.1), and a key whose algorithm is {@link #isTcpOnly TCP only} (ML-DSA's
+   * kilobyte signatures) never signs a UDP answer: in both cases the result is instead {@link
+   * #truncatedAnswer(byte[]) the truncated answer} (TC set, RFC 2181 §9, unsigned: it carries no
+   * data), on which a resolver or sender retries over TCP, where the signed answer fits.
+   *
+   * @throws MalformedDataException when {@code response} is malformed or already signed
+   * @throws ZonecutException when the provider fails to sign
+   */
+  public byte[] signResponse(byte[] response, byte[] query, Sig0KeyPair key,
+      Sig0ResponseForm form, TransportProtocol protocol) throws ZonecutException {
+    Objects.requireNonNull(protocol, "protocol");
+    if (protocol == TransportProtocol.UDP) {
+      if (isTcpOnly(key)) {
+        return truncatedAnswer(response);
+      }
+      byte[] signed = signResponse(response, query, key, form);
+      return signed.length <= udpPayloadLimit(query) ? signed : truncatedAnswer(response);
+    }
+    return signResponse(response, query, key, form);
+  }
+
+  /**
+   * Whether messages signed with {@code key} must travel over TCP: its algorithm's registry
+   * entry in this configuration is {@link Sig0AlgorithmSpec#tcpOnly() TCP only} (ddns §9.1). A
+   * receiver holding such a key answers a request that came over UDP with {@link
+   * #truncatedAnswer(byte[])} before doing any work, so the requester retries over TCP.
+   */
+  public boolean isTcpOnly(Sig0KeyPair key) {
+    Sig0AlgorithmSpec spec = config.algorithms().get(key.publicKey().algorithm().number());
+    return spec != null && spec.tcpOnly();
+  }
+
+  /**
+   * The largest UDP answer the sender of {@code query} accepts: the UDP payload size of its OPT
+   * record (RFC 6891 §6.2.3; values below 512 count as 512, §6.2.5), or 512 octets when it has no
+   * OPT (RFC 1035 §4.2.1).
+   */
+  public static int udpPayloadLimit(byte[] query) {
+    return Math.max(512, WireScan.ednsUdpSize(query));
+  }
+
+  /**
+   * The answer sent over UDP instead of one that does not fit or cannot be signed for UDP (RFC
+   * 2181 §9, RFC 7766 §5): the ID, opcode and RD of {@code message} (a request or the full
+   * response to it), QR and TC set, NOERROR, its single question when well formed, nothing else
+   * and no SIG(0). Empty when {@code message} is shorter than a header.
+   */
+  public static byte[] truncatedAnswer(byte[] message) {
+    if (message.length < 12) {
+      return new byte[0];
+    }
+    int end = WireScan.u16(message, 4) == 1 ? questionEnd(message) : -1;
+    byte[] a = Arrays.copyOf(message, end < 0 ? 12 : end);
+    a[2] = (byte) (0x80 | (message[2] & 0x79) | 0x02); // QR, opcode, TC, RD
+    a[3] = 0;
+    a[4] = 0;
+    a[5] = (byte) (end < 0 ? 0 : 1);
+    Arrays.fill(a, 6, 12, (byte) 0);
+    return a;
+  }
+
+  // End of the first question (uncompressed name, type, class), or -1 when malformed.
+  private static int questionEnd(byte[] m) {
+    int i = 12;
+    while (i < m.length) {
+      int len = m[i] & 0xFF;
+      if (len == 0) {
+        return i + 5 <= m.length ? i + 5 : -1;
+      }
+      if (len > 63) {
+        return -1;
+      }
+      i += 1 + len;
+    }
+    return -1;
+  }
+
   private byte[] signWith(byte[] unsigned, byte @Nullable [] query, Sig0KeyPair key)
       throws ZonecutException {
     WireScan scan = WireScan.scan(unsigned);
@@ -139,7 +225,7 @@ public final class Sig0Signer {
     }
     Sig0PublicKey pub = key.publicKey();
     int alg = pub.algorithm().number();
-    Sig0AlgorithmSpec spec = config.algorithms().find(pub.algorithm()).orElse(null);
+    Sig0AlgorithmSpec spec = config.algorithms().get(alg);
     if (spec == null) {
       throw new ZonecutException("SIG(0) algorithm " + pub.algorithm()
           + " is not registered in this configuration (" + config.algorithms() + ")");
@@ -148,13 +234,13 @@ public final class Sig0Signer {
     long now = config.clock().instant().getEpochSecond();
     long inception = now - config.signBefore().getSeconds();
     long expiration = now + config.signAfter().getSeconds();
-    byte[] signer = pub.owner().toWire();
+    byte[] signer = key.signerWireShared();
     byte[] prefix = new byte[WireScan.SIG_FIXED + signer.length];
     // RFC 2931 §3: type covered 0, labels 0, original TTL 0.
     prefix[2] = (byte) alg;
     put32(prefix, 8, expiration);
     put32(prefix, 12, inception);
-    put16(prefix, 16, pub.keyTag());
+    put16(prefix, 16, key.keyTag());
     System.arraycopy(signer, 0, prefix, WireScan.SIG_FIXED, signer.length);
     byte[] sig;
     try {
@@ -166,13 +252,23 @@ public final class Sig0Signer {
         s.initSign(key.signingKey());
       } else {
         s = signatures.borrow(alg);
-        s.initSign(key.signingKeyFor(codec, signatures.provider(alg)));
+        if (codec instanceof MlDsaCodec) {
+          // FIPS 204 §3.4: the hedged variant (fresh rnd per signature) is the default; Bouncy
+          // Castle signs deterministically unless handed a random source (AWS-LC hedges anyway).
+          s.initSign(key.signingKeyFor(codec, signatures.provider(alg)), random);
+        } else {
+          s.initSign(key.signingKeyFor(codec, signatures.provider(alg)));
+        }
       }
-      s.update(prefix);
+      // One contiguous update: a provider that buffers the whole message (EdDSA, ML-DSA) or
+      // crosses into native code per update (ACCP) does that once.
+      int qLen = query == null ? 0 : query.length;
+      byte[] tbs = Arrays.copyOf(prefix, prefix.length + qLen + unsigned.length);
       if (query != null) {
-        s.update(query);
+        System.arraycopy(query, 0, tbs, prefix.length, qLen);
       }
-      s.update(unsigned);
+      System.arraycopy(unsigned, 0, tbs, prefix.length + qLen, unsigned.length);
+      s.update(tbs);
       byte[] jca = s.sign();
       if (owner == null) {
         signatures.release(alg, s);

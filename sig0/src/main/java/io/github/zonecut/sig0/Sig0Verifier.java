@@ -12,11 +12,14 @@ import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +67,17 @@ public final class Sig0Verifier {
   private final Set<Sig0ResponseForm> responseForms;
   private final ConcurrentHashMap<Sig0PublicKey, PublicKey> decoded = new ConcurrentHashMap<>();
   private final SignaturePool signatures;
+  /**
+   * What the verifier derives from a trusted key, found by the identity of the key value a
+   * lookup returns (stores hand back the same instance), so that a message costs neither the
+   * key's hash and equality over its octets nor recomputing its tag.
+   */
+  private final AtomicReferenceArray<@Nullable Derived> derived =
+      new AtomicReferenceArray<>(DERIVED_SLOTS);
+  private static final int DERIVED_SLOTS = 32;
+  /** The last signer name seen, so a repeated signer is not parsed again per message. */
+  private final AtomicReference<@Nullable SignerName> lastSigner = new AtomicReference<>();
+  private final AtomicReference<@Nullable MessageDigest> replayDigest = new AtomicReference<>();
 
   private Sig0Verifier(Builder b) {
     this.config = b.config;
@@ -128,10 +142,16 @@ public final class Sig0Verifier {
       return new Sig0Outcome.Unsigned();
     }
     Name signer;
-    try {
-      signer = new Name(scan.signerWire);
-    } catch (IOException e) {
-      return new Sig0Outcome.Malformed("SIG(0) signer name: " + e.getMessage());
+    SignerName seen = lastSigner.get();
+    if (seen != null && Arrays.equals(seen.wire, scan.signerWire)) {
+      signer = seen.name;
+    } else {
+      try {
+        signer = new Name(scan.signerWire);
+      } catch (IOException e) {
+        return new Sig0Outcome.Malformed("SIG(0) signer name: " + e.getMessage());
+      }
+      lastSigner.set(new SignerName(scan.signerWire, signer));
     }
     Sig0Algorithm alg = Sig0Algorithm.of(scan.algorithm);
     long now = config.clock().instant().getEpochSecond();
@@ -151,7 +171,7 @@ public final class Sig0Verifier {
       return new Sig0Outcome.BadTime(
           offset, Instant.ofEpochSecond(inception), Instant.ofEpochSecond(expiration));
     }
-    Sig0AlgorithmSpec spec = config.algorithms().find(alg).orElse(null);
+    Sig0AlgorithmSpec spec = config.algorithms().get(alg.number());
     if (spec == null) {
       return new Sig0Outcome.UnknownKey(signer, alg, scan.keyTag, "algorithm " + alg + " is not supported");
     }
@@ -163,11 +183,12 @@ public final class Sig0Verifier {
     String badSignature = jcaSig == null ? "signature has the wrong length" : "signature does not verify";
     boolean anyKey = false;
     for (Sig0PublicKey key : candidates) {
+      Derived d = derive(key, codec);
       // Confirm the store's answer from the key bytes themselves.
-      if (!key.owner().equals(signer) || !key.algorithm().equals(alg) || key.keyTag() != scan.keyTag) {
+      if (!key.owner().equals(signer) || !key.algorithm().equals(alg) || d.keyTag != scan.keyTag) {
         continue;
       }
-      PublicKey pk = decode(key, codec);
+      PublicKey pk = d.publicKey;
       if (pk == null) {
         failure = "KEY " + key + " does not decode as a " + alg + " key";
         continue;
@@ -181,7 +202,12 @@ public final class Sig0Verifier {
         continue;
       }
       if (jcaSig != null && verifies(pk, alg.number(), scan, wire, query, jcaSig)) {
-        return remember(key, scan, wire, query, inception, expiration, expiration + skew, now);
+        if (signer != key.owner() && Arrays.equals(d.ownerWire, scan.signerWire)) {
+          // The same name octet for octet: later messages reuse the key's own instance, which
+          // equals itself without a label walk.
+          lastSigner.set(new SignerName(scan.signerWire, key.owner()));
+        }
+        return remember(d, scan, wire, query, inception, expiration, expiration + skew, now);
       }
     }
     if (!anyKey) {
@@ -191,13 +217,14 @@ public final class Sig0Verifier {
   }
 
   /** Verified, unless the replay guard has seen the signed data or cannot record it. */
-  private Sig0Outcome remember(Sig0PublicKey key, WireScan scan, byte[] wire, byte[] query,
+  private Sig0Outcome remember(Derived d, WireScan scan, byte[] wire, byte[] query,
       long inception, long expiration, long forgetAfter, long now) {
+    Sig0PublicKey key = d.key;
     Sig0ReplayGuard guard = replayGuard;
     if (guard != null) {
       Sig0ReplayStore.Insert insert;
       try {
-        insert = guard.record(replayId(key, scan, wire, query), forgetAfter, now);
+        insert = guard.record(replayId(d, scan, wire, query), forgetAfter, now);
       } catch (Sig0ReplayStoreException | RuntimeException e) {
         LOG.warn("SIG(0) replay store failed; refusing a verified signature of {}: {}",
             key.owner(), e.toString());
@@ -226,16 +253,19 @@ public final class Sig0Verifier {
    * (ECDSA (r, n−s), a dropped RSA zero octet, a different SIG(0) TTL or owner encoding) leaves
    * it unchanged.
    */
-  private static byte[] replayId(Sig0PublicKey key, WireScan scan, byte[] wire, byte[] query) {
-    MessageDigest md;
-    try {
-      md = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      // Every Java platform must provide SHA-256 (MessageDigest javadoc).
-      throw new IllegalStateException(e);
+  private byte[] replayId(Derived d, WireScan scan, byte[] wire, byte[] query) {
+    MessageDigest md = replayDigest.getAndSet(null);
+    if (md == null) {
+      try {
+        md = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        // Every Java platform must provide SHA-256 (MessageDigest javadoc).
+        throw new IllegalStateException(e);
+      }
     }
+    Sig0PublicKey key = d.key;
     md.update(REPLAY_ID_V1);
-    byte[] owner = key.owner().toWireCanonical();
+    byte[] owner = d.ownerCanonical;
     byte[] keyData = key.keyDataShared();
     md.update((byte) owner.length);
     md.update(owner);
@@ -247,7 +277,9 @@ public final class Sig0Verifier {
     md.update(query);
     md.update(signedHeader(wire, scan));
     md.update(wire, 12, scan.sigStart - 12);
-    return md.digest();
+    byte[] id = md.digest(); // digest() resets it for the next message
+    replayDigest.set(md);
+    return id;
   }
 
   // RFC 2931 §3.1: the header as received but with ARCOUNT not counting the SIG(0).
@@ -263,19 +295,33 @@ public final class Sig0Verifier {
   private boolean verifies(
       PublicKey pk, int alg, WireScan scan, byte[] wire, byte[] query, byte[] jcaSig) {
     try {
-      byte[] header = signedHeader(wire, scan);
-      return signatures.verify(alg, pk, jcaSig, sink -> {
-        sink.update(scan.rdataPrefix, 0, scan.rdataPrefix.length);
-        if (query.length > 0) {
-          sink.update(query, 0, query.length);
-        }
-        sink.update(header, 0, header.length);
-        sink.update(wire, 12, scan.sigStart - 12);
-      });
+      // RFC 2931 §3.1 signed data, in one contiguous array: a provider that buffers the whole
+      // message (EdDSA, ML-DSA) or crosses into native code per update (ACCP) does that once.
+      int p = scan.rdataPrefix.length;
+      byte[] tbs = Arrays.copyOf(scan.rdataPrefix, p + query.length + scan.sigStart);
+      System.arraycopy(query, 0, tbs, p, query.length);
+      System.arraycopy(wire, 0, tbs, p + query.length, scan.sigStart);
+      // the header as received but with ARCOUNT not counting the SIG(0)
+      int ar = scan.arCount - 1;
+      tbs[p + query.length + 10] = (byte) (ar >>> 8);
+      tbs[p + query.length + 11] = (byte) ar;
+      return signatures.verify(alg, pk, jcaSig, sink -> sink.update(tbs, 0, tbs.length));
     } catch (GeneralSecurityException | RuntimeException e) {
       // A hostile signature can make a provider throw; that is a failed verification.
       return false;
     }
+  }
+
+  /** The derived values of {@code key}: from its identity slot, else computed and slotted. */
+  private Derived derive(Sig0PublicKey key, Sig0AlgorithmCodec codec) {
+    int slot = System.identityHashCode(key) & (DERIVED_SLOTS - 1);
+    Derived d = derived.get(slot);
+    if (d != null && d.key == key && d.codec == codec) {
+      return d;
+    }
+    d = new Derived(key, codec, decode(key, codec));
+    derived.set(slot, d);
+    return d;
   }
 
   private @Nullable PublicKey decode(Sig0PublicKey key, Sig0AlgorithmCodec codec) {
@@ -298,6 +344,36 @@ public final class Sig0Verifier {
     }
     decoded.put(key, pk);
     return pk;
+  }
+
+  /** A trusted key with what each message would otherwise derive from it again. */
+  private static final class Derived {
+    final Sig0PublicKey key;
+    final Sig0AlgorithmCodec codec;
+    final @Nullable PublicKey publicKey;
+    final int keyTag;
+    final byte[] ownerWire;
+    final byte[] ownerCanonical;
+
+    Derived(Sig0PublicKey key, Sig0AlgorithmCodec codec, @Nullable PublicKey publicKey) {
+      this.key = key;
+      this.codec = codec;
+      this.publicKey = publicKey;
+      this.keyTag = key.keyTag();
+      this.ownerWire = key.owner().toWire();
+      this.ownerCanonical = key.owner().toWireCanonical();
+    }
+  }
+
+  /** A signer name as it came on the wire, and the parsed name. */
+  private static final class SignerName {
+    final byte[] wire;
+    final Name name;
+
+    SignerName(byte[] wire, Name name) {
+      this.wire = wire;
+      this.name = name;
+    }
   }
 
   // RFC 4034 §3.1.5: 32-bit serial arithmetic, taken relative to now.

@@ -229,4 +229,23 @@ class Sig0MlDsaTest {
     assertThat(Sig0KeyFiles.parsePublic(Sig0KeyFiles.formatPublic(key.publicKey())))
         .isEqualTo(key.publicKey());
   }
+
+  /**
+   * FIPS 204 §3.4: signing is hedged under every provider (Bouncy Castle 1.87 signs
+   * deterministically unless handed randomness): the same message signed twice gives two
+   * different signatures, both valid.
+   */
+  @Test
+  void signingIsHedgedUnderEveryProvider() throws Exception {
+    Sig0KeyPair key = Sig0KeyPair.generate(OWNER, Sig0Algorithm.of(199), Sig0PublicKey.FLAGS_ZONE);
+    byte[] unsigned = new Update(Name.fromConstantString("example.")).toWire();
+    for (Sig0Config config : configs()) {
+      Sig0Signer signer = Sig0Signer.create(config);
+      byte[] a = signer.sign(unsigned, key);
+      byte[] b = signer.sign(unsigned, key);
+      assertThat(a).as(config.describe()).isNotEqualTo(b);
+      assertThat(verifier(config, key.publicKey()).verify(a)).isInstanceOf(Sig0Outcome.Verified.class);
+      assertThat(verifier(config, key.publicKey()).verify(b)).isInstanceOf(Sig0Outcome.Verified.class);
+    }
+  }
 }

@@ -227,6 +227,8 @@ public final class Sig0Crypto {
    * have been seen to disagree; zonecut refuses them whatever the provider.
    */
   public static @Nullable String nonCanonical(int alg, byte[] sig) {
+    // Compared octet by octet against the order's fixed-width encoding: this runs per message,
+    // and the same verdict as the integer comparison costs no BigInteger.
     switch (alg) {
       case 13:
       case 14:
@@ -235,10 +237,8 @@ public final class Sig0Crypto {
           if (sig.length != 2 * n) {
             return "signature has the wrong length: " + sig.length + " octets, ECDSA needs " + (2 * n);
           }
-          BigInteger order = alg == 13 ? P256_N : P384_N;
-          BigInteger r = new BigInteger(1, Arrays.copyOfRange(sig, 0, n));
-          BigInteger s = new BigInteger(1, Arrays.copyOfRange(sig, n, 2 * n));
-          if (r.signum() == 0 || s.signum() == 0 || r.compareTo(order) >= 0 || s.compareTo(order) >= 0) {
+          byte[] order = alg == 13 ? P256_N_BYTES : P384_N_BYTES;
+          if (!inRange(sig, 0, order) || !inRange(sig, n, order)) {
             return "ECDSA r or s outside [1, n-1]";
           }
           return null;
@@ -250,13 +250,8 @@ public final class Sig0Crypto {
           if (sig.length != n) {
             return "signature has the wrong length: " + sig.length + " octets, EdDSA needs " + n;
           }
-          byte[] sLe = Arrays.copyOfRange(sig, n / 2, n);
-          byte[] sBe = new byte[sLe.length];
-          for (int i = 0; i < sLe.length; i++) {
-            sBe[i] = sLe[sLe.length - 1 - i];
-          }
-          BigInteger sv = new BigInteger(1, sBe);
-          if (sv.compareTo(alg == 15 ? ED25519_L : ED448_L) >= 0) {
+          byte[] lLe = alg == 15 ? ED25519_L_LE : ED448_L_LE;
+          if (!belowLittleEndian(sig, n / 2, lLe)) {
             return "EdDSA S is not below the group order L (RFC 8032)";
           }
           return null;
@@ -265,6 +260,52 @@ public final class Sig0Crypto {
         return null;
     }
   }
+
+  // Whether the big-endian integer at sig[off, off + order.length) is in [1, order - 1].
+  private static boolean inRange(byte[] sig, int off, byte[] order) {
+    boolean zero = true;
+    int cmp = 0;
+    for (int i = 0; i < order.length; i++) {
+      int a = sig[off + i] & 0xFF;
+      zero &= a == 0;
+      if (cmp == 0) {
+        cmp = Integer.compare(a, order[i] & 0xFF);
+      }
+    }
+    return !zero && cmp < 0;
+  }
+
+  // Whether the little-endian integer at sig[off, off + lLe.length) is below lLe's.
+  private static boolean belowLittleEndian(byte[] sig, int off, byte[] lLe) {
+    for (int i = lLe.length - 1; i >= 0; i--) {
+      int a = sig[off + i] & 0xFF;
+      int b = lLe[i] & 0xFF;
+      if (a != b) {
+        return a < b;
+      }
+    }
+    return false; // equal to L
+  }
+
+  private static byte[] bigEndian(BigInteger v, int len) {
+    byte[] out = new byte[len];
+    fixed(v, out, 0, len);
+    return out;
+  }
+
+  private static byte[] littleEndian(BigInteger v, int len) {
+    byte[] be = bigEndian(v, len);
+    byte[] out = new byte[len];
+    for (int i = 0; i < len; i++) {
+      out[i] = be[len - 1 - i];
+    }
+    return out;
+  }
+
+  private static final byte[] P256_N_BYTES = bigEndian(P256_N, 32);
+  private static final byte[] P384_N_BYTES = bigEndian(P384_N, 48);
+  private static final byte[] ED25519_L_LE = littleEndian(ED25519_L, 32);
+  private static final byte[] ED448_L_LE = littleEndian(ED448_L, 57);
 
   /**
    * Why zonecut refuses a DNS-form signature under {@code key} before any provider sees it, or

@@ -10,6 +10,7 @@ import javax.crypto.Cipher;
 import java.security.Provider;
 import java.security.Signature;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,9 +23,15 @@ import org.jspecify.annotations.Nullable;
  */
 public final class SignaturePool {
   private static final int MAX_IDLE = 64;
-  // Index = DNSSEC algorithm number; only the registered ones are ever filled.
+  // Index = DNSSEC algorithm number; only the registered ones are ever filled. The first idle
+  // object of each algorithm sits in a slot (no allocation to borrow or give back, the common
+  // single-threaded case); more wait in the queue.
+  private final AtomicReferenceArray<@Nullable Signature> first = new AtomicReferenceArray<>(256);
   @SuppressWarnings("unchecked")
   private final ConcurrentLinkedQueue<Signature>[] idle = new ConcurrentLinkedQueue[256];
+  // The strict RSA path's digest and raw cipher, pooled the same way.
+  private final AtomicReferenceArray<@Nullable MessageDigest> digests = new AtomicReferenceArray<>(256);
+  private final AtomicReferenceArray<@Nullable Cipher> ciphers = new AtomicReferenceArray<>(256);
   private final Provider[] providers = new Provider[256];
   private final @Nullable String[] names = new String[256];
 
@@ -74,7 +81,11 @@ public final class SignaturePool {
 
   /** A {@code Signature} for a supported algorithm; return it with {@link #release}. */
   public Signature borrow(int alg) throws NoSuchAlgorithmException {
-    Signature s = idle[alg].poll();
+    Signature s = first.getAndSet(alg, null);
+    if (s != null) {
+      return s;
+    }
+    s = idle[alg].poll();
     if (s != null) {
       return s;
     }
@@ -102,15 +113,24 @@ public final class SignaturePool {
   public boolean verify(int alg, PublicKey key, byte[] jcaSig, Feeder feeder)
       throws GeneralSecurityException {
     if (prehashed[alg] && key instanceof RSAPublicKey) {
-      MessageDigest md = MessageDigest.getInstance(alg == 8 ? "SHA-256" : "SHA-512");
+      MessageDigest md = digests.getAndSet(alg, null);
+      if (md == null) {
+        md = MessageDigest.getInstance(alg == 8 ? "SHA-256" : "SHA-512");
+      }
       feeder.feed(md::update);
+      byte[] hash = md.digest(); // digest() resets it for the next borrower
+      digests.set(alg, md);
       int k = (((RSAPublicKey) key).getModulus().bitLength() + 7) / 8;
-      byte[] expected = Sig0Crypto.pkcs1Encoding(k, Sig0Crypto.pkcs1DigestInfo(alg, md.digest()));
+      byte[] expected = Sig0Crypto.pkcs1Encoding(k, Sig0Crypto.pkcs1DigestInfo(alg, hash));
       byte[] em;
       if (rawCipher[alg]) {
-        Cipher c = Cipher.getInstance("RSA/ECB/NoPadding", providers[alg]);
+        Cipher c = ciphers.getAndSet(alg, null);
+        if (c == null) {
+          c = Cipher.getInstance("RSA/ECB/NoPadding", providers[alg]);
+        }
         c.init(Cipher.ENCRYPT_MODE, key);
         em = c.doFinal(jcaSig);
+        ciphers.set(alg, c);
       } else {
         RSAPublicKey rsa = (RSAPublicKey) key;
         BigInteger sv = new BigInteger(1, jcaSig);
@@ -139,6 +159,9 @@ public final class SignaturePool {
    * verify()} (which reset the object), never after an exception left it half-used.
    */
   public void release(int alg, Signature s) {
+    if (first.compareAndSet(alg, null, s)) {
+      return;
+    }
     if (idle[alg].size() < MAX_IDLE) {
       idle[alg].offer(s);
     }

@@ -1,7 +1,6 @@
 package io.github.zonecut.sig0.internal;
 
 import io.github.zonecut.core.MalformedDataException;
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 
 /**
@@ -82,9 +81,10 @@ public final class WireScan {
     }
     int[] counts = {u16(wire, 4), u16(wire, 6), u16(wire, 8), u16(wire, 10)};
     int pos = 12;
+    // Field names for errors are built only when one is thrown: this walk runs per message.
     for (int i = 0; i < counts[0]; i++) {
-      pos = skipName(wire, pos, "question name");
-      need(wire, pos, 4, "question type/class");
+      pos = skipName(wire, pos, 0, " name");
+      need(wire, pos, 4, 0, " type/class");
       pos += 4;
     }
     int sigStart = -1;
@@ -94,13 +94,13 @@ public final class WireScan {
     for (int section = 1; section <= 3; section++) {
       for (int i = 0; i < counts[section]; i++) {
         int start = pos;
-        pos = skipName(wire, pos, SECTIONS[section] + " owner name");
-        need(wire, pos, 10, SECTIONS[section] + " RR header");
+        pos = skipName(wire, pos, section, " owner name");
+        need(wire, pos, 10, section, " RR header");
         int type = u16(wire, pos);
         int rrClass = u16(wire, pos + 2);
         int rdLen = u16(wire, pos + 8);
         pos += 10;
-        need(wire, pos, rdLen, SECTIONS[section] + " RDATA");
+        need(wire, pos, rdLen, section, " RDATA");
         if (type == TYPE_TSIG) {
           hasTsig = true;
         }
@@ -147,6 +147,40 @@ public final class WireScan {
     return parseSig(wire, counts[3], sigStart, sigRdata, sigRdLen);
   }
 
+  /** RR type OPT (RFC 6891). */
+  public static final int TYPE_OPT = 41;
+
+  /**
+   * The UDP payload size a message's OPT record advertises (its CLASS field, RFC 6891 §6.1.2),
+   * or -1 when it has no OPT or cannot be walked.
+   */
+  public static int ednsUdpSize(byte[] wire) {
+    if (wire.length < 12) {
+      return -1;
+    }
+    try {
+      int pos = 12;
+      for (int i = 0; i < u16(wire, 4); i++) {
+        pos = skipName(wire, pos) + 4;
+      }
+      int rrs = u16(wire, 6) + u16(wire, 8);
+      int ar = u16(wire, 10);
+      for (int i = 0; i < rrs + ar; i++) {
+        pos = skipName(wire, pos);
+        if (pos > wire.length - 10) {
+          return -1;
+        }
+        if (i >= rrs && u16(wire, pos) == TYPE_OPT) {
+          return u16(wire, pos + 2);
+        }
+        pos += 10 + u16(wire, pos + 8);
+      }
+    } catch (BadName e) {
+      return -1;
+    }
+    return -1;
+  }
+
   private static WireScan parseSig(byte[] wire, int arCount, int sigStart, int rd, int rdLen)
       throws MalformedDataException {
     int end = rd + rdLen;
@@ -157,48 +191,89 @@ public final class WireScan {
     long expiration = u32(wire, rd + 8);
     long inception = u32(wire, rd + 12);
     int keyTag = u16(wire, rd + 16);
-    ByteArrayOutputStream signer = new ByteArrayOutputStream(64);
-    int sigOff = readName(wire, rd + SIG_FIXED, end, signer, "SIG(0) signer name");
+    // RFC 2931 §3.1: the RDATA with the signature omitted and the signer's name uncompressed,
+    // written straight after the fixed fields (a name is at most 255 octets).
+    byte[] buf = new byte[SIG_FIXED + 255];
+    System.arraycopy(wire, rd, buf, 0, SIG_FIXED);
+    int[] nameEnd = {SIG_FIXED};
+    int sigOff = readName(wire, rd + SIG_FIXED, end, buf, nameEnd, "SIG(0) signer name");
     int sigLen = end - sigOff;
     if (sigLen == 0) {
       throw new MalformedDataException("SIG(0) signature", sigOff, "empty signature");
     }
-    byte[] signerWire = signer.toByteArray();
-    // RFC 2931 §3.1: the RDATA with the signature omitted and the signer's name uncompressed.
-    byte[] prefix = Arrays.copyOf(Arrays.copyOfRange(wire, rd, rd + SIG_FIXED), SIG_FIXED + signerWire.length);
-    System.arraycopy(signerWire, 0, prefix, SIG_FIXED, signerWire.length);
+    byte[] prefix = Arrays.copyOf(buf, nameEnd[0]);
+    byte[] signerWire = Arrays.copyOfRange(buf, SIG_FIXED, nameEnd[0]);
     return new WireScan(sigStart, arCount, false, algorithm, keyTag, inception, expiration,
         prefix, signerWire, sigOff, sigLen);
   }
 
   private static boolean isRoot(byte[] wire, int pos) throws MalformedDataException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(8);
-    readName(wire, pos, wire.length, out, "SIG(0) owner");
-    return out.size() == 1;
+    if (wire[pos] == 0) {
+      return true; // the usual, uncompressed form
+    }
+    byte[] buf = new byte[255];
+    int[] end = {0};
+    readName(wire, pos, wire.length, buf, end, "SIG(0) owner");
+    return end[0] == 1;
+  }
+
+  private static void need(byte[] wire, int pos, int n, int section, String what)
+      throws MalformedDataException {
+    if (pos > wire.length - n) {
+      throw new MalformedDataException(SECTIONS[section] + what, pos, "truncated: needs " + n + " octets");
+    }
+  }
+
+  private static int skipName(byte[] wire, int pos, int section, String what)
+      throws MalformedDataException {
+    try {
+      return skipName(wire, pos);
+    } catch (BadName e) {
+      throw new MalformedDataException(SECTIONS[section] + what, e.at, e.why);
+    }
+  }
+
+  /** Why a name could not be skipped; turned into a {@link MalformedDataException} by the caller. */
+  private static final class BadName extends Exception {
+    private static final long serialVersionUID = 1L;
+    final int at;
+    final String why;
+
+    BadName(int at, String why) {
+      super(why, null, false, false);
+      this.at = at;
+      this.why = why;
+    }
   }
 
   /** Skips a name (labels and at most one terminal pointer) and returns the offset after it. */
-  private static int skipName(byte[] wire, int pos, String field) throws MalformedDataException {
+  private static int skipName(byte[] wire, int pos) throws BadName {
     int p = pos;
     int total = 0;
     while (true) {
-      need(wire, p, 1, field);
+      if (p >= wire.length) {
+        throw new BadName(p, "truncated: needs 1 octets");
+      }
       int len = wire[p] & 0xFF;
       if (len == 0) {
         return p + 1;
       }
       if ((len & 0xC0) == 0xC0) {
-        need(wire, p, 2, field);
+        if (p > wire.length - 2) {
+          throw new BadName(p, "truncated: needs 2 octets");
+        }
         return p + 2;
       }
       if ((len & 0xC0) != 0) {
-        throw new MalformedDataException(field, p, "unknown label type " + (len >>> 6));
+        throw new BadName(p, "unknown label type " + (len >>> 6));
       }
       total += len + 1;
       if (total > 255) {
-        throw new MalformedDataException(field, pos, "name longer than 255 octets");
+        throw new BadName(pos, "name longer than 255 octets");
       }
-      need(wire, p + 1, len, field);
+      if (p + 1 > wire.length - len) {
+        throw new BadName(p + 1, "truncated: needs " + len + " octets");
+      }
       p += 1 + len;
     }
   }
@@ -207,8 +282,8 @@ public final class WireScan {
    * Reads a possibly compressed name, appending its uncompressed wire form to {@code out}, and
    * returns the offset after the name in place. Pointers must point backwards (no loops).
    */
-  private static int readName(byte[] wire, int pos, int limit, ByteArrayOutputStream out, String field)
-      throws MalformedDataException {
+  private static int readName(byte[] wire, int pos, int limit, byte[] out, int[] outEnd,
+      String field) throws MalformedDataException {
     int p = pos;
     int after = -1;
     int total = 0;
@@ -220,7 +295,7 @@ public final class WireScan {
       need(wire, p, 1, field);
       int len = wire[p] & 0xFF;
       if (len == 0) {
-        out.write(0);
+        out[outEnd[0]++] = 0;
         return after < 0 ? p + 1 : after;
       }
       if ((len & 0xC0) == 0xC0) {
@@ -250,7 +325,8 @@ public final class WireScan {
         throw new MalformedDataException(field, p, "label runs past the RDATA");
       }
       need(wire, p + 1, len, field);
-      out.write(wire, p, len + 1);
+      System.arraycopy(wire, p, out, outEnd[0], len + 1);
+      outEnd[0] += len + 1;
       p += 1 + len;
     }
   }

@@ -108,4 +108,87 @@ class Sig0CryptoTest {
     assertThatThrownBy(() -> Sig0Crypto.decodePublicKey(13, new byte[64], bc))
         .isInstanceOf(Exception.class);
   }
+
+  // The integer comparisons nonCanonical made with BigInteger before it compared octets.
+  private static final BigInteger ED25519_L =
+      BigInteger.ONE.shiftLeft(252).add(new BigInteger("27742317777372353535851937790883648493"));
+  private static final BigInteger ED448_L = BigInteger.ONE.shiftLeft(446).subtract(new BigInteger(
+      "13818066809895115352007386748515426880336692474882178609894547503885"));
+  private static final BigInteger P256_N = new BigInteger(
+      "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551", 16);
+  private static final BigInteger P384_N = new BigInteger("ffffffffffffffffffffffffffffffffffff"
+      + "ffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973", 16);
+
+  private static boolean referenceCanonical(int alg, byte[] sig) {
+    if (alg == 13 || alg == 14) {
+      int n = alg == 13 ? 32 : 48;
+      BigInteger order = alg == 13 ? P256_N : P384_N;
+      BigInteger r = new BigInteger(1, Arrays.copyOfRange(sig, 0, n));
+      BigInteger s = new BigInteger(1, Arrays.copyOfRange(sig, n, 2 * n));
+      return r.signum() > 0 && s.signum() > 0 && r.compareTo(order) < 0 && s.compareTo(order) < 0;
+    }
+    int n = alg == 15 ? 64 : 114;
+    byte[] le = Arrays.copyOfRange(sig, n / 2, n);
+    byte[] be = new byte[le.length];
+    for (int i = 0; i < le.length; i++) {
+      be[i] = le[le.length - 1 - i];
+    }
+    return new BigInteger(1, be).compareTo(alg == 15 ? ED25519_L : ED448_L) < 0;
+  }
+
+  private static byte[] fixedWidth(BigInteger v, int len, boolean littleEndian) {
+    byte[] out = new byte[len];
+    Sig0Crypto.fixed(v, out, 0, len);
+    if (littleEndian) {
+      for (int i = 0; i < len / 2; i++) {
+        byte t = out[i];
+        out[i] = out[len - 1 - i];
+        out[len - 1 - i] = t;
+      }
+    }
+    return out;
+  }
+
+  @Property(tries = 400)
+  void octetComparisonsAgreeWithTheIntegerOnes(@ForAll @Size(114) byte[] raw,
+      @ForAll @IntRange(min = 0, max = 3) int which, @ForAll @IntRange(min = 0, max = 7) int edge,
+      @ForAll @IntRange(min = -2, max = 2) int delta) {
+    int alg = new int[] {13, 14, 15, 16}[which];
+    int n = alg == 13 || alg == 15 ? 64 : alg == 14 ? 96 : 114;
+    byte[] sig = Arrays.copyOf(raw, n);
+    // Put one half at or next to the order (or zero, or all ones), the other random.
+    BigInteger order = alg == 13 ? P256_N : alg == 14 ? P384_N : alg == 15 ? ED25519_L : ED448_L;
+    int half = n / 2;
+    boolean ec = alg == 13 || alg == 14;
+    BigInteger v = switch (edge) {
+      case 0 -> order.add(BigInteger.valueOf(delta));
+      case 1 -> BigInteger.valueOf(Math.abs(delta));
+      case 2 -> BigInteger.ONE.shiftLeft(8 * half).subtract(BigInteger.ONE);
+      default -> null;
+    };
+    if (v != null && v.signum() >= 0 && v.bitLength() <= 8 * half) {
+      int at = ec && (raw[0] & 1) == 0 ? 0 : half; // ECDSA: r or s; EdDSA: S
+      System.arraycopy(fixedWidth(v, half, !ec), 0, sig, at, half);
+    }
+    assertThat(Sig0Crypto.nonCanonical(alg, sig) == null).isEqualTo(referenceCanonical(alg, sig));
+  }
+
+  @Test
+  void theOrdersThemselvesAndZeroAreRefused() {
+    assertThat(Sig0Crypto.nonCanonical(13, new byte[64])).contains("outside");
+    byte[] p256 = new byte[64];
+    System.arraycopy(fixedWidth(P256_N, 32, false), 0, p256, 0, 32);
+    p256[63] = 1;
+    assertThat(Sig0Crypto.nonCanonical(13, p256)).contains("outside");
+    System.arraycopy(fixedWidth(P256_N.subtract(BigInteger.ONE), 32, false), 0, p256, 0, 32);
+    assertThat(Sig0Crypto.nonCanonical(13, p256)).isNull();
+    byte[] ed = new byte[64];
+    System.arraycopy(fixedWidth(ED25519_L, 32, true), 0, ed, 32, 32);
+    assertThat(Sig0Crypto.nonCanonical(15, ed)).contains("below the group order");
+    System.arraycopy(fixedWidth(ED25519_L.subtract(BigInteger.ONE), 32, true), 0, ed, 32, 32);
+    assertThat(Sig0Crypto.nonCanonical(15, ed)).isNull();
+    byte[] ed448 = new byte[114];
+    System.arraycopy(fixedWidth(ED448_L, 57, true), 0, ed448, 57, 57);
+    assertThat(Sig0Crypto.nonCanonical(16, ed448)).contains("below the group order");
+  }
 }
