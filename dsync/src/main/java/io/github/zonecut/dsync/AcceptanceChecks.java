@@ -159,6 +159,11 @@ public final class AcceptanceChecks {
       if ((type == Type.CDS && !useCds) || (type == Type.CDNSKEY && !useCdnskey)) {
         continue;
       }
+      if (direct.isEmpty() && obs.validated(child, type).isEmpty()) {
+        // absent at every server and not asked of a resolver: an absent CDS/CDNSKEY means "no
+        // change" (RFC 7344 §4.1), so its absence needs no proof (the Observer skips it)
+        continue;
+      }
       Decision problem = checkValidated(obs, child, type, direct, secure);
       if (problem == null && !direct.isEmpty()) {
         problem = checkSignedAtEachServer(obs, servers, child, type);

@@ -6,17 +6,21 @@ import io.github.zonecut.core.DirectLookup;
 import io.github.zonecut.core.DnsEndpoint;
 import io.github.zonecut.core.DnsLookup;
 import io.github.zonecut.core.DnsTransport;
+import io.github.zonecut.core.DsData;
 import io.github.zonecut.core.EndpointOverrides;
 import io.github.zonecut.core.LookupResult;
 import io.github.zonecut.core.MalformedDataException;
 import io.github.zonecut.core.Names;
 import io.github.zonecut.core.TransportProtocol;
+import io.github.zonecut.core.Verdict;
 import io.github.zonecut.core.ZonecutTypes;
+import io.github.zonecut.dsync.internal.Dnssec;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +31,11 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
@@ -61,6 +67,7 @@ public final class Observer {
   private final EndpointOverrides overrides;
   private final Clock clock;
   private final Duration timeout;
+  private final boolean parentDsAnchors;
 
   private Observer(Builder b) {
     this.transport = b.transport;
@@ -68,6 +75,7 @@ public final class Observer {
     this.overrides = b.overrides;
     this.clock = b.clock;
     this.timeout = b.timeout;
+    this.parentDsAnchors = b.parentDsAnchors;
   }
 
   /**
@@ -90,7 +98,158 @@ public final class Observer {
   public CompletionStage<Observations> observe(Name child, Optional<Delegation> current,
       Set<Name> extraNameservers) {
     Names.requireAbsolute("child", child);
+    Objects.requireNonNull(current, "current");
     Instant at = clock.instant();
+    Set<DsData> anchors = current.map(Delegation::ds).orElse(Set.of());
+    if (parentDsAnchors && !anchors.isEmpty()) {
+      Set<Name> nameservers = new TreeSet<>(extraNameservers);
+      current.ifPresent(d -> nameservers.addAll(d.nameservers()));
+      return observeAnchored(child, current, anchors, nameservers, at, true);
+    }
+    return observeThroughResolver(child, current, extraNameservers, at);
+  }
+
+  /**
+   * A secure delegation: the parent's own DS set is the existing chain of trust (RFC 7344 §4.1,
+   * RFC 4035 §5.2). Every server is asked directly; a server's DNSKEY RRset is validated when a
+   * key that one of {@code anchors} matches signs it, and that server's other RRsets are
+   * validated when one of those keys signs them (RFC 4035 §5.3), with zonecut's own providers.
+   * The validating resolver is asked only for what this cannot prove: an RRset no server serves
+   * signed by an anchored key (a denial, a bogus or unanchored answer) that is not absent at
+   * every server. When the validated apex NS RRset names a server not yet asked, the observation
+   * is made once more with it.
+   */
+  private CompletableFuture<Observations> observeAnchored(Name child,
+      Optional<Delegation> current, Set<DsData> anchors, Set<Name> nameservers, Instant at,
+      boolean mayWiden) {
+    List<Name> glueHosts = new ArrayList<>();
+    for (Name ns : nameservers) {
+      if (Names.isInBailiwick(ns, child)) {
+        glueHosts.add(ns);
+      }
+    }
+    List<CompletableFuture<List<ServerObservation>>> servers = new ArrayList<>();
+    for (Name ns : nameservers) {
+      servers.add(endpoints(ns, child, current).thenCompose(eps -> observeServers(ns, eps,
+          child, glueHosts)));
+    }
+    return CompletableFuture.allOf(servers.toArray(new CompletableFuture<?>[0])).thenCompose(v -> {
+      List<ServerObservation> observed = new ArrayList<>();
+      servers.forEach(f -> observed.addAll(f.join()));
+      AnchoredKeys keys = new AnchoredKeys(child, anchors, at);
+      Map<RRsetKey, CompletableFuture<LookupResult>> validated = new LinkedHashMap<>();
+      for (int type : APEX_TYPES) {
+        validatedLocally(keys, observed, child, type, validated);
+      }
+      for (Name host : glueHosts) {
+        validatedLocally(keys, observed, host, Type.A, validated);
+        validatedLocally(keys, observed, host, Type.AAAA, validated);
+      }
+      return CompletableFuture.allOf(validated.values().toArray(new CompletableFuture<?>[0]))
+          .thenCompose(w -> {
+            Map<RRsetKey, LookupResult> results = new LinkedHashMap<>();
+            validated.forEach((k, f) -> results.put(k, f.join()));
+            LookupResult apexNs = results.get(RRsetKey.of(child, Type.NS));
+            Set<Name> wider = new TreeSet<>(nameservers);
+            if (apexNs instanceof LookupResult.Answer) {
+              for (Record r : ((LookupResult.Answer) apexNs).rrset().rrs()) {
+                wider.add(((NSRecord) r).getTarget());
+              }
+            }
+            if (mayWiden && !wider.equals(nameservers)) {
+              return observeAnchored(child, current, anchors, wider, at, false);
+            }
+            return CompletableFuture.completedFuture(
+                new Observations(child, current, observed, results, at));
+          });
+    });
+  }
+
+  /**
+   * Puts the validated result of (name, type) into {@code out}: the first server's RRset that an
+   * anchored key signs (SECURE); nothing when every reached server says the RRset is absent and
+   * its absence can change nothing (CDS, CDNSKEY, CSYNC: RFC 7344 §4.1, RFC 7477 §3); else the
+   * validating resolver's answer.
+   */
+  private void validatedLocally(AnchoredKeys keys, List<ServerObservation> observed, Name name,
+      int type, Map<RRsetKey, CompletableFuture<LookupResult>> out) {
+    boolean absentEverywhere = true;
+    boolean reached = false;
+    for (ServerObservation s : observed) {
+      if (!(s instanceof ServerObservation.Reached)) {
+        absentEverywhere = false;
+        continue;
+      }
+      ServerObservation.Reached server = (ServerObservation.Reached) s;
+      reached = true;
+      LookupResult r = server.result(name, type).orElse(null);
+      if (r instanceof LookupResult.Answer) {
+        absentEverywhere = false;
+        RRset rrset = ((LookupResult.Answer) r).rrset();
+        List<DNSKEYRecord> signing = keys.of(server);
+        if (!signing.isEmpty()
+            && (type == Type.DNSKEY || Dnssec.signedByOneOf(rrset, signing, keys.at))) {
+          out.put(RRsetKey.of(name, type), CompletableFuture.completedFuture(
+              new LookupResult.Answer(name, type, rrset, Verdict.SECURE)));
+          return;
+        }
+      } else if (!(r instanceof LookupResult.NoData) && !(r instanceof LookupResult.NxDomain)) {
+        absentEverywhere = false;
+      }
+    }
+    boolean absenceChangesNothing = name.equals(keys.child)
+        && (type == Type.CDS || type == Type.CDNSKEY || type == CsyncRecord.TYPE);
+    if (reached && absentEverywhere && absenceChangesNothing) {
+      return;
+    }
+    out.put(RRsetKey.of(name, type), validate(name, type));
+  }
+
+  /** Per server, the keys of its DNSKEY RRset when a key the parent's DS matches signs it. */
+  private static final class AnchoredKeys {
+    final Name child;
+    final Set<DsData> anchors;
+    final Instant at;
+    private final Map<ServerObservation.Reached, List<DNSKEYRecord>> memo =
+        new IdentityHashMap<>();
+
+    AnchoredKeys(Name child, Set<DsData> anchors, Instant at) {
+      this.child = child;
+      this.anchors = anchors;
+      this.at = at;
+    }
+
+    List<DNSKEYRecord> of(ServerObservation.Reached server) {
+      return memo.computeIfAbsent(server, this::compute);
+    }
+
+    private List<DNSKEYRecord> compute(ServerObservation.Reached server) {
+      LookupResult r = server.result(child, Type.DNSKEY).orElse(null);
+      if (!(r instanceof LookupResult.Answer)) {
+        return List.of();
+      }
+      RRset dnskeys = ((LookupResult.Answer) r).rrset();
+      List<DNSKEYRecord> anchored = new ArrayList<>();
+      for (DNSKEYRecord k : Dnssec.keysSigningDnskeys(dnskeys, at)) {
+        for (DsData ds : anchors) {
+          if (ds.matches(child, k)) {
+            anchored.add(k);
+            break;
+          }
+        }
+      }
+      if (anchored.isEmpty()) {
+        return List.of();
+      }
+      List<DNSKEYRecord> all = new ArrayList<>();
+      dnskeys.rrs().forEach(k -> all.add((DNSKEYRecord) k));
+      return all;
+    }
+  }
+
+  /** No DS at the parent (or anchoring switched off): every question through the resolver. */
+  private CompletionStage<Observations> observeThroughResolver(Name child,
+      Optional<Delegation> current, Set<Name> extraNameservers, Instant at) {
     Map<RRsetKey, CompletableFuture<LookupResult>> validated = new LinkedHashMap<>();
     CompletableFuture<LookupResult> apexNsLookup = validate(child, Type.NS);
     for (int type : APEX_TYPES) {
@@ -233,6 +392,7 @@ public final class Observer {
     private EndpointOverrides overrides = EndpointOverrides.none();
     private Clock clock = Clock.systemUTC();
     private Duration timeout = Duration.ofSeconds(5);
+    private boolean parentDsAnchors = true;
 
     private Builder(DnsTransport transport, DnsLookup validating) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -257,6 +417,20 @@ public final class Observer {
         throw new IllegalArgumentException("timeout must be positive: " + timeout);
       }
       this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Whether the parent's current DS set anchors the child's keys (default {@code true}): for a
+     * secure delegation the child's RRsets are then validated from the DS the parent holds, the
+     * existing chain of trust of RFC 7344 §4.1, with zonecut's own signature providers, and the
+     * validating resolver is asked only for what that cannot prove (denials, unanchored or bogus
+     * answers). {@code false} sends every question through the validating resolver, as for an
+     * insecure delegation. The RFC 9615 signaling names are asked only for a delegation without
+     * DS either way (§4.2 step 1).
+     */
+    public Builder parentDsAnchors(boolean on) {
+      this.parentDsAnchors = on;
       return this;
     }
 

@@ -1,5 +1,6 @@
 package io.github.zonecut.dsync.internal;
 
+import io.github.zonecut.sig0.RrsigVerifier;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -8,15 +9,20 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.xbill.DNS.DNSKEYRecord;
-import org.xbill.DNS.DNSSEC;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 
-/** Local DNSSEC checks over observed RRsets at a given instant (RFC 4035 §5.3). */
+/**
+ * Local DNSSEC checks over observed RRsets at a given instant (RFC 4035 §5.3). Signatures are
+ * verified by sig0's {@link RrsigVerifier} with the default provider selection (ACCP where it
+ * loads, else Bouncy Castle), not by the JVM's default JCA provider.
+ */
 public final class Dnssec {
+  private static final RrsigVerifier VERIFIER = RrsigVerifier.defaults();
+
   /** DNSKEY flag bit 7, Zone Key (RFC 4034 §2.1.1). */
   private static final int ZONE_KEY = 0x0100;
 
@@ -61,12 +67,10 @@ public final class Dnssec {
           || !sig.getSigner().equals(key.getName())) {
         continue;
       }
-      try {
-        DNSSEC.verify(rrset, sig, key, at);
+      if (VERIFIER.verifies(rrset, sig, key, at)) {
         return true;
-      } catch (DNSSEC.DNSSECException | RuntimeException e) {
-        // this signature does not verify with this key; another may
       }
+      // this signature does not verify with this key; another may
     }
     return false;
   }
