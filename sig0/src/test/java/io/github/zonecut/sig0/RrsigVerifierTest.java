@@ -8,7 +8,13 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -122,6 +128,41 @@ class RrsigVerifierTest {
     s.rrset().rrs().forEach(r -> decremented.addRR(
         new NSRecord(ZONE, DClass.IN, 17, ((NSRecord) r).getTarget())));
     assertThat(RrsigVerifier.defaults().verifies(decremented, s.sig(), s.key(), NOW)).isTrue();
+  }
+
+  /** Keys in turn, from racing threads, on fresh verifiers (see Sig0AlternatingKeysTest). */
+  @ParameterizedTest
+  @ValueSource(ints = {8, 13, 15})
+  void keysInTurnFromRacingThreadsAllVerify(int alg) throws Exception {
+    for (RrsigVerifier v : List.of(RrsigVerifier.create(Sig0Config.defaults()),
+        RrsigVerifier.create(Sig0Config.builder().pinBouncyCastleOnly().build()))) {
+      List<Signed> signed = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        signed.add(sign(alg, DnsKeyData.ZONE_FLAG));
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      AtomicInteger failures = new AtomicInteger();
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          done.add(pool.submit(() -> {
+            for (int i = 0; i < 100; i++) {
+              Signed s = signed.get(i % signed.size());
+              if (!v.verifies(s.rrset(), s.sig(), s.key(), NOW)) {
+                failures.incrementAndGet();
+              }
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : done) {
+          f.get(60, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(failures.get()).as(v.toString()).isZero();
+    }
   }
 
   private static RRSIGRecord withSignature(RRSIGRecord s, byte[] signature) {

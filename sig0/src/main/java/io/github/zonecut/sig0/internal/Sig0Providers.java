@@ -333,14 +333,18 @@ public final class Sig0Providers {
 
   private static PublicKey forVerify(String name, PublicKey key, Provider p) {
     KeyFactory kf = keyFactory(name, p);
+    byte[] enc = key.getEncoded();
     if (kf != null) {
       try {
-        return (PublicKey) kf.translateKey(key);
+        // Decoded, not translateKey(): ACCP 2.5 marks a translated key ephemeral and destroys
+        // it when the Signature object is next initialised with another key ("Key has been
+        // destroyed"), so a cached translated key fails once a pooled Signature moved on.
+        return enc != null ? kf.generatePublic(new X509EncodedKeySpec(enc))
+            : (PublicKey) kf.translateKey(key);
       } catch (GeneralSecurityException | RuntimeException e) {
         return key;
       }
     }
-    byte[] enc = key.getEncoded();
     if (isEdDsa(name) && enc != null) {
       return new EdDsaKey.Public(enc);
     }
@@ -365,14 +369,16 @@ public final class Sig0Providers {
     if (enc == null) {
       return key;
     }
-    Arrays.fill(enc, (byte) 0);
     KeyFactory kf = keyFactory(name, p);
-    if (kf != null) {
-      try {
-        return (PrivateKey) kf.translateKey(key);
-      } catch (GeneralSecurityException | RuntimeException e) {
-        return key;
+    try {
+      if (kf != null) {
+        // decoded, not translateKey(), for the reason forVerify gives
+        return kf.generatePrivate(new PKCS8EncodedKeySpec(enc));
       }
+    } catch (GeneralSecurityException | RuntimeException e) {
+      return key;
+    } finally {
+      Arrays.fill(enc, (byte) 0);
     }
     if (isEdDsa(name)) {
       return new EdDsaKey.Private(key);
