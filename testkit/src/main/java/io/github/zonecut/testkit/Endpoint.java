@@ -270,13 +270,33 @@ public final class Endpoint {
     };
   }
 
-  private Collection<SignedZone> data() {
+  /**
+   * The zones that could answer {@code query}: those of this endpoint at or above its name
+   * (found by walking up the name, so an endpoint serving thousands of zones does not copy them
+   * all per query), or the frozen copies.
+   */
+  private Collection<SignedZone> data(Message query) {
     List<SignedZone> pinned = frozen;
-    return pinned != null ? pinned : hierarchy.snapshots(zones);
+    if (pinned != null) {
+      return pinned;
+    }
+    org.xbill.DNS.Record q = query.getQuestion();
+    if (q == null) {
+      return List.of();
+    }
+    Name qname = q.getName();
+    java.util.Set<Name> candidates = new java.util.LinkedHashSet<>();
+    for (int drop = 0; drop < qname.labels(); drop++) {
+      Name ancestor = new Name(qname, drop);
+      if (zones.contains(ancestor)) {
+        candidates.add(ancestor);
+      }
+    }
+    return hierarchy.snapshots(candidates);
   }
 
   private Message standardAnswer(Message query) {
-    return Responder.answer(query, data(), isRecursive());
+    return Responder.answer(query, data(query), isRecursive());
   }
 
   private void handle(byte[] wire, java.net.InetSocketAddress source, boolean tcp,
@@ -341,7 +361,7 @@ public final class Endpoint {
         return;
       }
     }
-    Message response = Responder.answer(query, data(), isRecursive());
+    Message response = Responder.answer(query, data(query), isRecursive());
     if (f instanceof Fault.Truncate && !tcp) {
       reply.accept(Responder.truncated(response).toWire());
       return;

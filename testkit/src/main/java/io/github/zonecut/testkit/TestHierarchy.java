@@ -69,6 +69,13 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  * <p>{@link #close()} stops the two server threads and closes every socket before returning.
  */
 public final class TestHierarchy implements AutoCloseable {
+  /**
+   * TCP connections the hierarchy's one server keeps open at once (all endpoints together): a
+   * scanner asks every server of many children over TCP in parallel, and at the limit a new
+   * connection evicts the least recently active one, so a low limit turns load into timeouts.
+   */
+  private static final int TCP_CONNECTIONS = 1024;
+
   private final Clock clock;
   private final Map<Name, TestZone> zones;
   private final Map<Name, Endpoint> nameservers;
@@ -118,7 +125,8 @@ public final class TestHierarchy implements AutoCloseable {
       built.values().forEach(TestZone::publish);
     }
     this.zones = java.util.Collections.unmodifiableMap(built);
-    this.server = new DnsServer();
+    // one server for every endpoint of the hierarchy: room for a scanner's parallel TCP exchanges
+    this.server = new DnsServer(TCP_CONNECTIONS, java.time.Duration.ofSeconds(30));
     try {
       Map<Name, Endpoint> eps = new LinkedHashMap<>();
       for (Name ns : allNameservers) {
