@@ -97,11 +97,13 @@ public final class AcceptanceScanBench {
           .clock(h.clock()).build();
       DnsEndpoint server = h.nameserver("ns1.op.bench.").dnsEndpoint();
 
-      double qpsBefore = ceiling(transport, server, concurrency, 3);
+      double qpsBefore = ceiling(transport, server, TransportProtocol.UDP, concurrency, 3);
+      double tcpQpsBefore = ceiling(transport, server, TransportProtocol.TCP, concurrency, 3);
 
       HeapSampler heap = HeapSampler.start("scanbench-heap");
       long heapBefore = heap.before();
       long queriesBefore = totalQueries(h);
+      long tcpQueriesBefore = tcpQueries(h);
       Map<String, Long> outcomes = new TreeMap<>();
       Scanner scanner = Scanner.builder(child -> service.scan(child, Type.CDS))
           .concurrency(concurrency).timeout(Duration.ofSeconds(60)).build();
@@ -113,20 +115,29 @@ public final class AcceptanceScanBench {
       });
       double seconds = (System.nanoTime() - t0) / 1e9;
       long queries = totalQueries(h) - queriesBefore;
+      long tcp = tcpQueries(h) - tcpQueriesBefore;
 
       long heapAfterGc = heap.stop(); // what the run retained
       double perSecond = p.done() / seconds;
-      double qpsAfter = ceiling(transport, server, concurrency, 3);
+      double qpsAfter = ceiling(transport, server, TransportProtocol.UDP, concurrency, 3);
+      double tcpQpsAfter = ceiling(transport, server, TransportProtocol.TCP, concurrency, 3);
       double qps = Math.max(qpsBefore, qpsAfter);
-      double queriesPerChild = queries / (double) Math.max(1, p.done());
-      double ceilingChildren = qps / queriesPerChild;
+      double tcpQps = Math.max(tcpQpsBefore, tcpQpsAfter);
+      double done = Math.max(1, p.done());
+      double queriesPerChild = queries / done;
+      double tcpPerChild = tcp / done;
+      double udpPerChild = queriesPerChild - tcpPerChild;
+      // each protocol at its own closed-loop rate: seconds of transport one child costs
+      double ceilingChildren = 1 / (udpPerChild / qps + tcpPerChild / tcpQps);
       System.out.println(String.format(Locale.ROOT,
           "children=%d done=%d outcomes=%s setupSeconds=%.0f childrenPerSecond=%.1f"
-              + " queriesPerChild=%.1f ceilingQps=%.0f (before=%.0f after=%.0f)"
-              + " ceilingChildrenPerSecond=%.1f ratio=%.2f heapBeforeMB=%.1f"
-              + " heapPeakAboveMB=%.1f heapAfterGcAboveMB=%.1f",
-          children, p.done(), outcomes, setupSeconds, perSecond, queriesPerChild, qps,
-          qpsBefore, qpsAfter, ceilingChildren, perSecond / ceilingChildren,
+              + " queriesPerChild=%.1f (tcp %.1f) ceilingQps udp=%.0f (before=%.0f after=%.0f)"
+              + " tcp=%.0f (before=%.0f after=%.0f) ceilingChildrenPerSecond=%.1f ratio=%.2f"
+              + " udpOnlyRatio=%.2f heapBeforeMB=%.1f heapPeakAboveMB=%.1f"
+              + " heapAfterGcAboveMB=%.1f",
+          children, p.done(), outcomes, setupSeconds, perSecond, queriesPerChild, tcpPerChild,
+          qps, qpsBefore, qpsAfter, tcpQps, tcpQpsBefore, tcpQpsAfter, ceilingChildren,
+          perSecond / ceilingChildren, perSecond / (qps / queriesPerChild),
           heapBefore / 1048576.0, (heap.peak() - heapBefore) / 1048576.0,
           (heapAfterGc - heapBefore) / 1048576.0));
     } finally {
@@ -167,12 +178,21 @@ public final class AcceptanceScanBench {
     };
   }
 
-  /** Queries/s of a closed UDP loop with {@code inflight} queries outstanding. */
-  private static double ceiling(NioDnsTransport transport, DnsEndpoint server, int inflight,
-      int seconds) throws InterruptedException {
+  /** Queries answered over TCP by every server of the hierarchy. */
+  private static long tcpQueries(TestHierarchy h) {
+    long n = 0;
+    for (var e : h.nameservers().values()) {
+      n += e.tcpQueryCount();
+    }
+    return n + h.recursive().tcpQueryCount();
+  }
+
+  /** Queries/s of a closed loop over {@code protocol} with {@code inflight} queries outstanding. */
+  private static double ceiling(NioDnsTransport transport, DnsEndpoint server,
+      TransportProtocol protocol, int inflight, int seconds) throws InterruptedException {
     DnsRequest request = DnsRequest.of(Message.newQuery(Record.newRecord(name(0), Type.CDS,
         DClass.IN)));
-    return ClosedLoop.queriesPerSecond(transport, server, TransportProtocol.UDP, request,
+    return ClosedLoop.queriesPerSecond(transport, server, protocol, request,
         inflight, seconds, Duration.ofSeconds(2));
   }
 }

@@ -49,6 +49,7 @@ public final class Endpoint {
   private final TestHierarchy hierarchy;
   private final DnsServer server;
   private final AtomicLong queries = new AtomicLong();
+  private final AtomicLong tcpQueries = new AtomicLong();
   private final ArrayDeque<Message> recent = new ArrayDeque<>();
   private volatile @Nullable Fault fault;
   private volatile @Nullable Service service;
@@ -104,6 +105,11 @@ public final class Endpoint {
   /** How many queries this endpoint has received (including ones a fault dropped). */
   public long queryCount() {
     return queries.get();
+  }
+
+  /** How many of {@link #queryCount()} came over TCP. */
+  public long tcpQueryCount() {
+    return tcpQueries.get();
   }
 
   /**
@@ -302,6 +308,9 @@ public final class Endpoint {
   private void handle(byte[] wire, java.net.InetSocketAddress source, boolean tcp,
       Consumer<byte[]> reply) {
     queries.incrementAndGet();
+    if (tcp) {
+      tcpQueries.incrementAndGet();
+    }
     Fault f = fault;
     Message query;
     try {
