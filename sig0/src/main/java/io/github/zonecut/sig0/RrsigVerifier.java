@@ -2,14 +2,12 @@ package io.github.zonecut.sig0;
 
 import io.github.zonecut.core.DnsKeyData;
 import io.github.zonecut.core.ZonecutTypes;
-import io.github.zonecut.sig0.internal.Sig0Providers;
 import io.github.zonecut.sig0.internal.SignaturePool;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.DNSSEC;
@@ -41,20 +39,16 @@ public final class RrsigVerifier {
     ZonecutTypes.register();
   }
 
-  private static final int KEY_CACHE_LIMIT = 4096;
   private static final int PROTOCOL_DNSSEC = 3;
 
   private final Sig0Config config;
+  private final VerifyingKeys<DnsKeyData> keys;
   private final SignaturePool signatures;
-  private final ConcurrentHashMap<DnsKeyData, PublicKey> decoded = new ConcurrentHashMap<>();
 
   private RrsigVerifier(Sig0Config config) {
     this.config = config;
-    this.signatures = new SignaturePool(
-        alg -> config.signatureProviders().getOrDefault(Sig0Algorithm.of(alg), config.provider()),
-        alg -> config.algorithms().find(Sig0Algorithm.of(alg))
-            .map(spec -> spec.codec().signatureName()).orElse(null),
-        true);
+    this.keys = new VerifyingKeys<>(config);
+    this.signatures = keys.signatures();
   }
 
   /** A verifier with {@code config}'s algorithms and providers (its clock is not used). */
@@ -96,7 +90,8 @@ public final class RrsigVerifier {
       return Optional.of("algorithm " + sig.getAlgorithm() + " is not supported");
     }
     Sig0AlgorithmCodec codec = spec.codec();
-    PublicKey pk = decode(DnsKeyData.of(key), codec);
+    DnsKeyData keyData = DnsKeyData.of(key);
+    PublicKey pk = keys.decode(keyData, keyData.algorithm(), keyData.publicKey(), codec);
     if (pk == null) {
       return Optional.of("DNSKEY " + key.getFootprint() + " does not decode as an algorithm "
           + key.getAlgorithm() + " key");
@@ -155,24 +150,6 @@ public final class RrsigVerifier {
       return "RRSIG expired at " + sig.getExpire();
     }
     return null;
-  }
-
-  private @Nullable PublicKey decode(DnsKeyData key, Sig0AlgorithmCodec codec) {
-    PublicKey pk = decoded.get(key);
-    if (pk != null) {
-      return pk;
-    }
-    try {
-      pk = Sig0Providers.forVerify(codec, codec.decodePublicKey(key.publicKey(), config.provider()),
-          signatures.provider(key.algorithm()));
-    } catch (GeneralSecurityException | RuntimeException e) {
-      return null;
-    }
-    if (decoded.size() >= KEY_CACHE_LIMIT) {
-      decoded.clear();
-    }
-    decoded.put(key, pk);
-    return pk;
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.github.zonecut.sig0;
 
 import io.github.zonecut.core.MalformedDataException;
 import io.github.zonecut.core.ZonecutTypes;
-import io.github.zonecut.sig0.internal.Sig0Providers;
 import io.github.zonecut.sig0.internal.SignaturePool;
 import io.github.zonecut.sig0.internal.WireScan;
 import java.io.IOException;
@@ -17,7 +16,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.jspecify.annotations.Nullable;
@@ -55,7 +53,6 @@ public final class Sig0Verifier {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(Sig0Verifier.class);
-  private static final int KEY_CACHE_LIMIT = 4096;
   /** Domain separation of the replay identifier, so a format change cannot collide. */
   private static final byte[] REPLAY_ID_V1 =
       "zonecut sig0 replay v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -65,7 +62,7 @@ public final class Sig0Verifier {
   private final Sig0KeyLookup keys;
   private final @Nullable Sig0ReplayGuard replayGuard;
   private final Set<Sig0ResponseForm> responseForms;
-  private final ConcurrentHashMap<Sig0PublicKey, PublicKey> decoded = new ConcurrentHashMap<>();
+  private final VerifyingKeys<Sig0PublicKey> verifyingKeys;
   private final SignaturePool signatures;
   /**
    * What the verifier derives from a trusted key, found by the identity of the key value a
@@ -84,11 +81,8 @@ public final class Sig0Verifier {
     this.keys = b.keys;
     this.replayGuard = b.replayGuard;
     this.responseForms = Set.copyOf(b.responseForms);
-    this.signatures = new SignaturePool(
-        alg -> config.signatureProviders().getOrDefault(Sig0Algorithm.of(alg), config.provider()),
-        alg -> config.algorithms().find(Sig0Algorithm.of(alg))
-            .map(spec -> spec.codec().signatureName()).orElse(null),
-        true);
+    this.verifyingKeys = new VerifyingKeys<>(config);
+    this.signatures = verifyingKeys.signatures();
   }
 
   /**
@@ -325,25 +319,7 @@ public final class Sig0Verifier {
   }
 
   private @Nullable PublicKey decode(Sig0PublicKey key, Sig0AlgorithmCodec codec) {
-    PublicKey pk = decoded.get(key);
-    if (pk != null) {
-      return pk;
-    }
-    try {
-      int alg = key.algorithm().number();
-      // Decoded (and validated) by the key provider, then handed to the signature provider in
-      // the form it uses natively, once per key.
-      pk = Sig0Providers.forVerify(codec,
-          codec.decodePublicKey(key.keyDataShared(), config.provider()),
-          signatures.provider(alg));
-    } catch (GeneralSecurityException | RuntimeException e) {
-      return null;
-    }
-    if (decoded.size() >= KEY_CACHE_LIMIT) {
-      decoded.clear();
-    }
-    decoded.put(key, pk);
-    return pk;
+    return verifyingKeys.decode(key, key.algorithm().number(), key.keyDataShared(), codec);
   }
 
   /** A trusted key with what each message would otherwise derive from it again. */
