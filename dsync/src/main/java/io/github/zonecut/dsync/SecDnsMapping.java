@@ -76,21 +76,7 @@ public final class SecDnsMapping {
      * EPP {@code <domain:update>}: {@code rem} before {@code add}, as the schema orders them.
      */
     public String toXml() {
-      StringBuilder b = new StringBuilder();
-      b.append("<secDNS:update xmlns:secDNS=\"").append(NAMESPACE).append("\">");
-      if (removeAll) {
-        b.append("<secDNS:rem><secDNS:all>true</secDNS:all></secDNS:rem>");
-      } else if (!remove.isEmpty()) {
-        b.append("<secDNS:rem>");
-        remove.forEach(d -> dsData(b, d));
-        b.append("</secDNS:rem>");
-      }
-      if (!add.isEmpty()) {
-        b.append("<secDNS:add>");
-        add.forEach(d -> dsData(b, d));
-        b.append("</secDNS:add>");
-      }
-      return b.append("</secDNS:update>").toString();
+      return updateXml(removeAll, remove, add, SecDnsUpdate::dsData);
     }
 
     private static void dsData(StringBuilder b, DsData d) {
@@ -230,21 +216,7 @@ public final class SecDnsMapping {
 
     /** The {@code <secDNS:update>} element (RFC 5910 §5.2.5), {@code rem} before {@code add}. */
     public String toXml() {
-      StringBuilder b = new StringBuilder();
-      b.append("<secDNS:update xmlns:secDNS=\"").append(NAMESPACE).append("\">");
-      if (removeAll) {
-        b.append("<secDNS:rem><secDNS:all>true</secDNS:all></secDNS:rem>");
-      } else if (!remove.isEmpty()) {
-        b.append("<secDNS:rem>");
-        remove.forEach(k -> k.xml(b));
-        b.append("</secDNS:rem>");
-      }
-      if (!add.isEmpty()) {
-        b.append("<secDNS:add>");
-        add.forEach(k -> k.xml(b));
-        b.append("</secDNS:add>");
-      }
-      return b.append("</secDNS:update>").toString();
+      return updateXml(removeAll, remove, add, (b, k) -> k.xml(b));
     }
   }
 
@@ -345,5 +317,28 @@ public final class SecDnsMapping {
   /** A name as EPP writes it: no final dot (RFC 5731 §2.1), case kept. */
   static String epp(Name name) {
     return name.toString(true);
+  }
+
+  /**
+   * The {@code <secDNS:update>} element (RFC 5910 §5.2.5) of either interface: {@code rem all}
+   * or the removed elements, then the added ones, each written by {@code element}.
+   */
+  private static <T> String updateXml(boolean removeAll, List<T> remove, List<T> add,
+      java.util.function.BiConsumer<StringBuilder, T> element) {
+    StringBuilder b = new StringBuilder();
+    b.append("<secDNS:update xmlns:secDNS=\"").append(NAMESPACE).append("\">");
+    if (removeAll) {
+      b.append("<secDNS:rem><secDNS:all>true</secDNS:all></secDNS:rem>");
+    } else if (!remove.isEmpty()) {
+      b.append("<secDNS:rem>");
+      remove.forEach(e -> element.accept(b, e));
+      b.append("</secDNS:rem>");
+    }
+    if (!add.isEmpty()) {
+      b.append("<secDNS:add>");
+      add.forEach(e -> element.accept(b, e));
+      b.append("</secDNS:add>");
+    }
+    return b.append("</secDNS:update>").toString();
   }
 }
