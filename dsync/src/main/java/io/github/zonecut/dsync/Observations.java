@@ -26,8 +26,9 @@ import org.xbill.DNS.Type;
  * @param child the delegated zone
  * @param current the parent's delegation now, or empty when the parent does not delegate it
  * @param servers one entry per (name server, address) asked, and one per unresolvable name server
- * @param validated the validating resolver's results by question (SECURE/INSECURE, Bogus,
- *     failures)
+ * @param validated the validated results by question (SECURE/INSECURE, Bogus, failures): from
+ *     the parent's DS set and the servers' own signatures, or from the validating resolver (see
+ *     {@link Observer}); an RRset absent at every server may have no entry
  * @param observedAt when the observation was made; signature validity is judged at this instant
  */
 public record Observations(Name child, Optional<Delegation> current,

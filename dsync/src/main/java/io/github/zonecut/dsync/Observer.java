@@ -44,8 +44,11 @@ import org.xbill.DNS.Type;
  * network. Every authoritative server of the child (the parent's NS, the child's apex NS and any
  * name server a proposed change adds), at each of its addresses, is asked directly over TCP with
  * {@link DirectLookup} (no recursion, no cache: RFC 9615 §4.2 step 2, RFC 9975), SOA first and
- * last (RFC 7477 §3.1); the same questions and the RFC 9615 signaling names go through a
- * validating {@link DnsLookup} (normally core's {@code ValidatingLookup}).
+ * last (RFC 7477 §3.1). What they serve is validated: for a secure delegation from the parent's
+ * own DS set (RFC 7344 §4.1; see {@link Builder#parentDsAnchors(boolean)}), with the validating
+ * {@link DnsLookup} (normally core's {@code ValidatingLookup}) asked only for what that cannot
+ * prove; for a delegation without DS, every question and the RFC 9615 signaling names go through
+ * the validating lookup.
  *
  * <p>Name server addresses come from {@link EndpointOverrides} when given, else from the
  * parent's glue for in-bailiwick hosts, else from the validating lookup. The stage never completes
