@@ -2,6 +2,7 @@ package io.github.zonecut.cli.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.zonecut.cli.Http;
 import io.github.zonecut.core.Delegation;
 import io.github.zonecut.dsync.DelegationBackend;
 import io.github.zonecut.dsync.DelegationChange;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.zonecut.cli.Environment;
+import io.github.zonecut.cli.Http;
 import io.github.zonecut.cli.Output;
 import io.github.zonecut.cli.Zonecut;
 import io.github.zonecut.core.Codepoints;

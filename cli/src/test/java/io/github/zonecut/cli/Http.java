@@ -1,4 +1,4 @@
-package io.github.zonecut.cli.metrics;
+package io.github.zonecut.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,12 +6,12 @@ import java.net.HttpURLConnection;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 
-/** A plain HTTP GET for scraping the metrics endpoint in tests. */
-final class Http {
+/** A plain HTTP GET for scraping the metrics endpoint in tests (one copy for every test package). */
+public final class Http {
   private Http() {}
 
   /** The status and body of GET {@code url}. */
-  static String[] get(String url) throws IOException {
+  public static String[] get(String url) throws IOException {
     HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
     c.setConnectTimeout(5000);
     c.setReadTimeout(5000);
