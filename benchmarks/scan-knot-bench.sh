@@ -10,6 +10,7 @@
 # Prints ScanKnotBench's lines (children/s, ceiling, ratio, outcomes, heap under -Xmx256m).
 # SCANKNOT_ALGORITHM: Knot's signing algorithm for every zone (default ecdsap256sha256; the scan
 # is bound by the JDK's P-256 verification, rsasha256 shows the path with cheap verification).
+# SCANKNOT_WARMUP: scan passes before the measured one (default 1; 0 measures the cold pass).
 # SCANKNOT_CLASSPATH, when set, replaces the shaded jar (ScanKnotBenchSmokeTest passes its own).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -206,6 +207,6 @@ PYEOF
 done
 
 java -Xmx256m -cp "$CP" io.github.zonecut.benchmarks.ScanKnotBench "$PORT" "$RPORT" \
-  "$D/parent.txt" "$PARENT" "$D/anchor.txt" "$CONC" "$CEIL" 2>"$D/java.err" \
+  "$D/parent.txt" "$PARENT" "$D/anchor.txt" "$CONC" "$CEIL" "${SCANKNOT_WARMUP:-1}" 2>"$D/java.err" \
   || { tail -30 "$D/java.err" >&2; exit 1; }
 echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

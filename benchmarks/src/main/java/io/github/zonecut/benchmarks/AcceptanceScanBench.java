@@ -9,7 +9,6 @@ import io.github.zonecut.core.TransportProtocol;
 import io.github.zonecut.core.ValidatingLookup;
 import io.github.zonecut.dsync.AcceptanceChecks;
 import io.github.zonecut.dsync.AcceptancePolicy;
-import io.github.zonecut.dsync.InMemoryDelegationBackend;
 import io.github.zonecut.dsync.Observer;
 import io.github.zonecut.dsync.ScanService;
 import io.github.zonecut.dsync.Scanner;
@@ -35,19 +34,23 @@ import org.xbill.DNS.Type;
 /**
  * {@link ScanBench} through the full acceptance path (issue 11): N signed children on the
  * in-process testkit hierarchy, each publishing a CDS (a SHA-384 digest beside its SHA-256 DS),
- * scanned by {@link ScanService}: the parent's delegation from an in-memory backend, the {@link
- * Observer} asking both name servers of the child directly over TCP and the validating lookup
- * (through the testkit's recursive resolver) for the same questions, {@link AcceptanceChecks}
- * with validation, continuity and the all-servers rule, and the change applied. Children per
- * second and heap (peak used during the scan, and retained after a GC; both minus the heap the
- * hierarchy itself holds before the scan) next to the transport ceiling measured in the same
- * run against the same name server (a closed loop of UDP queries with as many in flight
- * as the scanner's concurrency: queries/s ÷ the queries one child costs, counted on the servers
- * during the scan).
+ * scanned by {@link ScanService}: the parent's delegation from a {@link SnapshotBackend} (checks
+ * and counts applied changes, keeps none), the {@link Observer} asking both name servers of the
+ * child directly over TCP and the validating lookup (through the testkit's recursive resolver)
+ * for what the servers cannot prove, {@link AcceptanceChecks} with validation, continuity and the
+ * all-servers rule, and the change applied. Children per second, this JVM's CPU per child, and
+ * heap (peak used during the measured pass; retained after a GC by that pass and since before the
+ * first pass, the hierarchy's own heap excluded) next to the transport ceiling measured in the
+ * same run against the same name server: a closed loop per protocol with as many queries in
+ * flight as the scanner's concurrency, weighted by the queries one child costs over each (counted
+ * on the servers during the measured pass), before and after the scan, the higher counting. The
+ * scan runs {@code warmupPasses} times (default once) over the same children before the measured
+ * pass, so that it is as warm as the ceilings; the cold first pass is reported beside it.
  *
  * <pre>
  * java -Xmx256m -cp benchmarks/target/benchmarks.jar \
- *     io.github.zonecut.benchmarks.AcceptanceScanBench [children=10000] [concurrency=32]
+ *     io.github.zonecut.benchmarks.AcceptanceScanBench [children=10000] [concurrency=32] \
+ *     [warmupPasses=1]
  * </pre>
  */
 public final class AcceptanceScanBench {
@@ -58,12 +61,13 @@ public final class AcceptanceScanBench {
   /**
    * Builds the hierarchy, measures the ceiling, scans, measures the ceiling again.
    *
-   * @param args children, concurrency (both optional)
+   * @param args children, concurrency, warm-up passes (all optional)
    * @throws Exception when the hierarchy, the transport or the scanner fails
    */
   public static void main(String[] args) throws Exception {
     int children = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 32;
+    int warmupPasses = args.length > 2 ? Integer.parseInt(args[2]) : 1;
     long setup0 = System.nanoTime();
     TestHierarchy.Builder hb = TestHierarchy.builder().zone("bench.",
         z -> z.nameservers("ns1.bench."));
@@ -73,7 +77,7 @@ public final class AcceptanceScanBench {
     ExecutorService executor = Executors.newFixedThreadPool(2);
     try (TestHierarchy h = hb.start();
         NioDnsTransport transport = NioDnsTransport.create(executor)) {
-      InMemoryDelegationBackend backend = new InMemoryDelegationBackend();
+      SnapshotBackend backend = new SnapshotBackend();
       Name ns1 = Name.fromConstantString("ns1.op.bench.");
       Name ns2 = Name.fromConstantString("ns2.op.bench.");
       for (int i = 0; i < children; i++) {
@@ -100,25 +104,26 @@ public final class AcceptanceScanBench {
       double qpsBefore = ceiling(transport, server, TransportProtocol.UDP, concurrency, 3);
       double tcpQpsBefore = ceiling(transport, server, TransportProtocol.TCP, concurrency, 3);
 
+      Scanner scanner = Scanner.builder(child -> service.scan(child, Type.CDS))
+          .concurrency(concurrency).timeout(Duration.ofSeconds(60)).build();
+      // the first pass runs with a cold JIT and the ceilings are the warm maximum: the figure
+      // compared with them is a later pass over the same children (the backend keeps nothing)
+      long heapAtStart = HeapSampler.usedAfterGc();
+      ScanPass first = ScanPass.run(scanner, names(children), children);
+      for (int i = 1; i < warmupPasses; i++) {
+        ScanPass.run(scanner, names(children), children);
+      }
       HeapSampler heap = HeapSampler.start("scanbench-heap");
       long heapBefore = heap.before();
       long queriesBefore = totalQueries(h);
       long tcpQueriesBefore = tcpQueries(h);
-      Map<String, Long> outcomes = new TreeMap<>();
-      Scanner scanner = Scanner.builder(child -> service.scan(child, Type.CDS))
-          .concurrency(concurrency).timeout(Duration.ofSeconds(60)).build();
-      long t0 = System.nanoTime();
-      Scanner.Progress p = scanner.run(names(children), children, r -> {
-        synchronized (outcomes) {
-          outcomes.merge(r.outcome(), 1L, Long::sum);
-        }
-      });
-      double seconds = (System.nanoTime() - t0) / 1e9;
+      ScanPass pass = warmupPasses == 0 ? first : ScanPass.run(scanner, names(children), children);
+      Scanner.Progress p = pass.progress();
       long queries = totalQueries(h) - queriesBefore;
       long tcp = tcpQueries(h) - tcpQueriesBefore;
 
       long heapAfterGc = heap.stop(); // what the run retained
-      double perSecond = p.done() / seconds;
+      double perSecond = pass.perSecond();
       double qpsAfter = ceiling(transport, server, TransportProtocol.UDP, concurrency, 3);
       double tcpQpsAfter = ceiling(transport, server, TransportProtocol.TCP, concurrency, 3);
       double qps = Math.max(qpsBefore, qpsAfter);
@@ -130,16 +135,21 @@ public final class AcceptanceScanBench {
       // each protocol at its own closed-loop rate: seconds of transport one child costs
       double ceilingChildren = 1 / (udpPerChild / qps + tcpPerChild / tcpQps);
       System.out.println(String.format(Locale.ROOT,
-          "children=%d done=%d outcomes=%s setupSeconds=%.0f childrenPerSecond=%.1f"
+          "children=%d done=%d outcomes=%s warmupPasses=%d setupSeconds=%.0f"
+              + " childrenPerSecond=%.1f firstPass[childrenPerSecond=%.1f outcomes=%s]"
+              + " javaCpuMsPerChild=%.2f (kernel %.2f; first pass %.2f)"
               + " queriesPerChild=%.1f (tcp %.1f) ceilingQps udp=%.0f (before=%.0f after=%.0f)"
               + " tcp=%.0f (before=%.0f after=%.0f) ceilingChildrenPerSecond=%.1f ratio=%.2f"
-              + " udpOnlyRatio=%.2f heapBeforeMB=%.1f heapPeakAboveMB=%.1f"
-              + " heapAfterGcAboveMB=%.1f",
-          children, p.done(), outcomes, setupSeconds, perSecond, queriesPerChild, tcpPerChild,
+              + " firstPassRatio=%.2f udpOnlyRatio=%.2f heapBeforeMB=%.1f heapPeakAboveMB=%.1f"
+              + " heapAfterGcAboveMB=%.2f heapRetainedSinceFirstPassMB=%.2f",
+          children, p.done(), pass.outcomes(), warmupPasses, setupSeconds, perSecond,
+          first.perSecond(), first.outcomes(), pass.cpuMillisPerChild(),
+          pass.systemCpuMillisPerChild(), first.cpuMillisPerChild(), queriesPerChild, tcpPerChild,
           qps, qpsBefore, qpsAfter, tcpQps, tcpQpsBefore, tcpQpsAfter, ceilingChildren,
-          perSecond / ceilingChildren, perSecond / (qps / queriesPerChild),
-          heapBefore / 1048576.0, (heap.peak() - heapBefore) / 1048576.0,
-          (heapAfterGc - heapBefore) / 1048576.0));
+          perSecond / ceilingChildren, first.perSecond() / ceilingChildren,
+          perSecond / (qps / queriesPerChild), heapBefore / 1048576.0,
+          (heap.peak() - heapBefore) / 1048576.0, (heapAfterGc - heapBefore) / 1048576.0,
+          (heapAfterGc - heapAtStart) / 1048576.0));
     } finally {
       executor.shutdownNow();
       executor.awaitTermination(5, TimeUnit.SECONDS);

@@ -31,6 +31,12 @@ final class HeapSampler {
     thread.start();
   }
 
+  /** Used heap (bytes) after a GC: what is live now. */
+  static long usedAfterGc() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
   /** Collects garbage, records the used heap and starts sampling on a daemon thread. */
   static HeapSampler start(String name) {
     return new HeapSampler(name);

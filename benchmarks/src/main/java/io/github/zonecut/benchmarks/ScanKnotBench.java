@@ -11,7 +11,6 @@ import io.github.zonecut.core.TransportProtocol;
 import io.github.zonecut.core.ValidatingLookup;
 import io.github.zonecut.dsync.AcceptanceChecks;
 import io.github.zonecut.dsync.AcceptancePolicy;
-import io.github.zonecut.dsync.InMemoryDelegationBackend;
 import io.github.zonecut.dsync.Observer;
 import io.github.zonecut.dsync.ScanService;
 import io.github.zonecut.dsync.Scanner;
@@ -47,10 +46,10 @@ import org.xbill.DNS.Type;
  * "ScanBench … and 1,000 against Knot on loopback"): Knot DNS serves a signed parent zone with N
  * delegated children and the N child zones, signed by Knot with CDS/CDNSKEY published; Unbound is
  * the recursive resolver under core's {@link ValidatingLookup} (trust anchor: the parent's
- * DNSKEY). Each child goes through {@link ScanService}: the parent's delegation from an {@link
- * InMemoryDelegationBackend}, the {@link Observer} asking every name server directly over TCP
- * (SOA first and last, CDS, CDNSKEY, DNSKEY, CSYNC, NS) and the validating lookup for the same
- * questions, the {@link AcceptanceChecks} and {@link io.github.zonecut.dsync.DelegationChecks},
+ * DNSKEY). Each child goes through {@link ScanService}: the parent's delegation from a {@link
+ * SnapshotBackend} (checks and counts applied changes, keeps none), the {@link Observer} asking
+ * every name server directly over TCP (SOA first and last, CDS, CDNSKEY, DNSKEY, CSYNC, NS) and
+ * the validating lookup for what the servers cannot prove, the {@link AcceptanceChecks} and {@link io.github.zonecut.dsync.DelegationChecks},
  * and the change applied to the backend. Started by {@code benchmarks/scan-knot-bench.sh}, which
  * sets up the servers.
  *
@@ -61,12 +60,17 @@ import org.xbill.DNS.Type;
  * flight as the scanner's concurrency, and the ceiling in children/s is what the transport alone
  * would allow for the measured queries per child: {@code 1 / Σ (queries per child of kind k ÷
  * queries/s of kind k)}. Ceilings are measured before and after the scan; the higher counts (the
- * first runs with a cold JIT).
+ * first runs with a cold JIT). The scan runs {@code warmupPasses} times over the same children
+ * before the measured pass (default once; the backend keeps nothing, so every pass sees the same
+ * state): the ceilings are warm, and so is the figure compared with them; the first, cold pass is
+ * reported beside it. CPU: this JVM's CPU milliseconds per child (Knot and Unbound share the same
+ * cores). Heap: retained by the measured pass (after a GC, minus the heap before it), and since
+ * before the first pass (what the scanner's caches hold, the backend's data excluded).
  *
  * <pre>
  * java -Xmx256m -cp benchmarks/target/benchmarks.jar io.github.zonecut.benchmarks.ScanKnotBench \
  *     KNOT_PORT RESOLVER_PORT PARENT_ZONE_FILE PARENT_ORIGIN TRUST_ANCHOR_FILE \
- *     [concurrency=64] [ceilingSeconds=3]
+ *     [concurrency=64] [ceilingSeconds=3] [warmupPasses=1]
  * </pre>
  *
  * <p>The children are the delegations in {@code PARENT_ZONE_FILE}; their name servers are all
@@ -86,7 +90,7 @@ public final class ScanKnotBench {
   public static void main(String[] args) throws Exception {
     if (args.length < 5) {
       System.err.println("usage: ScanKnotBench KNOT_PORT RESOLVER_PORT PARENT_ZONE ORIGIN"
-          + " ANCHOR_FILE [concurrency=64] [ceilingSeconds=3]");
+          + " ANCHOR_FILE [concurrency=64] [ceilingSeconds=3] [warmupPasses=1]");
       System.exit(2);
     }
     DnsEndpoint knot = DnsEndpoint.of("127.0.0.1", Integer.parseInt(args[0]));
@@ -96,6 +100,7 @@ public final class ScanKnotBench {
     List<Record> anchors = read(Path.of(args[4]), origin);
     int concurrency = args.length > 5 ? Integer.parseInt(args[5]) : 64;
     int ceilingSeconds = args.length > 6 ? Integer.parseInt(args[6]) : 3;
+    int warmupPasses = args.length > 7 ? Integer.parseInt(args[7]) : 1;
 
     // the delegations of the parent zone file: the backend's current state
     Map<Name, List<Record>> byChild = new TreeMap<>();
@@ -108,7 +113,7 @@ public final class ScanKnotBench {
         nameservers.add(ns.getTarget());
       }
     }
-    InMemoryDelegationBackend backend = new InMemoryDelegationBackend();
+    SnapshotBackend backend = new SnapshotBackend();
     for (Map.Entry<Name, List<Record>> e : byChild.entrySet()) {
       backend.put(Delegation.fromRecords(e.getKey(), e.getValue()));
     }
@@ -140,24 +145,25 @@ public final class ScanKnotBench {
           .timeout(TIMEOUT).build();
       ScanService service = ScanService.builder(observer,
           AcceptanceChecks.of(AcceptancePolicy.cdsWithDsboot()), backend).build();
-
-      HeapSampler heap = HeapSampler.start("scanknot-heap");
-      long heapBefore = heap.before();
-      Map<String, Long> outcomes = new ConcurrentHashMap<>();
-      Map<String, String> examples = new ConcurrentHashMap<>();
       Scanner scanner = Scanner.builder(child -> service.scan(child, Type.CDS))
           .concurrency(concurrency).timeout(Duration.ofSeconds(60)).build();
-      long t0 = System.nanoTime();
-      Scanner.Progress p = scanner.run(children.iterator(), children.size(), r -> {
-        outcomes.merge(r.outcome(), 1L, Long::sum);
-        if (r.isError()) {
-          examples.putIfAbsent(r.outcome(), r.child() + ": " + r.detail());
-        }
-      });
-      double seconds = (System.nanoTime() - t0) / 1e9;
 
+      // the first pass runs with a cold JIT; the ceilings are the warm maximum, so the figure
+      // compared with them is a later pass over the same children (the backend keeps nothing)
+      long heapAtStart = HeapSampler.usedAfterGc();
+      ScanPass first = ScanPass.run(scanner, children.iterator(), children.size());
+      for (int i = 1; i < warmupPasses; i++) {
+        ScanPass.run(scanner, children.iterator(), children.size());
+      }
+      HeapSampler heap = HeapSampler.start("scanknot-heap");
+      long heapBefore = heap.before();
+      long tcpCount0 = transport.count(knot, TransportProtocol.TCP);
+      long udpCount0 = transport.count(resolver, TransportProtocol.UDP);
+      long total0 = transport.total();
+      ScanPass pass = warmupPasses == 0 ? first
+          : ScanPass.run(scanner, children.iterator(), children.size());
       long heapAfterGc = heap.stop(); // what the run retained
-      double perSecond = p.done() / seconds;
+      Scanner.Progress p = pass.progress();
 
       double tcpAfter = ceiling(nio, knot, TransportProtocol.TCP, probe, concurrency,
           ceilingSeconds);
@@ -166,25 +172,32 @@ public final class ScanKnotBench {
       double tcpQps = Math.max(tcpBefore, tcpAfter);
       double udpQps = Math.max(udpBefore, udpAfter);
       double n = Math.max(1, p.done());
-      double tcpPerChild = transport.count(knot, TransportProtocol.TCP) / n;
-      double udpPerChild = transport.count(resolver, TransportProtocol.UDP) / n;
-      double otherPerChild = transport.total() / n - tcpPerChild - udpPerChild;
+      double tcpPerChild = (transport.count(knot, TransportProtocol.TCP) - tcpCount0) / n;
+      double udpPerChild = (transport.count(resolver, TransportProtocol.UDP) - udpCount0) / n;
+      double otherPerChild = (transport.total() - total0) / n - tcpPerChild - udpPerChild;
       double ceilingChildren = 1.0 / (tcpPerChild / tcpQps + udpPerChild / udpQps);
 
       System.out.println(String.format(Locale.ROOT,
-          "scanknot children=%d done=%d seconds=%.1f childrenPerSecond=%.1f"
-              + " ceilingChildrenPerSecond=%.1f ratio=%.2f"
+          "scanknot children=%d done=%d warmupPasses=%d seconds=%.1f childrenPerSecond=%.1f"
+              + " ceilingChildrenPerSecond=%.1f ratio=%.2f firstPass[childrenPerSecond=%.1f"
+              + " ratio=%.2f] javaCpuMsPerChild=%.2f (kernel %.2f; first pass %.2f)"
               + " queriesPerChild[tcp->knot=%.1f udp->unbound=%.1f other=%.1f]"
               + " ceilingQps[tcp=%.0f (before=%.0f after=%.0f) udp=%.0f (before=%.0f after=%.0f)]"
-              + " heapBeforeMB=%.1f heapPeakMB=%.1f heapAfterGcMB=%.1f maxHeapMB=%.0f",
-          children.size(), p.done(), seconds, perSecond, ceilingChildren,
-          perSecond / ceilingChildren, tcpPerChild, udpPerChild, otherPerChild, tcpQps,
+              + " heapBeforeMB=%.1f heapPeakMB=%.1f heapAfterGcMB=%.1f heapRetainedByPassMB=%.2f"
+              + " heapRetainedSinceFirstPassMB=%.2f"
+              + " maxHeapMB=%.0f",
+          children.size(), p.done(), warmupPasses, pass.seconds(), pass.perSecond(),
+          ceilingChildren, pass.perSecond() / ceilingChildren, first.perSecond(),
+          first.perSecond() / ceilingChildren, pass.cpuMillisPerChild(),
+          pass.systemCpuMillisPerChild(), first.cpuMillisPerChild(), tcpPerChild, udpPerChild, otherPerChild, tcpQps,
           tcpBefore, tcpAfter, udpQps, udpBefore, udpAfter, heapBefore / 1048576.0,
           heap.peak() / 1048576.0, heapAfterGc / 1048576.0,
+          (heapAfterGc - heapBefore) / 1048576.0, (heapAfterGc - heapAtStart) / 1048576.0,
           memory.getHeapMemoryUsage().getMax() / 1048576.0));
-      System.out.println("scanknot outcomes " + new TreeMap<>(outcomes)
-          + " errorsByKind " + new TreeMap<>(p.errorsByKind()) + " retries " + p.retries());
-      for (Map.Entry<String, String> e : new TreeMap<>(examples).entrySet()) {
+      System.out.println("scanknot outcomes " + pass.outcomes() + " (first pass "
+          + first.outcomes() + ") errorsByKind " + new TreeMap<>(p.errorsByKind())
+          + " retries " + p.retries() + " applied " + backend.applied());
+      for (Map.Entry<String, String> e : pass.examples().entrySet()) {
         System.out.println("scanknot example " + e.getKey() + " " + e.getValue());
       }
     } finally {
