@@ -14,6 +14,7 @@ import io.github.zonecut.dsync.ScanService;
 import io.github.zonecut.dsync.Scanner;
 import io.github.zonecut.testkit.TestHierarchy;
 import io.github.zonecut.testkit.TestZone;
+import io.github.zonecut.sig0.RrsigVerifier;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
@@ -93,11 +94,12 @@ public final class AcceptanceScanBench {
       }
       double setupSeconds = (System.nanoTime() - setup0) / 1e9;
       ValidatingLookup validating = h.validatingLookup(transport, executor).build();
+      RrsigVerifier verifier = RrsigVerifier.defaults(); // one key cache for both
       Observer observer = Observer.builder(transport, validating)
           .overrides(h.endpointOverrides()).clock(h.clock()).timeout(Duration.ofSeconds(5))
-          .build();
+          .rrsigVerifier(verifier).build();
       AcceptancePolicy policy = AcceptancePolicy.cdsWithDsboot();
-      ScanService service = ScanService.builder(observer, AcceptanceChecks.of(policy), backend)
+      ScanService service = ScanService.builder(observer, AcceptanceChecks.of(policy, verifier), backend)
           .clock(h.clock()).build();
       DnsEndpoint server = h.nameserver("ns1.op.bench.").dnsEndpoint();
 

@@ -14,6 +14,7 @@ import io.github.zonecut.dsync.AcceptancePolicy;
 import io.github.zonecut.dsync.Observer;
 import io.github.zonecut.dsync.ScanService;
 import io.github.zonecut.dsync.Scanner;
+import io.github.zonecut.sig0.RrsigVerifier;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -141,10 +142,11 @@ public final class ScanKnotBench {
 
       ValidatingLookup validating = ValidatingLookup.builder(transport, resolver, executor)
           .trustAnchors(keys).timeout(TIMEOUT).build();
+      RrsigVerifier verifier = RrsigVerifier.defaults(); // one key cache for both
       Observer observer = Observer.builder(transport, validating).overrides(overrides.build())
-          .timeout(TIMEOUT).build();
+          .timeout(TIMEOUT).rrsigVerifier(verifier).build();
       ScanService service = ScanService.builder(observer,
-          AcceptanceChecks.of(AcceptancePolicy.cdsWithDsboot()), backend).build();
+          AcceptanceChecks.of(AcceptancePolicy.cdsWithDsboot(), verifier), backend).build();
       Scanner scanner = Scanner.builder(child -> service.scan(child, Type.CDS))
           .concurrency(concurrency).timeout(Duration.ofSeconds(60)).build();
 

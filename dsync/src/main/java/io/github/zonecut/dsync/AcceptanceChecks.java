@@ -8,6 +8,7 @@ import io.github.zonecut.core.MalformedDataException;
 import io.github.zonecut.core.Names;
 import io.github.zonecut.core.Verdict;
 import io.github.zonecut.dsync.internal.Dnssec;
+import io.github.zonecut.sig0.RrsigVerifier;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,15 +48,29 @@ public final class AcceptanceChecks {
 
   private final AcceptancePolicy policy;
   private final DelegationChecks delegationChecks;
+  private final Dnssec dnssec;
 
-  private AcceptanceChecks(AcceptancePolicy policy) {
+  private AcceptanceChecks(AcceptancePolicy policy, RrsigVerifier verifier) {
     this.policy = Objects.requireNonNull(policy, "policy");
-    this.delegationChecks = DelegationChecks.of(policy);
+    this.delegationChecks = DelegationChecks.of(policy, verifier);
+    this.dnssec = new Dnssec(verifier);
   }
 
-  /** The checks under {@code policy}. */
+  /**
+   * The checks under {@code policy}, verifying signatures with a new {@link
+   * RrsigVerifier#defaults()}.
+   */
   public static AcceptanceChecks of(AcceptancePolicy policy) {
-    return new AcceptanceChecks(policy);
+    return of(policy, RrsigVerifier.defaults());
+  }
+
+  /**
+   * The checks under {@code policy}, verifying the child's RRSIGs (RFC 4035 §5.3) with {@code
+   * verifier}: a host's own provider selection, or the verifier its {@link Observer} uses, so the
+   * two share one bounded key cache. Its {@link #delegationChecks()} use the same verifier.
+   */
+  public static AcceptanceChecks of(AcceptancePolicy policy, RrsigVerifier verifier) {
+    return new AcceptanceChecks(policy, Objects.requireNonNull(verifier, "verifier"));
   }
 
   /** The policy. */
@@ -708,7 +723,7 @@ public final class AcceptanceChecks {
   }
 
   /** Each server's copy of (name, type) verifies with a key of its DNSKEY RRset; null = ok. */
-  private static @Nullable Decision checkSignedAtEachServer(Observations obs,
+  private @Nullable Decision checkSignedAtEachServer(Observations obs,
       List<ServerObservation> servers, Name name, int type) {
     for (ServerObservation s : servers) {
       ServerObservation.Reached server = (ServerObservation.Reached) s;
@@ -729,7 +744,7 @@ public final class AcceptanceChecks {
         RRset set = ((LookupResult.Answer) keys).rrset();
         set.rrs().forEach(k -> dnskeys.add((DNSKEYRecord) k));
       }
-      if (!Dnssec.signedByOneOf(((LookupResult.Answer) r).rrset(), dnskeys, obs.observedAt())) {
+      if (!dnssec.signedByOneOf(((LookupResult.Answer) r).rrset(), dnskeys, obs.observedAt())) {
         return new Decision.Refused(Reason.BOGUS, Dnssec.label(name, type) + " at "
             + server.nameserver() + " (" + server.endpoint() + ") is not signed by a key of its "
             + "DNSKEY RRset at " + obs.observedAt());

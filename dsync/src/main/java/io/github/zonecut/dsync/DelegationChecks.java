@@ -4,6 +4,7 @@ import io.github.zonecut.core.Delegation;
 import io.github.zonecut.core.DsData;
 import io.github.zonecut.core.LookupResult;
 import io.github.zonecut.dsync.internal.Dnssec;
+import io.github.zonecut.sig0.RrsigVerifier;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -43,14 +44,28 @@ import org.xbill.DNS.Type;
  */
 public final class DelegationChecks {
   private final AcceptancePolicy policy;
+  private final Dnssec dnssec;
 
-  private DelegationChecks(AcceptancePolicy policy) {
+  private DelegationChecks(AcceptancePolicy policy, RrsigVerifier verifier) {
     this.policy = Objects.requireNonNull(policy, "policy");
+    this.dnssec = new Dnssec(verifier);
   }
 
-  /** The checks under {@code policy}. */
+  /**
+   * The checks under {@code policy}, verifying signatures with a new {@link
+   * RrsigVerifier#defaults()}.
+   */
   public static DelegationChecks of(AcceptancePolicy policy) {
-    return new DelegationChecks(policy);
+    return of(policy, RrsigVerifier.defaults());
+  }
+
+  /**
+   * The checks under {@code policy}, verifying the child's DNSKEY RRSIGs (continuity, RFC 7344
+   * §4.1) with {@code verifier}: a host's own provider selection, or the verifier its {@link
+   * Observer} uses, so the two share one bounded key cache.
+   */
+  public static DelegationChecks of(AcceptancePolicy policy, RrsigVerifier verifier) {
+    return new DelegationChecks(policy, Objects.requireNonNull(verifier, "verifier"));
   }
 
   /** The checks under {@link AcceptancePolicy#defaults()}. */
@@ -111,7 +126,7 @@ public final class DelegationChecks {
         policy.prePublishedDsAllowed());
   }
 
-  private static CheckResult continuity(Name child, Delegation desired, Set<DsData> added,
+  private CheckResult continuity(Name child, Delegation desired, Set<DsData> added,
       List<Name> answering, Observations observations, boolean prePublishedAllowed) {
     Digests digests = new Digests(child, desired.ds());
     Set<DsData> anchoredAnywhere = new TreeSet<>();
@@ -133,7 +148,7 @@ public final class DelegationChecks {
             + " not read at " + where + (r == null ? "" : ": " + r));
       }
       List<DNSKEYRecord> signing =
-          Dnssec.keysSigningDnskeys(((LookupResult.Answer) r).rrset(), observations.observedAt());
+          dnssec.keysSigningDnskeys(((LookupResult.Answer) r).rrset(), observations.observedAt());
       Set<DsData> anchors = digests.of(signing);
       anchors.retainAll(desired.ds());
       if (anchors.isEmpty()) {

@@ -15,6 +15,7 @@ import io.github.zonecut.core.TransportProtocol;
 import io.github.zonecut.core.Verdict;
 import io.github.zonecut.core.ZonecutTypes;
 import io.github.zonecut.dsync.internal.Dnssec;
+import io.github.zonecut.sig0.RrsigVerifier;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +31,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.DNSKEYRecord;
 import org.xbill.DNS.ARecord;
@@ -71,6 +73,7 @@ public final class Observer {
   private final Clock clock;
   private final Duration timeout;
   private final boolean parentDsAnchors;
+  private final Dnssec dnssec;
 
   private Observer(Builder b) {
     this.transport = b.transport;
@@ -79,6 +82,8 @@ public final class Observer {
     this.clock = b.clock;
     this.timeout = b.timeout;
     this.parentDsAnchors = b.parentDsAnchors;
+    RrsigVerifier verifier = b.rrsigVerifier;
+    this.dnssec = new Dnssec(verifier != null ? verifier : RrsigVerifier.defaults());
   }
 
   /**
@@ -139,7 +144,7 @@ public final class Observer {
     return CompletableFuture.allOf(servers.toArray(new CompletableFuture<?>[0])).thenCompose(v -> {
       List<ServerObservation> observed = new ArrayList<>();
       servers.forEach(f -> observed.addAll(f.join()));
-      AnchoredKeys keys = new AnchoredKeys(child, anchors, at);
+      AnchoredKeys keys = new AnchoredKeys(dnssec, child, anchors, at);
       Map<RRsetKey, CompletableFuture<LookupResult>> validated = new LinkedHashMap<>();
       for (int type : APEX_TYPES) {
         validatedLocally(keys, observed, child, type, validated);
@@ -191,7 +196,7 @@ public final class Observer {
         RRset rrset = ((LookupResult.Answer) r).rrset();
         List<DNSKEYRecord> signing = keys.of(server);
         if (!signing.isEmpty()
-            && (type == Type.DNSKEY || Dnssec.signedByOneOf(rrset, signing, keys.at))) {
+            && (type == Type.DNSKEY || dnssec.signedByOneOf(rrset, signing, keys.at))) {
           out.put(RRsetKey.of(name, type), CompletableFuture.completedFuture(
               new LookupResult.Answer(name, type, rrset, Verdict.SECURE)));
           return;
@@ -210,13 +215,15 @@ public final class Observer {
 
   /** Per server, the keys of its DNSKEY RRset when a key the parent's DS matches signs it. */
   private static final class AnchoredKeys {
+    final Dnssec dnssec;
     final Name child;
     final Set<DsData> anchors;
     final Instant at;
     private final Map<ServerObservation.Reached, List<DNSKEYRecord>> memo =
         new IdentityHashMap<>();
 
-    AnchoredKeys(Name child, Set<DsData> anchors, Instant at) {
+    AnchoredKeys(Dnssec dnssec, Name child, Set<DsData> anchors, Instant at) {
+      this.dnssec = dnssec;
       this.child = child;
       this.anchors = anchors;
       this.at = at;
@@ -233,7 +240,7 @@ public final class Observer {
       }
       RRset dnskeys = ((LookupResult.Answer) r).rrset();
       List<DNSKEYRecord> anchored = new ArrayList<>();
-      for (DNSKEYRecord k : Dnssec.keysSigningDnskeys(dnskeys, at)) {
+      for (DNSKEYRecord k : dnssec.keysSigningDnskeys(dnskeys, at)) {
         for (DsData ds : anchors) {
           if (ds.matches(child, k)) {
             anchored.add(k);
@@ -396,6 +403,7 @@ public final class Observer {
     private Clock clock = Clock.systemUTC();
     private Duration timeout = Duration.ofSeconds(5);
     private boolean parentDsAnchors = true;
+    private @Nullable RrsigVerifier rrsigVerifier;
 
     private Builder(DnsTransport transport, DnsLookup validating) {
       this.transport = Objects.requireNonNull(transport, "transport");
@@ -434,6 +442,17 @@ public final class Observer {
      */
     public Builder parentDsAnchors(boolean on) {
       this.parentDsAnchors = on;
+      return this;
+    }
+
+    /**
+     * What verifies the RRSIGs of the child's RRsets against its anchored keys (RFC 4035 §5.3):
+     * default a new {@link RrsigVerifier#defaults()} per observer, whose decoded-key cache is
+     * bounded ({@link RrsigVerifier#DEFAULT_KEY_CACHE_SIZE}). Give one built from a host's {@code
+     * Sig0Config} to choose the providers, or to share it with the {@link AcceptanceChecks}.
+     */
+    public Builder rrsigVerifier(RrsigVerifier verifier) {
+      this.rrsigVerifier = Objects.requireNonNull(verifier, "verifier");
       return this;
     }
 

@@ -3,6 +3,8 @@ package io.github.zonecut.dsync;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.zonecut.core.Delegation;
+import io.github.zonecut.sig0.RrsigVerifier;
+import io.github.zonecut.sig0.Sig0Config;
 import io.github.zonecut.core.DnsEndpoint;
 import io.github.zonecut.core.DnsLookup;
 import io.github.zonecut.core.DsData;
@@ -165,6 +167,26 @@ class AnchoredObservationTest {
         DsData.compute(CHILD, ksk(), DsData.SHA384));
     assertThat(decidedAlike(AcceptancePolicy.cdsWithDsboot(), current))
         .isInstanceOf(Decision.Accept.class);
+  }
+
+  @Test
+  void theObserverAndTheChecksVerifyWithTheVerifierTheyAreGivenAndKeepItsBound()
+      throws Exception {
+    publishCds(DsData.compute(CHILD, ksk(), DsData.SHA384));
+    // Bouncy Castle only, a cache of one key: the child's KSK and ZSK take turns in it
+    RrsigVerifier verifier =
+        RrsigVerifier.create(Sig0Config.builder().pinBouncyCastleOnly().build(), 1);
+    Observer observer = Observer.builder(transport, h.validatingLookup(transport, executor)
+            .build()).overrides(h.endpointOverrides()).clock(h.clock())
+        .timeout(Duration.ofSeconds(2)).rrsigVerifier(verifier).build();
+    Observations obs = observer.observe(CHILD, Optional.of(current)).toCompletableFuture()
+        .get(30, TimeUnit.SECONDS);
+    assertThat(verifier.cachedKeys()).as("the observer's signatures went through it").isOne();
+
+    Decision decision = AcceptanceChecks.of(AcceptancePolicy.cdsWithDsboot(), verifier).cds(obs);
+
+    assertThat(decision).isInstanceOf(Decision.Accept.class);
+    assertThat(verifier.cachedKeys()).isOne();
   }
 
   @Test

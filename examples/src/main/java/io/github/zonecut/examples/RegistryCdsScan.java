@@ -15,6 +15,7 @@ import io.github.zonecut.dsync.Scanner;
 import io.github.zonecut.dsync.SecDnsMapping;
 import io.github.zonecut.testkit.TestHierarchy;
 import io.github.zonecut.testkit.TestZone;
+import io.github.zonecut.sig0.RrsigVerifier;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -93,11 +94,13 @@ public final class RegistryCdsScan {
       dns.zone("bravo.test.").add("@ 300 IN CDS 4711 13 2 " + "ab".repeat(32));
 
       ValidatingLookup validated = dns.validatingLookup(transport, executor).build();
+      // one RRSIG verifier (and its bounded key cache) for the observer and the checks
+      RrsigVerifier verifier = RrsigVerifier.defaults();
       Observer observer = Observer.builder(transport, validated)
-          .overrides(dns.endpointOverrides()).clock(dns.clock()).build();
+          .overrides(dns.endpointOverrides()).clock(dns.clock()).rrsigVerifier(verifier).build();
       Map<String, String> secDns = new ConcurrentSkipListMap<>(); // workers write
       ScanService scans = ScanService.builder(observer,
-              AcceptanceChecks.of(AcceptancePolicy.cdsWithDsboot()), registry)
+              AcceptanceChecks.of(AcceptancePolicy.cdsWithDsboot(), verifier), registry)
           .clock(dns.clock())
           .listener(event -> {
             if (event instanceof ScanEvent.Accepted accepted) { // before the backend applies it

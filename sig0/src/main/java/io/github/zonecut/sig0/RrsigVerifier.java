@@ -30,7 +30,9 @@ import org.xbill.DNS.RRset;
  *
  * <p>The RRset's canonical form is dnsjava's ({@code DNSSEC.digestRRset}: owner lower-cased and
  * wildcard-expanded per the RRSIG's labels field, original TTL, RDATA in canonical order). Thread
- * safe; decoded keys are cached per instance (bounded).
+ * safe; decoded keys are cached per instance, bounded by {@link #DEFAULT_KEY_CACHE_SIZE} or the
+ * size given to {@link #create(Sig0Config, int)}: a scan of any number of zones keeps at most that
+ * many. Instances share nothing.
  */
 public final class RrsigVerifier {
 
@@ -41,28 +43,52 @@ public final class RrsigVerifier {
 
   private static final int PROTOCOL_DNSSEC = 3;
 
+  /**
+   * Decoded keys an instance keeps unless told otherwise (1,024). A key verifies the RRsets of its
+   * zone, several times while that zone is checked, so the cache needs to hold the keys of the
+   * zones checked at once, not of every zone a scan meets.
+   */
+  public static final int DEFAULT_KEY_CACHE_SIZE = 1024;
+
   private final Sig0Config config;
   private final VerifyingKeys<DnsKeyData> keys;
   private final SignaturePool signatures;
 
-  private RrsigVerifier(Sig0Config config) {
+  private RrsigVerifier(Sig0Config config, int keyCacheSize) {
     this.config = config;
-    this.keys = new VerifyingKeys<>(config);
+    this.keys = new VerifyingKeys<>(config, keyCacheSize);
     this.signatures = keys.signatures();
   }
 
-  /** A verifier with {@code config}'s algorithms and providers (its clock is not used). */
+  /**
+   * A verifier with {@code config}'s algorithms and providers (its clock is not used), keeping up
+   * to {@link #DEFAULT_KEY_CACHE_SIZE} decoded keys.
+   */
   public static RrsigVerifier create(Sig0Config config) {
-    return new RrsigVerifier(Objects.requireNonNull(config, "config"));
+    return create(config, DEFAULT_KEY_CACHE_SIZE);
   }
 
-  /** A verifier with {@link Sig0Config#defaults()}: the fastest self-tested provider per algorithm. */
+  /**
+   * A verifier with {@code config}'s algorithms and providers keeping up to {@code keyCacheSize}
+   * decoded keys (all are dropped when one more is decoded): size it to the zones checked at once.
+   *
+   * @throws IllegalArgumentException if {@code keyCacheSize} is not positive
+   */
+  public static RrsigVerifier create(Sig0Config config, int keyCacheSize) {
+    return new RrsigVerifier(Objects.requireNonNull(config, "config"), keyCacheSize);
+  }
+
+  /**
+   * A new verifier with {@link Sig0Config#defaults()}: the fastest self-tested provider per
+   * algorithm. Each call returns a verifier of its own (its own key cache); keep and share one.
+   */
   public static RrsigVerifier defaults() {
-    return Holder.DEFAULT;
+    return create(Sig0Config.defaults());
   }
 
-  private static final class Holder {
-    static final RrsigVerifier DEFAULT = new RrsigVerifier(Sig0Config.defaults());
+  /** Decoded keys this verifier holds now, never more than its cache size. */
+  public int cachedKeys() {
+    return keys.cachedKeys();
   }
 
   /** Whether {@code sig} over {@code rrset} verifies with {@code key} at {@code at}. */

@@ -57,6 +57,8 @@ public final class Sig0Verifier {
   private static final byte[] REPLAY_ID_V1 =
       "zonecut sig0 replay v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   private static final byte[] NO_BYTES = new byte[0];
+  /** Decoded requester keys kept: a receiver meets the same children's keys again and again. */
+  private static final int KEY_CACHE_LIMIT = 4096;
 
   private final Sig0Config config;
   private final Sig0KeyLookup keys;
@@ -81,7 +83,7 @@ public final class Sig0Verifier {
     this.keys = b.keys;
     this.replayGuard = b.replayGuard;
     this.responseForms = Set.copyOf(b.responseForms);
-    this.verifyingKeys = new VerifyingKeys<>(config);
+    this.verifyingKeys = new VerifyingKeys<>(config, KEY_CACHE_LIMIT);
     this.signatures = verifyingKeys.signatures();
   }
 

@@ -16,14 +16,21 @@ import org.jspecify.annotations.Nullable;
  * @param <K> the key identity the cache is keyed by (an immutable value)
  */
 final class VerifyingKeys<K> {
-  private static final int KEY_CACHE_LIMIT = 4096;
-
   private final Sig0Config config;
+  private final int cacheLimit;
   private final SignaturePool signatures;
   private final ConcurrentHashMap<K, PublicKey> decoded = new ConcurrentHashMap<>();
 
-  VerifyingKeys(Sig0Config config) {
+  /**
+   * @param cacheLimit decoded keys kept at most; the cache is emptied when a key beyond it is
+   *     decoded (what a verifier keeps stays bounded, whatever the number of keys it meets)
+   */
+  VerifyingKeys(Sig0Config config, int cacheLimit) {
+    if (cacheLimit < 1) {
+      throw new IllegalArgumentException("key cache limit must be positive: " + cacheLimit);
+    }
     this.config = config;
+    this.cacheLimit = cacheLimit;
     this.signatures = new SignaturePool(
         alg -> config.signatureProviders().getOrDefault(Sig0Algorithm.of(alg), config.provider()),
         alg -> config.algorithms().find(Sig0Algorithm.of(alg))
@@ -51,10 +58,15 @@ final class VerifyingKeys<K> {
     } catch (GeneralSecurityException | RuntimeException e) {
       return null;
     }
-    if (decoded.size() >= KEY_CACHE_LIMIT) {
+    if (decoded.size() >= cacheLimit) {
       decoded.clear();
     }
     decoded.put(id, pk);
     return pk;
+  }
+
+  /** Decoded keys held now (at most the limit). */
+  int cachedKeys() {
+    return decoded.size();
   }
 }

@@ -1,6 +1,7 @@
 package io.github.zonecut.sig0;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import io.github.zonecut.core.DnsKeyData;
 import java.net.InetAddress;
@@ -86,6 +87,26 @@ class RrsigVerifierTest {
       RRSIGRecord flipped = withSignature(s.sig(), bad);
       assertThat(v.verifies(s.rrset(), flipped, s.key(), NOW)).as(v.toString()).isFalse();
     }
+  }
+
+  @Test
+  void keepsAtMostItsKeyCacheSizeOfDecodedKeysAndSharesNothingWithOtherInstances()
+      throws Exception {
+    RrsigVerifier small = RrsigVerifier.create(Sig0Config.defaults(), 4);
+    RrsigVerifier other = RrsigVerifier.defaults();
+    assertThat(RrsigVerifier.defaults()).isNotSameAs(other);
+    for (int i = 0; i < 11; i++) {
+      Signed s = sign(13, DnsKeyData.ZONE_FLAG);
+      assertThat(small.verifies(s.rrset(), s.sig(), s.key(), NOW)).isTrue();
+      // the same key again: served from the cache, still verified
+      assertThat(small.verifies(s.rrset(), s.sig(), s.key(), NOW)).isTrue();
+      assertThat(small.cachedKeys()).isBetween(1, 4);
+    }
+    assertThat(other.cachedKeys()).isZero();
+    assertThat(RrsigVerifier.create(Sig0Config.defaults()).cachedKeys()).isZero();
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> RrsigVerifier.create(Sig0Config.defaults(), 0))
+        .withMessageContaining("key cache");
   }
 
   @Test

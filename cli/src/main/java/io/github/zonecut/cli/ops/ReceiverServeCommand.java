@@ -37,6 +37,7 @@ import io.github.zonecut.sig0.Sig0Config;
 import io.github.zonecut.sig0.Sig0KeyPair;
 import io.github.zonecut.sig0.Sig0ReplayGuard;
 import io.github.zonecut.sig0.Sig0Signer;
+import io.github.zonecut.sig0.RrsigVerifier;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -197,9 +198,10 @@ public final class ReceiverServeCommand extends ZonecutCommand {
     BootstrapCoordinator coordinator = new BootstrapCoordinator(registry,
         List.of(new AtApexVerifier(KeyLookup.of(session.lookup()))), Ops.delayer(session),
         session.clock());
+    RrsigVerifier verifier = RrsigVerifier.defaults(); // one key cache for every check
     Observer observer = Observer.builder(session.transport(), session.lookup())
         .overrides(session.overrides()).clock(session.clock()).timeout(Duration.ofSeconds(5))
-        .build();
+        .rrsigVerifier(verifier).build();
 
     PrometheusMeterRegistry meters = metricsAt == null ? null
         : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -243,7 +245,7 @@ public final class ReceiverServeCommand extends ZonecutCommand {
         .verifierConfig(sig0)
         .signer(Sig0Signer.create(sig0))
         .listener(onUpdate::accept)
-        .check(DelegationChecks.of(policy).asChangeCheck(observer, Duration.ofSeconds(30)))
+        .check(DelegationChecks.of(policy, verifier).asChangeCheck(observer, Duration.ofSeconds(30)))
         .bootstrap(coordinator, c -> new BootstrapCoordinator.Delegation(List.of(), List.of()))
         .build();
     KeyStateResponder keyState = KeyStateResponder.builder(registry, receiverKey)
@@ -253,7 +255,7 @@ public final class ReceiverServeCommand extends ZonecutCommand {
     NotifyReceiver notifies = NotifyReceiver.builder(queue)
         .parentZones(served.toArray(new Name[0])).clock(session.clock())
         .listener(onNotify).build();
-    ScanService scans = ScanService.builder(observer, AcceptanceChecks.of(policy), backend)
+    ScanService scans = ScanService.builder(observer, AcceptanceChecks.of(policy, verifier), backend)
         .clock(session.clock()).listener(onScan).build();
 
     Thread hook = new Thread(this::stop, "zonecut-receiver-shutdown");

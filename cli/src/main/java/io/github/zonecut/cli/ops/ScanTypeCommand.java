@@ -15,6 +15,7 @@ import io.github.zonecut.dsync.Observer;
 import io.github.zonecut.dsync.ScanEvent;
 import io.github.zonecut.dsync.ScanService;
 import io.github.zonecut.dsync.Scanner;
+import io.github.zonecut.sig0.RrsigVerifier;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
@@ -111,11 +112,12 @@ abstract class ScanTypeCommand extends ZonecutCommand {
         : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ZonecutMetrics zm = meters == null ? null : new ZonecutMetrics(meters, session.clock());
 
+    RrsigVerifier verifier = RrsigVerifier.defaults(); // one key cache for both
     Observer observer = Observer.builder(session.transport(), session.lookup())
         .overrides(session.overrides()).clock(session.clock()).timeout(Duration.ofSeconds(5))
-        .build();
+        .rrsigVerifier(verifier).build();
     ScanService.Builder sb = ScanService.builder(observer,
-        AcceptanceChecks.of(Backends.policy(policyName)), backend).clock(session.clock());
+        AcceptanceChecks.of(Backends.policy(policyName), verifier), backend).clock(session.clock());
     if (zm != null) {
       sb.listener(zm.scanListener());
     }

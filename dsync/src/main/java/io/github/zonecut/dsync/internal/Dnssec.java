@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import org.xbill.DNS.DNSKEYRecord;
@@ -17,23 +18,27 @@ import org.xbill.DNS.Type;
 
 /**
  * Local DNSSEC checks over observed RRsets at a given instant (RFC 4035 §5.3). Signatures are
- * verified by sig0's {@link RrsigVerifier} with the default provider selection (ACCP where it
- * loads, else Bouncy Castle), not by the JVM's default JCA provider.
+ * verified by the sig0 {@link RrsigVerifier} each instance is given (by default the provider
+ * selection of {@code Sig0Config.defaults()}: ACCP where it loads, else Bouncy Castle), never by
+ * the JVM's default JCA provider. The static helpers compare data and need no verifier.
  */
 public final class Dnssec {
-  private static final RrsigVerifier VERIFIER = RrsigVerifier.defaults();
+  private final RrsigVerifier verifier;
 
   /** DNSKEY flag bit 7, Zone Key (RFC 4034 §2.1.1). */
   private static final int ZONE_KEY = 0x0100;
 
-  private Dnssec() {}
+  /** Checks whose signatures {@code verifier} verifies. */
+  public Dnssec(RrsigVerifier verifier) {
+    this.verifier = Objects.requireNonNull(verifier, "verifier");
+  }
 
   /**
    * The keys of {@code dnskeys} (a DNSKEY RRset with its RRSIGs, owned by the zone apex) whose
    * RRSIG over that very RRset verifies at {@code at}: the keys that sign the child's DNSKEY
    * RRset, which is what a DS must point at (RFC 4035 §5.2).
    */
-  public static List<DNSKEYRecord> keysSigningDnskeys(RRset dnskeys, Instant at) {
+  public List<DNSKEYRecord> keysSigningDnskeys(RRset dnskeys, Instant at) {
     List<DNSKEYRecord> out = new ArrayList<>();
     if (dnskeys.getType() != Type.DNSKEY) {
       return out;
@@ -48,7 +53,7 @@ public final class Dnssec {
   }
 
   /** Whether some RRSIG of {@code rrset} verifies at {@code at} with one of {@code keys}. */
-  public static boolean signedByOneOf(RRset rrset, Collection<DNSKEYRecord> keys, Instant at) {
+  public boolean signedByOneOf(RRset rrset, Collection<DNSKEYRecord> keys, Instant at) {
     for (DNSKEYRecord key : keys) {
       if (isZoneKey(key) && verifiesWith(rrset, key, at)) {
         return true;
@@ -61,13 +66,13 @@ public final class Dnssec {
     return (key.getFlags() & ZONE_KEY) != 0 && key.getProtocol() == 3;
   }
 
-  private static boolean verifiesWith(RRset rrset, DNSKEYRecord key, Instant at) {
+  private boolean verifiesWith(RRset rrset, DNSKEYRecord key, Instant at) {
     for (RRSIGRecord sig : rrset.sigs()) {
       if (sig.getFootprint() != key.getFootprint() || sig.getAlgorithm() != key.getAlgorithm()
           || !sig.getSigner().equals(key.getName())) {
         continue;
       }
-      if (VERIFIER.verifies(rrset, sig, key, at)) {
+      if (verifier.verifies(rrset, sig, key, at)) {
         return true;
       }
       // this signature does not verify with this key; another may
