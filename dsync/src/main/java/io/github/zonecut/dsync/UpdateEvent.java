@@ -49,6 +49,12 @@ public record UpdateEvent(Instant time, InetAddress source, @Nullable Sig0Public
     KEY_UPLOADED,
     /** A KEY roll by a trusted key was applied (NOERROR). */
     KEY_ROLLED,
+    /**
+     * Received over UDP while the receiver's own key signs over TCP only (ML-DSA; ddns §9.1):
+     * answered truncated (TC set, NOERROR) before any work, nothing verified, recorded or applied,
+     * so the sender retries over TCP. No signer, child or change is known yet.
+     */
+    TRUNCATED,
     /** Not a DNS message, or a response: nothing was sent. */
     DROPPED,
     /** Larger than the receiver accepts (REFUSED, before any work). */

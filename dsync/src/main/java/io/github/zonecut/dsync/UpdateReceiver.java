@@ -227,8 +227,9 @@ public final class UpdateReceiver {
     Objects.requireNonNull(protocol, "protocol");
     if (protocol == TransportProtocol.UDP && request.length >= 12 && (request[2] & 0x80) == 0
         && signer.isTcpOnly(receiverKey)) {
-      LOG.debug("UPDATE over UDP from {}: the receiver's {} key signs over TCP only; TC set",
-          source.getHostAddress(), receiverKey.publicKey().algorithm());
+      new Ctx(request, source, clock.instant(), protocol).emit(Outcome.TRUNCATED, Rcode.NOERROR,
+          false, "over UDP, and the receiver's " + receiverKey.publicKey().algorithm()
+              + " key signs over TCP only: TC set, retry over TCP");
       return Sig0Signer.truncatedAnswer(request);
     }
     Ctx c = new Ctx(request, source, clock.instant(), protocol);

@@ -150,6 +150,14 @@ class DsyncServerTest {
       assertThat(a.getSectionArray(org.xbill.DNS.Section.ADDITIONAL)).isEmpty();
       assertThat(f.current(CHILD).nameservers())
           .doesNotContain(name("ns3.child.parent.example."));
+      // the host hears of the truncated request too: one event, nothing known of the signer
+      assertThat(f.events).singleElement().satisfies(e -> {
+        assertThat(e.outcome()).isEqualTo(UpdateEvent.Outcome.TRUNCATED);
+        assertThat(e.rcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(e.signed()).isFalse();
+        assertThat(e.signerKey()).isNull();
+        assertThat(e.detail()).contains("TCP only");
+      });
 
       byte[] overTcp = tcp(server.address(), request);
       assertThat(new Message(overTcp).getHeader().getFlag(Flags.TC)).isFalse();
@@ -157,6 +165,8 @@ class DsyncServerTest {
       assertThat(overTcp.length).isGreaterThan(2420);
       assertThat(f.signedByReceiver(overTcp, request)).isTrue();
       assertThat(f.current(CHILD).nameservers()).contains(name("ns3.child.parent.example."));
+      assertThat(f.events).extracting(UpdateEvent::outcome)
+          .containsExactly(UpdateEvent.Outcome.TRUNCATED, UpdateEvent.Outcome.APPLIED);
     }
   }
 
