@@ -86,6 +86,8 @@ import org.xbill.DNS.Type;
  *   <tr><td>applied, queued or already applied; KEY uploaded or rolled</td><td>NOERROR</td>
  *       <td>—</td><td>yes</td></tr>
  *   <tr><td>not parseable, SIG(0) not last, truncated</td><td>FORMERR</td><td>—</td><td>no</td></tr>
+ *   <tr><td>over UDP while the receiver's key signs over TCP only (ML-DSA)</td><td>NOERROR,
+ *       TC set</td><td>—</td><td>no</td></tr>
  *   <tr><td>not an UPDATE</td><td>NOTIMP</td><td>—</td><td>no</td></tr>
  *   <tr><td>zone not served</td><td>NOTAUTH</td><td>—</td><td>no</td></tr>
  *   <tr><td>oversized, over the source's rate</td><td>REFUSED</td><td>Other</td><td>no</td></tr>
