@@ -1,6 +1,7 @@
 package io.github.zonecut.core;
 
 import io.github.zonecut.core.internal.Checks;
+import io.github.zonecut.core.internal.PinnedAnswerResolver;
 import io.github.zonecut.core.internal.Responses;
 import io.github.zonecut.core.internal.TransportResolver;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -28,6 +30,7 @@ import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
@@ -56,6 +59,14 @@ import org.xbill.DNS.dnssec.ValidatingResolver;
  *       ({@link LookupResult.Problem#UNEXPECTED_ANSWER}).
  *   <li>An upstream SERVFAIL is {@link LookupResult.ServFail}, not {@code Bogus}: the validator
  *       turns both into SERVFAIL, so the upstream's own RCODE is observed on the way in.
+ *   <li>A DNSKEY RRset answered for a zone apex is judged against the zone's DS RRset (RFC 4035
+ *       §5.2), not only against another DNSKEY RRset of the zone the validator holds. dnsjava's
+ *       validator checks the answer against the zone's keys as it fetched or cached them, which is
+ *       wrong when the zone has several signers (RFC 8901 model 2: each signer's DNSKEY RRset
+ *       holds its own KSK only and is signed by it) and the recursive resolver hands out one
+ *       signer's RRset, then the other's. When that check fails, the answered RRset is judged
+ *       again by a validator of its own, whose DNSKEY query for the zone meets that same RRset:
+ *       SECURE if some DS matches a key of the RRset that signed it, {@code Bogus} otherwise.
  * </ul>
  *
  * <p>Validated DNSKEY RRsets are cached (up to {@link Builder#keyCacheMaxTtl(Duration)}): a
@@ -87,10 +98,18 @@ public final class ValidatingLookup implements DnsLookup {
   private final Executor executor;
   /** Replaced, never mutated, by {@link #flush()}: lookups in flight finish on the old one. */
   private volatile ValidatingResolver validator;
-  /** Upstream RCODEs of the top-level queries in flight, keyed by ID and question. */
-  private final Map<QueryKey, Integer> upstreamRcodes = new ConcurrentHashMap<>();
+  /** Upstream answers to the top-level queries in flight, keyed by ID and question. */
+  private final Map<QueryKey, Upstream> upstream = new ConcurrentHashMap<>();
 
   private record QueryKey(int id, Name name, int type) {}
+
+  /**
+   * What the upstream answered a top-level query: its RCODE (-1 until it answered) and, for a
+   * DNSKEY question, the answer itself (to judge it against the DS if the validator refuses it).
+   */
+  private record Upstream(int rcode, @Nullable Message dnskeyAnswer) {
+    static final Upstream PENDING = new Upstream(-1, null);
+  }
 
   private ValidatingLookup(Builder b) throws ZonecutException {
     this.executor = b.executor;
@@ -104,12 +123,12 @@ public final class ValidatingLookup implements DnsLookup {
     c.remove("dnsjava.dnssec.trust_anchor_file");
     this.config = c;
     this.anchors = b.anchorRRsets();
-    this.validator = newValidator();
+    this.validator = newValidator(head);
   }
 
-  /** A validator with this lookup's settings and anchors and an empty key cache. */
-  private ValidatingResolver newValidator() throws ZonecutException {
-    ValidatingResolver v = new ValidatingResolver(head, clock);
+  /** A validator over {@code via} with this lookup's settings and anchors and an empty key cache. */
+  private ValidatingResolver newValidator(Resolver via) throws ZonecutException {
+    ValidatingResolver v = new ValidatingResolver(via, clock);
     try {
       v.init(config);
     } catch (IOException | RuntimeException e) {
@@ -133,7 +152,7 @@ public final class ValidatingLookup implements DnsLookup {
   @Override
   public void flush() {
     try {
-      validator = newValidator();
+      validator = newValidator(head);
     } catch (ZonecutException e) {
       // the same configuration was accepted when this lookup was built
       throw new IllegalStateException("validator configuration rejected on flush", e);
@@ -167,24 +186,69 @@ public final class ValidatingLookup implements DnsLookup {
   public CompletionStage<LookupResult> lookup(Name name, int type) {
     Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
     QueryKey key = new QueryKey(query.getHeader().getID(), name, type);
-    upstreamRcodes.put(key, -1);
+    upstream.put(key, Upstream.PENDING);
     ValidatingResolver v = validator;
     return v.sendAsync(query, executor)
-        .handle((response, failure) -> {
-          Integer upstream = upstreamRcodes.remove(key);
+        .<CompletionStage<LookupResult>>handle((response, failure) -> {
+          Upstream up = upstream.remove(key);
           if (failure != null) {
-            return Responses.failure(name, type, failure);
+            return CompletableFuture.completedFuture(Responses.failure(name, type, failure));
           }
-          return classify(name, type, response, upstream == null ? -1 : upstream);
-        });
+          LookupResult r = classify(name, type, response, up == null ? -1 : up.rcode());
+          Message answered = up == null ? null : up.dnskeyAnswer();
+          if (r instanceof LookupResult.Bogus bogus && answered != null
+              && holdsDnskeyRrset(answered, name)) {
+            return judgeAgainstDs(name, answered, bogus);
+          }
+          return CompletableFuture.completedFuture(r);
+        })
+        .thenCompose(stage -> stage);
+  }
+
+  /**
+   * Judges {@code answered}, the upstream's answer to (name, DNSKEY) that the shared validator
+   * found bogus, against {@code name}'s DS RRset (RFC 4035 §5.2): a validator of its own, with an
+   * empty key cache, whose DNSKEY query for {@code name} is answered with {@code answered} itself.
+   * The DS and the keys above it are fetched again through the upstream.
+   */
+  private CompletionStage<LookupResult> judgeAgainstDs(
+      Name name, Message answered, LookupResult.Bogus first) {
+    ValidatingResolver once;
+    try {
+      once = newValidator(new PinnedAnswerResolver(head, name, Type.DNSKEY, answered, executor));
+    } catch (ZonecutException e) {
+      // the same configuration was accepted when this lookup was built
+      throw new IllegalStateException("validator configuration rejected", e);
+    }
+    Message query = Message.newQuery(Record.newRecord(name, Type.DNSKEY, DClass.IN));
+    return once.sendAsync(query, executor)
+        .handle((response, failure) -> failure != null
+            ? first
+            : classify(name, Type.DNSKEY, response, answered.getRcode()));
+  }
+
+  /** Whether {@code m} is a NOERROR answer holding a DNSKEY RRset owned by {@code name}. */
+  private static boolean holdsDnskeyRrset(Message m, Name name) {
+    if (m.getRcode() != Rcode.NOERROR) {
+      return false;
+    }
+    for (RRset set : m.getSectionRRsets(Section.ANSWER)) {
+      if (set.getType() == Type.DNSKEY && set.getName().equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void observeUpstream(Message query, Message answer) {
     Record q = query.getQuestion();
     if (q != null) {
-      upstreamRcodes.computeIfPresent(
+      // the top-level query is sent first; a later query that happens to draw the same ID and
+      // question (the validator's own DNSKEY query) does not replace its answer
+      upstream.computeIfPresent(
           new QueryKey(query.getHeader().getID(), q.getName(), q.getType()),
-          (k, old) -> answer.getRcode());
+          (k, old) -> old.rcode() >= 0 ? old
+              : new Upstream(answer.getRcode(), k.type() == Type.DNSKEY ? answer : null));
     }
   }
 

@@ -25,11 +25,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.DNSKEYRecord;
+import org.xbill.DNS.DSRecord;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
@@ -73,6 +76,7 @@ final class MigrationProbe implements AutoCloseable {
   private final Name zone;
   private final Name txt;
   private final InetSocketAddress resolver;
+  private final InetSocketAddress parent;
   private final long start;
   private final ExecutorService io = Executors.newFixedThreadPool(2);
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
@@ -88,6 +92,7 @@ final class MigrationProbe implements AutoCloseable {
     this.zone = zone;
     this.txt = Name.fromConstantString("probe." + zone);
     this.resolver = net.resolver();
+    this.parent = net.parent();
     this.start = start;
     this.transport = NioDnsTransport.create(io);
     this.viaUnbound = ValidatingLookup.builder(transport, DnsEndpoint.of(net.resolver()), io)
@@ -178,7 +183,11 @@ final class MigrationProbe implements AutoCloseable {
       o = Outcome.OTHER;
       detail += " " + e;
     }
-    counts.get("unbound").add(o, detail, now());
+    Counts c = counts.get("unbound");
+    if (o != Outcome.SECURE && c.failures.size() < 10) {
+      detail += " | " + chain();
+    }
+    c.add(o, detail, now());
   }
 
   private void record(String key, @Nullable ValidatingLookup lookup, Name name, int type, String what) {
@@ -208,7 +217,54 @@ final class MigrationProbe implements AutoCloseable {
       o = Outcome.OTHER;
       detail += " " + e;
     }
-    counts.get(key).add(o, detail, now());
+    Counts c = counts.get(key);
+    if (o != Outcome.SECURE && c.failures.size() < 10) {
+      detail += " | " + chain();
+    }
+    c.add(o, detail, now());
+  }
+
+  /**
+   * The chain as it stands just after a failed judgment, so that a failure explains itself: the
+   * parent's DS RRset (asked directly) and what Unbound serves for the zone's DS and DNSKEY (CD
+   * set: its cached data, judged or not), with key tags, RRSIG key tags and remaining TTLs.
+   */
+  private String chain() {
+    return "parent DS " + rrsets(parent, zone, Type.DS, false)
+        + "; unbound DS " + rrsets(resolver, zone, Type.DS, true)
+        + ", DNSKEY " + rrsets(resolver, zone, Type.DNSKEY, true);
+  }
+
+  private static String rrsets(InetSocketAddress server, Name name, int type, boolean recursive) {
+    try {
+      SimpleResolver r = new SimpleResolver(server);
+      r.setTimeout(Duration.ofSeconds(2));
+      r.setEDNS(0, 1232, ExtendedFlags.DO, List.of());
+      Message q = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+      if (recursive) {
+        q.getHeader().setFlag(Flags.CD);
+      } else {
+        q.getHeader().unsetFlag(Flags.RD);
+      }
+      Message m = r.send(q);
+      List<String> data = new ArrayList<>();
+      List<Integer> sigs = new ArrayList<>();
+      long ttl = -1;
+      for (Record rec : m.getSection(org.xbill.DNS.Section.ANSWER)) {
+        if (rec instanceof DSRecord ds && rec.getType() == type) {
+          data.add(Integer.toString(ds.getFootprint()));
+          ttl = rec.getTTL();
+        } else if (rec instanceof DNSKEYRecord k && rec.getType() == type) {
+          data.add(k.getFootprint() + ((k.getFlags() & DNSKEYRecord.Flags.SEP_KEY) != 0 ? " KSK" : " ZSK"));
+          ttl = rec.getTTL();
+        } else if (rec instanceof RRSIGRecord sig && sig.getTypeCovered() == type) {
+          sigs.add(sig.getFootprint());
+        }
+      }
+      return Rcode.string(m.getRcode()) + " " + data + " signed by " + sigs + " ttl " + ttl;
+    } catch (IOException | RuntimeException e) {
+      return "(" + e + ")";
+    }
   }
 
   /** Counts per resolver, in insertion order. */
