@@ -13,6 +13,10 @@ import io.github.zonecut.dsync.InMemoryDelegationBackend;
 import io.github.zonecut.dsync.JdbcDelegationBackend;
 import io.github.zonecut.dsync.TsigDelegationBackend;
 import io.github.zonecut.dsync.TsigKey;
+import io.github.zonecut.keystate.InMemoryTrustStore;
+import io.github.zonecut.keystate.JdbcTrustStore;
+import io.github.zonecut.keystate.StoreException;
+import io.github.zonecut.keystate.TrustStore;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -79,18 +83,47 @@ final class Backends {
   }
 
   private static DelegationBackend jdbc(String url, Session session) throws CliException {
-    Driver driver;
+    DataSource source = dataSource(url, "--backend");
     try {
-      driver = DriverManager.getDriver(url);
-    } catch (SQLException e) {
-      throw CliException.usage("bad --backend: no JDBC driver for " + redact(url)
-          + " (the CLI ships SQLite: jdbc:sqlite:FILE)");
-    }
-    try {
-      return JdbcDelegationBackend.open(new UrlDataSource(driver, url), session.clock());
+      return JdbcDelegationBackend.open(source, session.clock());
     } catch (BackendException e) {
       throw CliException.usage("bad --backend: cannot open " + redact(url) + ": "
           + Inputs.oneLine(e.getMessage()));
+    }
+  }
+
+  /** What {@code --trust} accepts. */
+  static final String TRUST_SYNTAX = "memory | jdbc:URL";
+
+  /**
+   * The trust store a {@code --trust} spec names: {@code memory} (lost on exit) or a database
+   * through JDBC (keystate's {@link JdbcTrustStore}: keys, verification progress and the audit
+   * trail survive a restart).
+   *
+   * @throws CliException (usage) for a malformed spec, an unknown driver or an unopenable database
+   */
+  static TrustStore trustStore(String spec) throws CliException {
+    if (spec.equals("memory")) {
+      return new InMemoryTrustStore();
+    }
+    if (!spec.startsWith("jdbc:")) {
+      throw CliException.usage("bad --trust '" + redact(spec) + "': expected " + TRUST_SYNTAX);
+    }
+    DataSource source = dataSource(spec, "--trust");
+    try {
+      return JdbcTrustStore.open(source);
+    } catch (StoreException e) {
+      throw CliException.usage("bad --trust: cannot open " + redact(spec) + ": "
+          + Inputs.oneLine(e.getMessage()));
+    }
+  }
+
+  private static DataSource dataSource(String url, String option) throws CliException {
+    try {
+      return new UrlDataSource(DriverManager.getDriver(url), url);
+    } catch (SQLException e) {
+      throw CliException.usage("bad " + option + ": no JDBC driver for " + redact(url)
+          + " (the CLI ships SQLite: jdbc:sqlite:FILE)");
     }
   }
 

@@ -27,7 +27,6 @@ import io.github.zonecut.dsync.UpdateReceiver;
 import io.github.zonecut.keystate.AtApexVerifier;
 import io.github.zonecut.keystate.BootstrapCoordinator;
 import io.github.zonecut.keystate.BootstrapMethod;
-import io.github.zonecut.keystate.InMemoryTrustStore;
 import io.github.zonecut.keystate.KeyLookup;
 import io.github.zonecut.keystate.KeyStateResponder;
 import io.github.zonecut.keystate.RegistryPolicy;
@@ -93,6 +92,12 @@ public final class ReceiverServeCommand extends ZonecutCommand {
   @Option(names = "--backend", paramLabel = "SPEC", defaultValue = "memory",
       description = "Where delegations live: " + Backends.SYNTAX + " (default ${DEFAULT-VALUE}).")
   private String backendSpec = "memory";
+
+  @Option(names = "--trust", paramLabel = "SPEC", defaultValue = "memory",
+      description = "Where the children's SIG(0) keys and their verification state live: "
+          + Backends.TRUST_SYNTAX + " (default ${DEFAULT-VALUE}: lost on exit; a database keeps "
+          + "trusted keys across restarts).")
+  private String trustSpec = "memory";
 
   @Option(names = "--delegations", paramLabel = "FILE",
       description = "Seed the backend with the NS, DS and glue records of this zone file.")
@@ -191,7 +196,7 @@ public final class ReceiverServeCommand extends ZonecutCommand {
     Sig0Config sig0 = Ops.sig0(session);
     // one guard for UPDATEs and inquiries: neither can be replayed as the other
     Sig0ReplayGuard guard = Sig0ReplayGuard.create();
-    TrustRegistry registry = new TrustRegistry(new InMemoryTrustStore(),
+    TrustRegistry registry = new TrustRegistry(Backends.trustStore(trustSpec),
         new RegistryPolicy(VerificationPolicy.of(BootstrapMethod.AT_APEX, BootstrapMethod.MANUAL),
             RegistryPolicy.DEFAULT_ALGORITHMS, allowKeyRoll),
         session.clock());

@@ -115,6 +115,17 @@ class BadInputTest {
         "tsig:" + tsig + "@127.0.0.1:5399"), 2, "writes one zone");
     oneLine(Cli.run(ENV, "receiver", "serve", "--listen", "nowhere", "--zone",
         "parent.test.", "--key", key), 2, "bad --listen 'nowhere'");
+    oneLine(Cli.run(ENV, "receiver", "serve", "--listen", "127.0.0.1:0", "--zone",
+        "parent.test.", "--key", key, "--trust", "redis:x;password=hunter2"), 2,
+        "bad --trust 'redis:x;password=***'", "memory | jdbc:URL");
+    oneLine(Cli.run(ENV, "receiver", "serve", "--listen", "127.0.0.1:0", "--zone",
+        "parent.test.", "--key", key, "--trust", "jdbc:nope:x"), 2,
+        "bad --trust: no JDBC driver for jdbc:nope:x");
+    Path notADatabase = dir.resolve("trust.db");
+    Files.writeString(notADatabase, "this is not an SQLite database, it is a text file\n");
+    oneLine(Cli.run(ENV, "receiver", "serve", "--listen", "127.0.0.1:0", "--zone",
+        "parent.test.", "--key", key, "--trust", "jdbc:sqlite:" + notADatabase), 2,
+        "bad --trust: cannot open jdbc:sqlite:" + notADatabase);
   }
 
   @Test
