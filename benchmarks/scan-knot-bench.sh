@@ -11,6 +11,8 @@
 # SCANKNOT_ALGORITHM: Knot's signing algorithm for every zone (default ecdsap256sha256; the scan
 # is bound by the JDK's P-256 verification, rsasha256 shows the path with cheap verification).
 # SCANKNOT_WARMUP: scan passes before the measured one (default 1; 0 measures the cold pass).
+# SCANKNOT_JAVA_OPTS: extra JVM options, e.g. -Dzonecut.bench.tcpIdleMillis=0 (one TCP connection
+# per exchange, as before TCP reuse).
 # SCANKNOT_CLASSPATH, when set, replaces the shaded jar (ScanKnotBenchSmokeTest passes its own).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -206,7 +208,7 @@ PYEOF
   sleep 0.2
 done
 
-java -Xmx256m -cp "$CP" io.github.zonecut.benchmarks.ScanKnotBench "$PORT" "$RPORT" \
+java -Xmx256m ${SCANKNOT_JAVA_OPTS:-} -cp "$CP" io.github.zonecut.benchmarks.ScanKnotBench "$PORT" "$RPORT" \
   "$D/parent.txt" "$PARENT" "$D/anchor.txt" "$CONC" "$CEIL" "${SCANKNOT_WARMUP:-1}" 2>"$D/java.err" \
   || { tail -30 "$D/java.err" >&2; exit 1; }
 echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -77,7 +77,7 @@ public final class AcceptanceScanBench {
     }
     ExecutorService executor = Executors.newFixedThreadPool(2);
     try (TestHierarchy h = hb.start();
-        NioDnsTransport transport = NioDnsTransport.create(executor)) {
+        NioDnsTransport transport = BenchTransports.create(executor)) {
       SnapshotBackend backend = new SnapshotBackend();
       Name ns1 = Name.fromConstantString("ns1.op.bench.");
       Name ns2 = Name.fromConstantString("ns2.op.bench.");

@@ -58,7 +58,7 @@ public final class ScanBench {
     int ceilingSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
     ExecutorService executor = Executors.newFixedThreadPool(2);
     try (LoopbackResponder responder = new LoopbackResponder();
-        NioDnsTransport transport = NioDnsTransport.create(executor)) {
+        NioDnsTransport transport = BenchTransports.create(executor)) {
       DnsEndpoint server = DnsEndpoint.of(responder.address());
 
       double qpsBefore = ceiling(transport, server, concurrency, ceilingSeconds);

@@ -132,7 +132,7 @@ public final class ScanKnotBench {
 
     ExecutorService executor = Executors.newFixedThreadPool(2);
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    try (NioDnsTransport nio = NioDnsTransport.create(executor)) {
+    try (NioDnsTransport nio = BenchTransports.create(executor)) {
       CountingTransport transport = new CountingTransport(nio);
       Name probe = children.get(0);
       double tcpBefore = ceiling(nio, knot, TransportProtocol.TCP, probe, concurrency,

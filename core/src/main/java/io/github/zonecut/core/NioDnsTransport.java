@@ -43,12 +43,28 @@ import org.xbill.DNS.Message;
  * letter of the name. Sharing at the socket limit lowers the port factor to the number of open
  * sockets to that server. DNSSEC remains the defence against an on-path attacker.
  *
- * <p><b>TCP.</b> One connection per exchange, closed after the answer; at most {@link
- * Builder#maxTcpConnections(int)} are open at once and further TCP exchanges wait in a queue
- * (their deadline keeps running). The first complete message on a connection decides it: one
- * that does not answer the query (another ID or question, another OPCODE, QDCOUNT other than the
- * query's, TC=1) fails the exchange with {@link Reason#MALFORMED_RESPONSE} and closes the
- * connection, so a peer streaming junk costs one message.
+ * <p><b>TCP.</b> Connections are reused and pipelined (RFC 7766 §6.2.1): exchanges to the
+ * same server share an open connection while it has fewer than {@link
+ * Builder#tcpPipelineDepth(int)} outstanding, each request written as soon as the connection
+ * takes it, without waiting for earlier answers; answers may come in any order (RFC 7766 §7) and
+ * are matched by ID and question. Requests whose ID the transport may choose get one not
+ * outstanding on their connection; a signed request whose fixed ID is taken there goes to
+ * another connection or waits. When every connection to a server is full, another is opened, up
+ * to {@link Builder#maxTcpConnectionsPerServer(int)} per server (RFC 7766 §6.2.2) and {@link
+ * Builder#maxTcpConnections(int)} in all (idle connections included; the least recently used
+ * idle one is closed to make room); beyond that, TCP exchanges wait in a queue, their deadline
+ * running. A connection with nothing outstanding is closed after {@link
+ * Builder#tcpIdleTimeout(Duration)} (RFC 7766 §6.2.3); {@link Duration#ZERO} restores one
+ * connection per exchange, closed after its answer. A server may close a connection at any time
+ * (RFC 7766 §6.2.4): its unanswered exchanges are retried on a new connection within their
+ * deadline, once if the connection answered nothing (then {@link Reason#NETWORK}); a connection
+ * that cannot be opened fails its exchanges with {@link Reason#NETWORK}. Any message that does
+ * not answer an outstanding exchange (unknown ID, QR clear, another question, OPCODE or
+ * QDCOUNT, TC=1, unparsable) closes the connection, so a peer streaming junk costs one message:
+ * the exchange whose ID it carries fails with {@link Reason#MALFORMED_RESPONSE} and the others
+ * on that connection are retried once on a fresh one (then {@link Reason#MALFORMED_RESPONSE}).
+ * A late answer to an exchange that timed out is dropped; its ID is not reused on that
+ * connection.
  *
  * <p><b>Threads.</b> {@link Builder#selectorThreads(int)} daemon threads do all socket I/O and
  * deadline handling; every stage returned by {@link #exchange} is completed on the {@link
@@ -81,8 +97,9 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
       };
     }
     this.engine = new NioEngine(b.selectorThreads, b.udpSockets, b.receiveBufferBytes,
-        b.sendBufferBytes, b.maxTcpConnections, b.maxInFlight, b.randomizeQuestionCase, tf,
-        b.executor, ChannelOpener.SYSTEM);
+        b.sendBufferBytes, b.maxTcpConnections, b.tcpPipelineDepth, b.maxTcpConnectionsPerServer,
+        b.tcpIdleTimeout.toNanos(), b.maxInFlight, b.randomizeQuestionCase, tf, b.executor,
+        ChannelOpener.SYSTEM);
   }
 
   /**
@@ -120,7 +137,8 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
   public Stats stats() {
     NioEngine.Stats s = engine.stats();
     return new Stats(s.sent(), s.received(), s.dropped(), s.malformed(), s.timeouts(),
-        s.tcpRetries(), engine.inFlight(), s.spoofingFallbacks());
+        s.tcpRetries(), engine.inFlight(), s.spoofingFallbacks(), s.tcpConnections(),
+        s.tcpReconnects());
   }
 
   /**
@@ -139,7 +157,8 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
    * @param sent requests handed to the network (TCP retries not counted twice)
    * @param received messages received over UDP and TCP
    * @param dropped received messages matching no exchange (wrong ID, question or 0x20 case, or
-   *     over TCP a message that answers another query): stray or spoofed answers
+   *     over TCP a message that answers another query or a query that already timed out): stray
+   *     or spoofed answers
    * @param malformed received messages that matched an exchange but did not parse or carried
    *     another OPCODE, another question count, or TC=1 over TCP
    * @param timeouts exchanges that reached their deadline
@@ -147,6 +166,9 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
    * @param inFlight exchanges started and not finished
    * @param spoofingFallbacks UDP queries retried over TCP because their port received a burst of
    *     mismatched answers (a likely spoofing attempt)
+   * @param tcpConnections TCP connections opened (with reuse, far fewer than TCP exchanges)
+   * @param tcpReconnects TCP exchanges retried on another connection because theirs was closed
+   *     by the server, reset, or closed for a message that did not answer them
    */
   public record Stats(
       long sent,
@@ -156,7 +178,17 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
       long timeouts,
       long tcpRetries,
       int inFlight,
-      long spoofingFallbacks) {}
+      long spoofingFallbacks,
+      long tcpConnections,
+      long tcpReconnects) {
+
+    /** The counters without the TCP connection counters (which are then 0): the former shape. */
+    public Stats(long sent, long received, long dropped, long malformed, long timeouts,
+        long tcpRetries, int inFlight, long spoofingFallbacks) {
+      this(sent, received, dropped, malformed, timeouts, tcpRetries, inFlight, spoofingFallbacks,
+          0, 0);
+    }
+  }
 
   private final class Completion implements ExchangeCallback {
     private final CompletableFuture<DnsResponse> future;
@@ -193,6 +225,9 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
     private int udpSockets = 1024;
     private boolean randomizeQuestionCase;
     private int maxTcpConnections = 256;
+    private int tcpPipelineDepth = 16;
+    private int maxTcpConnectionsPerServer = 4;
+    private Duration tcpIdleTimeout = Duration.ofSeconds(2);
     private int maxInFlight = 65_536;
     private int receiveBufferBytes = 4 << 20;
     private int sendBufferBytes = 1 << 20;
@@ -231,9 +266,51 @@ public final class NioDnsTransport implements DnsTransport, AutoCloseable {
       return this;
     }
 
-    /** TCP connections open at once; further TCP exchanges queue (default 256). */
+    /**
+     * TCP connections open at once, idle ones included; further TCP exchanges queue (default
+     * 256). Divided among the selector threads.
+     */
     public Builder maxTcpConnections(int n) {
       this.maxTcpConnections = positive("maxTcpConnections", n);
+      return this;
+    }
+
+    /**
+     * Exchanges outstanding at once on one TCP connection (default 16): RFC 7766 §6.2.1.1
+     * pipelining. A connection with this many waits for answers before it takes another
+     * exchange; it also bounds what a server closing the connection makes the transport retry.
+     * 1 disables pipelining but keeps reuse.
+     */
+    public Builder tcpPipelineDepth(int n) {
+      this.tcpPipelineDepth = positive("tcpPipelineDepth", n);
+      return this;
+    }
+
+    /**
+     * TCP connections to one server (address and port) at once, per selector thread (default
+     * 4). RFC 7766 §6.2.2 asks clients to keep concurrent connections to a server few; a handful
+     * rather than one lets servers that answer each connection's queries in order (as Knot and
+     * NSD do) work on several at once. When every one is at {@link #tcpPipelineDepth(int)},
+     * further exchanges to that server wait in the queue rather than pipeline deeper.
+     */
+    public Builder maxTcpConnectionsPerServer(int n) {
+      this.maxTcpConnectionsPerServer = positive("maxTcpConnectionsPerServer", n);
+      return this;
+    }
+
+    /**
+     * How long a TCP connection with nothing outstanding stays open for the next exchange to
+     * that server (default 2 s; RFC 7766 §6.2.3 asks clients to close idle connections soon,
+     * and servers' own idle timeouts, BIND's and Knot's among them, are longer, so the client
+     * closes first). {@link Duration#ZERO} closes each connection after its answer: one
+     * connection per exchange, no reuse and no pipelining.
+     */
+    public Builder tcpIdleTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative()) {
+        throw new IllegalArgumentException("tcpIdleTimeout must not be negative: " + timeout);
+      }
+      this.tcpIdleTimeout = timeout;
       return this;
     }
 

@@ -310,7 +310,7 @@ class NioDnsTransportTest {
   }
 
   @Test
-  void tcpAnswerToAnotherQueryEndsTheConnection() throws Exception {
+  void tcpMessageAnsweringNoQueryEndsTheConnectionAndItsRetry() throws Exception {
     server.onTcp((s, q, out) -> {
       Message other = TestDnsServer.answer(q, "198.51.100.9");
       other.getHeader().setID((q.getHeader().getID() + 7) & 0xFFFF);
@@ -318,13 +318,16 @@ class NioDnsTransportTest {
       TestDnsServer.writeFramed(out, TestDnsServer.answer(q, "192.0.2.45").toWire());
     });
 
-    // one connection serves one exchange: the first message decides it
+    // a message answering no outstanding exchange closes the connection; the innocent exchange
+    // is retried once on a new one, meets the same junk, and fails
     DnsTransportException e = failure(transport.exchange(server.endpoint(),
         query("pipe.example."), TransportProtocol.TCP, LONG));
 
     assertThat(e.reason()).isEqualTo(Reason.MALFORMED_RESPONSE);
-    assertThat(e).hasMessageContaining("does not answer the query");
-    assertThat(transport.stats().dropped()).isEqualTo(1);
+    assertThat(e).hasMessageContaining("does not answer any query");
+    assertThat(transport.stats().dropped()).isEqualTo(2);
+    assertThat(transport.stats().tcpConnections()).isEqualTo(2);
+    assertThat(transport.stats().tcpReconnects()).isEqualTo(1);
     assertThat(transport.stats().inFlight()).isZero();
   }
 
@@ -443,7 +446,8 @@ class NioDnsTransportTest {
       }
       TestDnsServer.writeFramed(out, TestDnsServer.answer(q).toWire());
     });
-    try (NioDnsTransport one = NioDnsTransport.builder(executor).maxTcpConnections(1).build()) {
+    try (NioDnsTransport one = NioDnsTransport.builder(executor).maxTcpConnections(1)
+        .tcpPipelineDepth(1).build()) {
       CompletionStage<DnsResponse> holding = one.exchange(server.endpoint(),
           query("hold.example."), TransportProtocol.TCP, LONG);
       waitFor("the first connection", () -> server.tcpQueries.get() == 1);

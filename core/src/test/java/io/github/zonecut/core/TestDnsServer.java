@@ -47,6 +47,10 @@ final class TestDnsServer implements AutoCloseable {
   final List<byte[]> receivedWire = new CopyOnWriteArrayList<>();
   final AtomicInteger udpQueries = new AtomicInteger();
   final AtomicInteger tcpQueries = new AtomicInteger();
+  /** TCP connections accepted. */
+  final AtomicInteger tcpAccepts = new AtomicInteger();
+  /** TCP connections ended (closed by the client, or by a handler). */
+  final AtomicInteger tcpEnded = new AtomicInteger();
   private volatile UdpHandler udpHandler = (s, q, w, from) -> s.sendUdp(answer(q), from);
   private volatile TcpHandler tcpHandler = (s, q, out) -> writeFramed(out, answer(q).toWire());
   private final Thread udpThread;
@@ -156,6 +160,7 @@ final class TestDnsServer implements AutoCloseable {
     while (!closed) {
       try {
         Socket s = tcp.accept();
+        tcpAccepts.incrementAndGet();
         Thread t = new Thread(() -> serveConnection(s), "test-dns-tcp-conn");
         t.setDaemon(true);
         t.start();
@@ -183,6 +188,8 @@ final class TestDnsServer implements AutoCloseable {
       // client closed
     } catch (IOException e) {
       // test servers drop broken connections
+    } finally {
+      tcpEnded.incrementAndGet();
     }
   }
 

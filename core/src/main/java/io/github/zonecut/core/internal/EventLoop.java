@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -48,6 +49,8 @@ final class EventLoop implements Runnable {
   static final int MISMATCH_BURST = 8;
   /** How many random IDs are tried on one shared socket before trying the next socket. */
   private static final int ID_TRIES = 16;
+  /** Bulk reads per TCP connection per wake-up, so one busy connection cannot starve others. */
+  private static final int TCP_READ_ROUNDS = 4;
   /** Failed rounds in a row after which the loop gives up, failing what it holds. */
   static final int MAX_CONSECUTIVE_FAILURES = 100;
 
@@ -61,7 +64,19 @@ final class EventLoop implements Runnable {
   private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(0xFFFF);
   private final Set<TcpConnection> connections = new HashSet<>();
   private final ArrayDeque<Exchange> tcpWaiting = new ArrayDeque<>();
+  /** Connections in service (not closed) by server; the ones reused and pipelined on. */
+  private final HashMap<InetSocketAddress, List<TcpConnection>> tcpByPeer = new HashMap<>();
+  /** Connections with nothing outstanding, least recently used first. */
+  private final LinkedHashSet<TcpConnection> idle = new LinkedHashSet<>();
   private final int maxTcp;
+  /** Exchanges (and stale IDs) one connection carries at once; 1 when idle timeout is zero. */
+  private final int tcpDepth;
+  /** Connections to one server at once (RFC 7766 §6.2.2). */
+  private final int tcpPerServer;
+  /** How long an idle connection stays open; 0 closes it after each answer. */
+  private final long tcpIdleNanos;
+  /** A TCP connection closed or got room since the last queue drain. */
+  private boolean tcpFreed;
   private final Set<UdpSocket> udpSockets = new HashSet<>();
   /** Open, not retired UDP sockets by server: where exchanges go when at the socket limit. */
   private final HashMap<InetSocketAddress, List<UdpSocket>> byPeer = new HashMap<>();
@@ -84,7 +99,12 @@ final class EventLoop implements Runnable {
   private volatile boolean terminated;
 
   EventLoop(NioEngine engine, int maxUdp, int receiveBuffer, int sendBuffer, int maxTcp,
-      boolean randomizeCase, ChannelOpener opener) throws IOException {
+      int tcpDepth, int tcpPerServer, long tcpIdleNanos, boolean randomizeCase,
+      ChannelOpener opener) throws IOException {
+    // idle timeout zero: one exchange per connection, closed after its answer
+    this.tcpDepth = tcpIdleNanos == 0 ? 1 : tcpDepth;
+    this.tcpPerServer = tcpIdleNanos == 0 ? Integer.MAX_VALUE : tcpPerServer;
+    this.tcpIdleNanos = tcpIdleNanos;
     this.engine = engine;
     this.maxUdp = maxUdp;
     this.receiveBuffer = receiveBuffer;
@@ -172,6 +192,8 @@ final class EventLoop implements Runnable {
       selector.selectNow();
     } else if (wheel.size() > 0) {
       selector.select(TimeUnit.NANOSECONDS.toMillis(TimerWheel.TICK_NANOS));
+    } else if (!idle.isEmpty()) {
+      selector.select(idleWaitMillis(System.nanoTime()));
     } else {
       // schedule() and execute() wake the selector, so nothing new can be missed here
       selector.select();
@@ -179,7 +201,11 @@ final class EventLoop implements Runnable {
     closingUdp = 0;
     drainUdp();
     processSelected();
-    wheel.expire(System.nanoTime(), this::timeout);
+    long now = System.nanoTime();
+    wheel.expire(now, this::timeout);
+    if (!idle.isEmpty()) {
+      expireIdle(now);
+    }
     flush();
   }
 
@@ -243,8 +269,11 @@ final class EventLoop implements Runnable {
           UdpSocket s = (UdpSocket) att;
           failSocket(s, "UDP exchange with " + Endpoints.format(s.peer) + " failed", e);
         } else if (att instanceof TcpConnection) {
-          Exchange ex = ((TcpConnection) att).exchange;
-          failNetwork(ex, "TCP exchange with " + Endpoints.format(ex.peer) + " failed", e);
+          TcpConnection c = (TcpConnection) att;
+          for (Exchange ex : takeOutstanding(c)) {
+            failNetwork(ex, "TCP exchange with " + Endpoints.format(c.peer) + " failed", e);
+          }
+          drainTcp();
         }
       }
     }
@@ -574,106 +603,261 @@ final class EventLoop implements Runnable {
 
   // ---------------------------------------------------------------- TCP
 
-  /** Starts (or queues, beyond the connection limit) a TCP exchange. Loop thread. */
+  /** Outcome of one attempt to place a TCP exchange. */
+  private enum Placement { STARTED, WAIT, WAIT_ID }
+
+  /**
+   * Starts a TCP exchange: on an open connection to the same server with room in its pipeline
+   * and its ID free there (RFC 7766 §6.2.1: reuse and pipeline), else on a new connection while
+   * under the per-server and total limits (closing the least recently used idle connection to
+   * make room), else it waits in the queue, its deadline running. Loop thread.
+   */
   private void startTcp(Exchange ex) {
     if (ex.isFinished()) {
       return;
     }
-    if (connections.size() >= maxTcp) {
+    if (placeTcp(ex) != Placement.STARTED) {
       tcpWaiting.add(ex);
-      return;
     }
-    TcpConnection c = new TcpConnection(ex);
-    ex.tcp = c;
+  }
+
+  private Placement placeTcp(Exchange ex) {
+    List<TcpConnection> open = tcpByPeer.get(ex.peer);
+    boolean room = false;
+    if (open != null) {
+      for (TcpConnection c : open) {
+        if (c.load() < tcpDepth) {
+          room = true;
+          if (assignTcp(c, ex)) {
+            enqueue(c, ex);
+            return Placement.STARTED;
+          }
+        }
+      }
+    }
+    if (open != null && open.size() >= tcpPerServer) {
+      // room but not for this fixed ID: a signed request waits for its ID to be free somewhere
+      return room ? Placement.WAIT_ID : Placement.WAIT;
+    }
+    if (connections.size() >= maxTcp) {
+      TcpConnection lru = idle.isEmpty() ? null : idle.iterator().next();
+      if (lru == null) {
+        return Placement.WAIT;
+      }
+      // RFC 7766 §6.2.2: idle connections count against the limit; the oldest makes room
+      closeTcp(lru);
+    }
+    TcpConnection c = new TcpConnection(ex.peer);
     connections.add(c);
+    tcpByPeer.computeIfAbsent(ex.peer, p -> new ArrayList<>(2)).add(c);
+    engine.stats.tcpConnections.increment();
+    if (!assignTcp(c, ex)) {
+      // cannot happen on an empty connection
+      closeTcp(c);
+      failNetwork(ex, "no message ID free on a fresh TCP connection", null);
+      return Placement.STARTED;
+    }
+    enqueue(c, ex);
     try {
       SocketChannel ch = opener.tcp(ex.peer);
       c.channel = ch;
       ch.configureBlocking(false);
       ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      boolean connected = ch.connect(ex.peer);
-      c.key = ch.register(selector, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, c);
+      c.connected = ch.connect(ex.peer);
+      c.key = ch.register(selector, 0, c);
+      interest(c);
     } catch (IOException | RuntimeException e) {
-      // releases c; the queue drain this triggers is iterative (drainTcp), never recursive
-      failNetwork(ex, "TCP connect to " + Endpoints.format(ex.peer) + " failed", e);
+      // fails ex; the queue drain this triggers is iterative (drainTcp), never recursive
+      connectFailed(c, e);
+    }
+    return Placement.STARTED;
+  }
+
+  /**
+   * Gives {@code ex} an ID free on {@code c}: a fresh random one if the transport may choose it
+   * (RFC 5452 §9.2), else its own if no exchange on {@code c} holds it (RFC 7766 §7: IDs tell
+   * pipelined answers apart).
+   */
+  private boolean assignTcp(TcpConnection c, Exchange ex) {
+    int id = ex.question.id();
+    if (c.idFree(id)) {
+      return true;
+    }
+    if (!ex.idAssignable) {
+      return false;
+    }
+    for (int t = 0; t < ID_TRIES; t++) {
+      int candidate = random.nextInt(0x10000);
+      if (c.idFree(candidate)) {
+        ex.wire = WireQuestion.withId(ex.wire, candidate);
+        ex.question = ex.question.withId(candidate);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Puts {@code ex} on {@code c} and writes its request as soon as the connection takes it. */
+  private void enqueue(TcpConnection c, Exchange ex) {
+    idle.remove(c);
+    c.outstanding.put(ex.question.id(), ex);
+    ex.tcp = c;
+    c.out.add(TcpConnection.frame(ex.wire));
+    if (c.connected && c.out.size() == 1) {
+      SocketChannel ch = c.channel;
+      if (ch != null) {
+        try {
+          writeOut(c, ch);
+        } catch (IOException | RuntimeException e) {
+          peerFailed(c, "TCP write to " + Endpoints.format(c.peer) + " failed", e);
+          return;
+        }
+      }
+    }
+    interest(c);
+  }
+
+  /** Writes queued requests until the kernel's buffer is full or the queue is empty. */
+  private static void writeOut(TcpConnection c, SocketChannel ch) throws IOException {
+    ByteBuffer b;
+    while ((b = c.out.peek()) != null) {
+      ch.write(b);
+      if (b.hasRemaining()) {
+        return;
+      }
+      c.out.poll();
     }
   }
 
+  /** OP_CONNECT while connecting; then OP_READ always, OP_WRITE only while requests wait. */
+  private static void interest(TcpConnection c) {
+    SelectionKey k = c.key;
+    if (c.closed || k == null || !k.isValid()) {
+      return;
+    }
+    k.interestOps(!c.connected ? SelectionKey.OP_CONNECT
+        : c.out.isEmpty() ? SelectionKey.OP_READ : SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+  }
+
   private void tcpReady(TcpConnection c, SelectionKey key) {
-    Exchange ex = c.exchange;
     SocketChannel ch = (SocketChannel) key.channel();
-    try {
-      if (key.isConnectable()) {
-        ch.finishConnect();
-        key.interestOps(SelectionKey.OP_WRITE);
-        return;
-      }
-      if (key.isWritable()) {
-        ch.write(c.out);
-        if (!c.out.hasRemaining()) {
-          key.interestOps(SelectionKey.OP_READ);
+    if (!c.connected) {
+      try {
+        if (key.isConnectable()) {
+          ch.finishConnect();
+          c.connected = true;
+          interest(c);
         }
-        return;
+      } catch (IOException | RuntimeException e) {
+        connectFailed(c, e);
       }
-      if (key.isReadable()) {
+      return;
+    }
+    try {
+      if (key.isWritable()) {
+        writeOut(c, ch);
+        interest(c);
+      }
+      if (!c.closed && key.isValid() && key.isReadable()) {
         readTcp(c, ch);
       }
     } catch (IOException | RuntimeException e) {
-      failNetwork(ex, "TCP exchange with " + Endpoints.format(ex.peer) + " failed", e);
+      peerFailed(c, "TCP exchange with " + Endpoints.format(c.peer) + " failed", e);
     }
   }
 
   /**
-   * Reads the one answer of this connection; at most one length prefix and one body read per
-   * wake-up. The connection serves one exchange, so the first complete message decides it: a
-   * message that does not answer the query (another ID or question, QR clear, another OPCODE,
-   * a second question, TC=1) fails the exchange with {@link Reason#MALFORMED_RESPONSE} and closes
-   * the connection, so a peer streaming junk costs one message, not a busy selector.
+   * Reads what the socket holds, in one bulk read per round (a bounded number of rounds per
+   * wake-up, so one busy connection cannot starve others), and handles each complete message.
    */
   private void readTcp(TcpConnection c, SocketChannel ch) throws IOException {
-    Exchange ex = c.exchange;
-    String peer = Endpoints.format(ex.peer);
-    ByteBuffer body = c.body;
-    if (body == null) {
-      if (ch.read(c.lengthPrefix) < 0) {
-        failNetwork(ex, "TCP connection to " + peer + " closed before the answer", null);
+    for (int round = 0; round < TCP_READ_ROUNDS && !c.closed; round++) {
+      readBuffer.clear();
+      int n = ch.read(readBuffer);
+      if (n < 0) {
+        ByteBuffer partial = c.body;
+        peerClosed(c, "TCP connection to " + Endpoints.format(c.peer) + " closed by the server"
+            + (partial != null || c.lengthPrefix.position() > 0 ? " inside an answer" : ""));
         return;
       }
-      if (c.lengthPrefix.hasRemaining()) {
+      if (n == 0) {
         return;
       }
-      int length = ((c.lengthPrefix.get(0) & 0xFF) << 8) | (c.lengthPrefix.get(1) & 0xFF);
-      if (length < WireQuestion.HEADER_LENGTH) {
-        failMalformed(ex, "TCP answer from " + peer + " shorter than a header: " + length);
-        return;
+      readBuffer.flip();
+      while (readBuffer.hasRemaining() && !c.closed) {
+        ByteBuffer body = c.body;
+        if (body == null) {
+          while (c.lengthPrefix.hasRemaining() && readBuffer.hasRemaining()) {
+            c.lengthPrefix.put(readBuffer.get());
+          }
+          if (c.lengthPrefix.hasRemaining()) {
+            break;
+          }
+          int length = ((c.lengthPrefix.get(0) & 0xFF) << 8) | (c.lengthPrefix.get(1) & 0xFF);
+          c.lengthPrefix.clear();
+          if (length < WireQuestion.HEADER_LENGTH) {
+            engine.stats.malformed.increment();
+            junk(c, null, "TCP message from " + Endpoints.format(c.peer)
+                + " shorter than a header: " + length);
+            return;
+          }
+          body = ByteBuffer.allocate(length);
+          c.body = body;
+        }
+        int take = Math.min(body.remaining(), readBuffer.remaining());
+        int limit = readBuffer.limit();
+        readBuffer.limit(readBuffer.position() + take);
+        body.put(readBuffer);
+        readBuffer.limit(limit);
+        if (body.hasRemaining()) {
+          break;
+        }
+        c.body = null;
+        tcpMessage(c, body.array());
       }
-      body = ByteBuffer.allocate(length);
-      c.body = body;
     }
-    if (ch.read(body) < 0) {
-      failNetwork(ex, "TCP connection to " + peer + " closed inside an answer", null);
-      return;
-    }
-    if (body.hasRemaining()) {
-      return;
-    }
-    byte[] data = body.array();
+  }
+
+  /**
+   * Handles one complete message. An answer to an outstanding exchange completes it. Anything
+   * else closes the connection (a peer streaming junk costs one message): a message that claims
+   * an outstanding exchange's ID but fails its checks (QR clear, another question, OPCODE or
+   * question count, TC=1, unparsable) fails that exchange with {@link Reason#MALFORMED_RESPONSE};
+   * the connection's other exchanges are retried once on a fresh connection. A late answer to an
+   * exchange that already ended here is dropped and the connection goes on.
+   */
+  private void tcpMessage(TcpConnection c, byte[] data) {
     engine.stats.received.increment();
+    String peer = Endpoints.format(c.peer);
     WireQuestion wq = WireQuestion.read(data);
     if (wq == null) {
-      failMalformed(ex, "TCP answer from " + peer + " has no readable question");
+      engine.stats.malformed.increment();
+      junk(c, null, "TCP message from " + peer + " has no readable question");
       return;
     }
-    if (!wq.response() || wq.id() != ex.question.id() || !wq.sameQuestion(ex.question)) {
+    Exchange ex = c.outstanding.get(wq.id());
+    if (ex == null) {
       engine.stats.dropped.increment();
-      failMalformed(ex, "TCP message from " + peer + " does not answer the query (ID " + wq.id()
+      if (wq.response() && c.stale.remove(wq.id())) {
+        // the answer to an exchange whose deadline passed: late, not hostile
+        maybeIdle(c);
+        return;
+      }
+      junk(c, null, "TCP message from " + peer + " does not answer any query (ID " + wq.id()
+          + (wq.response() ? "" : ", QR clear") + ", question " + wq.name() + " type "
+          + wq.type() + "); connection closed");
+      return;
+    }
+    if (!wq.response() || !wq.sameQuestion(ex.question)) {
+      engine.stats.dropped.increment();
+      junk(c, ex, "TCP message from " + peer + " does not answer the query (ID " + wq.id()
           + (wq.response() ? "" : ", QR clear") + ", question " + wq.name() + " type "
           + wq.type() + "); connection closed");
       return;
     }
     if (!WireQuestion.headerFits(data, ex.wire)) {
       engine.stats.malformed.increment();
-      failMalformed(ex, "TCP answer from " + peer + " has OPCODE " + WireQuestion.opcode(data)
+      junk(c, ex, "TCP answer from " + peer + " has OPCODE " + WireQuestion.opcode(data)
           + " and " + WireQuestion.questionCount(data) + " questions; the query had OPCODE "
           + WireQuestion.opcode(ex.wire) + " and " + WireQuestion.questionCount(ex.wire));
       return;
@@ -681,7 +865,7 @@ final class EventLoop implements Runnable {
     if (WireQuestion.truncated(data)) {
       // TCP has no size limit to truncate for (RFC 7766 §8): TC=1 here means an incomplete answer
       engine.stats.malformed.increment();
-      failMalformed(ex, "TCP answer from " + peer + " has TC=1: incomplete");
+      junk(c, ex, "TCP answer from " + peer + " has TC=1: incomplete");
       return;
     }
     Message message;
@@ -689,18 +873,30 @@ final class EventLoop implements Runnable {
       message = new Message(data);
     } catch (IOException | RuntimeException e) {
       engine.stats.malformed.increment();
-      failMalformed(ex, "TCP answer from " + peer + " does not parse: " + e.getMessage());
+      junk(c, ex, "TCP answer from " + peer + " does not parse: " + e.getMessage());
       return;
     }
-    answer(ex, data, message, ex.peer, true);
+    c.outstanding.remove(wq.id());
+    c.answered++;
+    answer(ex, data, message, c.peer, true);
   }
 
-  private void releaseTcp(TcpConnection c) {
-    if (c.released) {
+  /** Takes {@code c} out of service and closes its channel; its exchanges are the caller's. */
+  private void closeTcp(TcpConnection c) {
+    if (c.closed) {
       return;
     }
-    c.released = true;
+    c.closed = true;
     connections.remove(c);
+    idle.remove(c);
+    List<TcpConnection> list = tcpByPeer.get(c.peer);
+    if (list != null) {
+      list.remove(c);
+      if (list.isEmpty()) {
+        tcpByPeer.remove(c.peer);
+      }
+    }
+    c.out.clear();
     SocketChannel ch = c.channel;
     if (ch != null) {
       try {
@@ -709,12 +905,143 @@ final class EventLoop implements Runnable {
         LOG.debug("closing TCP channel", e);
       }
     }
+    tcpFreed = true;
+  }
+
+  /** Closes {@code c} and hands back its unfinished exchanges, detached from it. */
+  private List<Exchange> takeOutstanding(TcpConnection c) {
+    closeTcp(c);
+    List<Exchange> list = new ArrayList<>(c.outstanding.values());
+    c.outstanding.clear();
+    for (Exchange ex : list) {
+      ex.tcp = null;
+    }
+    return list;
+  }
+
+  /** The connection never came up: its exchanges fail with {@link Reason#NETWORK}, as ever. */
+  private void connectFailed(TcpConnection c, Throwable cause) {
+    for (Exchange ex : takeOutstanding(c)) {
+      failNetwork(ex, "TCP connect to " + Endpoints.format(c.peer) + " failed", cause);
+    }
+    drainTcp();
+  }
+
+  private void peerFailed(TcpConnection c, String message, Throwable cause) {
+    retryOrFail(c, message, cause, Reason.NETWORK);
+  }
+
+  /** The server closed (EOF) the connection: its right at any time (RFC 7766 §6.2.4). */
+  private void peerClosed(TcpConnection c, String message) {
+    retryOrFail(c, message, null, Reason.NETWORK);
+  }
+
+  /**
+   * A message on {@code c} answers nothing it may answer: the exchange it claims (if any) fails,
+   * the connection closes, and the others are innocent: retried once.
+   */
+  private void junk(TcpConnection c, @Nullable Exchange claimed, String message) {
+    if (claimed != null) {
+      c.outstanding.remove(claimed.question.id());
+      claimed.tcp = null;
+      fail(claimed, Reason.MALFORMED_RESPONSE, message, null);
+    }
+    retryOrFail(c, message, null, Reason.MALFORMED_RESPONSE);
+  }
+
+  /**
+   * Closes {@code c} and retries its unfinished exchanges on another connection, within their
+   * deadlines (RFC 7766 §6.2.4: a server may close a connection at any time, and clients SHOULD
+   * retry the queries it left unanswered).
+   * An exchange gets one retry after a connection that answered nothing; a connection that
+   * answered some of its exchanges made progress, so retrying the rest does not use up their
+   * retry (a server closing after each answer still serves them all, one per connection). An
+   * exchange out of retries fails with {@code reason}.
+   */
+  private void retryOrFail(TcpConnection c, String message, @Nullable Throwable cause,
+      Reason reason) {
+    boolean progress = c.answered > 0 && reason == Reason.NETWORK;
+    List<Exchange> retry = new ArrayList<>();
+    for (Exchange ex : takeOutstanding(c)) {
+      if (ex.isFinished()) {
+        continue;
+      }
+      if (progress || !ex.tcpRetried) {
+        ex.tcpRetried |= !progress;
+        retry.add(ex);
+      } else {
+        fail(ex, reason, message, cause);
+      }
+    }
+    if (!retry.isEmpty()) {
+      LOG.debug("{}; retrying {} exchanges on another connection", message, retry.size());
+      engine.stats.tcpReconnects.add(retry.size());
+    }
+    for (Exchange ex : retry) {
+      startTcp(ex);
+    }
     drainTcp();
   }
 
   /**
-   * Starts waiting TCP exchanges while connections are free. Iterative: a start that fails at
-   * once releases its connection, whose drain returns here instead of recursing.
+   * {@code ex} ended without an answer on its connection (deadline, close): its ID stays
+   * reserved there against a late answer.
+   */
+  private void leaveTcp(Exchange ex, TcpConnection c) {
+    ex.tcp = null;
+    if (c.outstanding.remove(ex.question.id(), ex) && !c.closed) {
+      c.stale.add(ex.question.id());
+    }
+    maybeIdle(c);
+  }
+
+  /**
+   * After an exchange ended on {@code c}: with nothing outstanding the connection becomes idle
+   * (closed at once when the idle timeout is zero, or when late answers it still waits for fill
+   * its pipeline), and its room goes to waiting exchanges.
+   */
+  private void maybeIdle(TcpConnection c) {
+    if (c.closed) {
+      return;
+    }
+    tcpFreed = true;
+    if (c.outstanding.isEmpty()) {
+      if (tcpIdleNanos == 0 || c.stale.size() >= tcpDepth) {
+        closeTcp(c);
+      } else {
+        c.idleSinceNanos = System.nanoTime();
+        idle.remove(c);
+        idle.add(c);
+      }
+    }
+    drainTcp();
+  }
+
+  /** Closes connections idle for the idle timeout (RFC 7766 §6.2.3), oldest first. */
+  private void expireIdle(long nowNanos) {
+    Iterator<TcpConnection> it = idle.iterator();
+    while (it.hasNext()) {
+      TcpConnection c = it.next();
+      if (nowNanos - c.idleSinceNanos < tcpIdleNanos) {
+        return;
+      }
+      it.remove();
+      closeTcp(c);
+    }
+  }
+
+  /** Milliseconds until the oldest idle connection expires (at least 1), or -1 if none is idle. */
+  private long idleWaitMillis(long nowNanos) {
+    if (idle.isEmpty()) {
+      return -1;
+    }
+    long left = idle.iterator().next().idleSinceNanos + tcpIdleNanos - nowNanos;
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(left) + 1);
+  }
+
+  /**
+   * Starts waiting TCP exchanges where room has appeared, in queue order. Iterative: a start
+   * that fails at once frees its connection, and the pass is repeated instead of recursing.
    */
   private void drainTcp() {
     if (drainingTcp || terminated) {
@@ -722,9 +1049,32 @@ final class EventLoop implements Runnable {
     }
     drainingTcp = true;
     try {
-      Exchange next;
-      while (connections.size() < maxTcp && (next = tcpWaiting.poll()) != null) {
-        startTcp(next);
+      while (tcpFreed && !tcpWaiting.isEmpty()) {
+        tcpFreed = false;
+        HashSet<InetSocketAddress> full = new HashSet<>();
+        boolean started = false;
+        for (int n = tcpWaiting.size(); n > 0; n--) {
+          Exchange ex = tcpWaiting.poll();
+          if (ex == null) {
+            break;
+          }
+          if (ex.isFinished()) {
+            continue;
+          }
+          Placement p = full.contains(ex.peer) ? Placement.WAIT : placeTcp(ex);
+          if (p == Placement.STARTED) {
+            started = true;
+          } else {
+            if (p == Placement.WAIT) {
+              // no room for this server: its other waiting exchanges need not try in this pass
+              full.add(ex.peer);
+            }
+            tcpWaiting.add(ex);
+          }
+        }
+        if (!started) {
+          break;
+        }
       }
     } finally {
       drainingTcp = false;
@@ -772,8 +1122,7 @@ final class EventLoop implements Runnable {
     detach(ex);
     TcpConnection c = ex.tcp;
     if (c != null) {
-      ex.tcp = null;
-      releaseTcp(c);
+      leaveTcp(ex, c);
     }
   }
 
@@ -856,8 +1205,9 @@ final class EventLoop implements Runnable {
     }
     udpWaiting.clear();
     for (TcpConnection c : new ArrayList<>(connections)) {
-      closed(c.exchange);
-      releaseTcp(c);
+      for (Exchange ex : takeOutstanding(c)) {
+        closed(ex);
+      }
     }
     for (UdpSocket s : new ArrayList<>(udpSockets)) {
       for (Exchange ex : new ArrayList<>(s.pending.values())) {

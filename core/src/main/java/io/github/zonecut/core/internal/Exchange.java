@@ -36,6 +36,9 @@ final class Exchange {
   /** The TCP connection serving this exchange, if any. */
   @Nullable TcpConnection tcp;
 
+  /** A TCP connection that answered nothing failed under it once; the next such failure ends it. */
+  boolean tcpRetried;
+
   /** An answer matched but did not parse or failed a header check; reported at the deadline. */
   boolean sawMalformed;
 

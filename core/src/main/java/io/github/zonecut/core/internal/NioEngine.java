@@ -37,6 +37,8 @@ public final class NioEngine implements AutoCloseable {
     final LongAdder timeouts = new LongAdder();
     final LongAdder tcpRetries = new LongAdder();
     final LongAdder spoofingFallbacks = new LongAdder();
+    final LongAdder tcpConnections = new LongAdder();
+    final LongAdder tcpReconnects = new LongAdder();
 
     /** Requests handed to the network. */
     public long sent() {
@@ -72,6 +74,16 @@ public final class NioEngine implements AutoCloseable {
     public long spoofingFallbacks() {
       return spoofingFallbacks.sum();
     }
+
+    /** TCP connections opened. */
+    public long tcpConnections() {
+      return tcpConnections.sum();
+    }
+
+    /** TCP exchanges moved to another connection after theirs was closed under them. */
+    public long tcpReconnects() {
+      return tcpReconnects.sum();
+    }
   }
 
   /**
@@ -80,6 +92,12 @@ public final class NioEngine implements AutoCloseable {
    * @param udpSockets UDP sockets open at once, shared among the loops
    * @param randomizeCase whether the question name of ID-assignable UDP requests gets a random
    *     0x20 case that answers must echo
+   * @param maxTcpConnections TCP connections open at once (idle ones included), shared among the
+   *     loops
+   * @param tcpPipelineDepth exchanges outstanding at once on one TCP connection
+   * @param maxTcpConnectionsPerServer TCP connections to one server at once, per loop
+   * @param tcpIdleNanos how long a TCP connection with nothing outstanding stays open for reuse;
+   *     0 closes it after each answer and carries one exchange per connection
    * @param opener opens the channels ({@link ChannelOpener#SYSTEM} but in tests)
    * @throws IOException if a selector cannot be opened
    */
@@ -89,6 +107,9 @@ public final class NioEngine implements AutoCloseable {
       int receiveBuffer,
       int sendBuffer,
       int maxTcpConnections,
+      int tcpPipelineDepth,
+      int maxTcpConnectionsPerServer,
+      long tcpIdleNanos,
       int maxInFlight,
       boolean randomizeCase,
       ThreadFactory threads,
@@ -102,7 +123,7 @@ public final class NioEngine implements AutoCloseable {
     try {
       for (int i = 0; i < loopCount; i++) {
         loops.add(new EventLoop(this, udpPerLoop, receiveBuffer, sendBuffer, tcpPerLoop,
-            randomizeCase, opener));
+            tcpPipelineDepth, maxTcpConnectionsPerServer, tcpIdleNanos, randomizeCase, opener));
       }
     } catch (IOException e) {
       for (EventLoop loop : loops) {
@@ -177,7 +198,8 @@ public final class NioEngine implements AutoCloseable {
     }
     Exchange ex;
     if (tcp) {
-      // over UDP the loop picks the ID, free on the socket it picks; over TCP any ID is free
+      // over UDP the loop picks the ID, free on the socket it picks; over TCP the loop keeps
+      // this random ID unless an exchange on the connection it picks holds it
       WireQuestion q = idAssignable ? question.withId(random.nextInt(0x10000)) : question;
       byte[] w = idAssignable ? WireQuestion.withId(wire, q.id()) : wire;
       ex = new Exchange(loop, peer, w, q, idAssignable, true, deadline, callback);

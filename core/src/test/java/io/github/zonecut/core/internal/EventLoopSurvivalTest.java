@@ -63,7 +63,7 @@ class EventLoopSurvivalTest {
         return DatagramChannel.open();
       }
     };
-    engine = new NioEngine(1, 16, 1 << 16, 1 << 16, 4, 100_000, false, r -> {
+    engine = new NioEngine(1, 16, 1 << 16, 1 << 16, 4, 1, 4, 0L, 100_000, false, r -> {
       Thread t = new Thread(r, "test-loop");
       t.setDaemon(true);
       return t;
