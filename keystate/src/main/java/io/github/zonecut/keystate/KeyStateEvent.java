@@ -101,10 +101,15 @@ public record KeyStateEvent(Instant time, InetAddress source, @Nullable Name chi
      */
     TRUNCATED,
     /**
-     * Nothing was sent: not a DNS message, a response (no reflection loops), or over the source
-     * prefix's rate limit; {@link KeyStateEvent#detail()} says which.
+     * Nothing was sent: not a DNS message, or a response (no reflection loops); {@link
+     * KeyStateEvent#detail()} says which.
      */
     DROPPED,
+    /**
+     * Nothing was sent: over the source prefix's rate limit ({@link
+     * KeyStateResponder.Builder#sourceRateLimit}), charged for every query before any work.
+     */
+    SOURCE_RATE_LIMITED,
     /** Not a QUERY (NOTIMP). */
     NOT_IMPLEMENTED,
     /**

@@ -318,7 +318,8 @@ public final class KeyStateResponder {
       return c.drop("a response"); // never answer a response: no reflection loops
     }
     if (!perSource.tryAcquire(c.source)) {
-      return c.drop("source rate limit");
+      c.emit(Outcome.SOURCE_RATE_LIMITED, -1, null, false, "source rate limit: dropped");
+      return null;
     }
     Record question = q.getQuestion();
     if (q.getHeader().getOpcode() != Opcode.QUERY) {

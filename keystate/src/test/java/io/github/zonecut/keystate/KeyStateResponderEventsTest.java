@@ -215,7 +215,7 @@ class KeyStateResponderEventsTest {
   }
 
   @Test
-  void dropsSayWhy() throws Exception {
+  void dropsSayWhyAndTheSourceLimitIsItsOwnOutcome() throws Exception {
     KeyStateResponder r = builder().sourceRateLimit(1, Duration.ofMinutes(1)).build();
     KeyStateEvent junk = one(r, new byte[] {1, 2, 3});
     assertThat(junk.outcome()).isEqualTo(Outcome.DROPPED);
@@ -231,8 +231,8 @@ class KeyStateResponderEventsTest {
     byte[] q = inquiry(CHILD, childKey.publicKey().keyTag(), 2).toWire();
     assertThat(one(r, q).outcome()).isEqualTo(Outcome.UNSIGNED);
     KeyStateEvent limited = one(r, q);
-    assertThat(limited.outcome()).isEqualTo(Outcome.DROPPED);
-    assertThat(limited.detail()).isEqualTo("source rate limit");
+    assertThat(limited.outcome()).isEqualTo(Outcome.SOURCE_RATE_LIMITED);
+    assertThat(limited.rcode()).isEqualTo(-1);
   }
 
   @Test
