@@ -3,6 +3,7 @@ package io.github.zonecut.examples;
 import io.github.zonecut.dsync.NotifyEvent;
 import io.github.zonecut.dsync.UpdateEvent;
 import io.github.zonecut.dsync.UpdateListener;
+import io.github.zonecut.keystate.KeyStateEvent;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,8 @@ import org.xbill.DNS.Type;
 
 /**
  * An audit trail for a parent's receivers: one JSON object per line for every UPDATE ({@link
- * UpdateEvent}) and NOTIFY ({@link NotifyEvent}) handled, appended to a file. The events carry no
+ * UpdateEvent}), NOTIFY ({@link NotifyEvent}) and KeyState inquiry ({@link KeyStateEvent})
+ * handled, appended to a file. The events carry no
  * secrets (no key material, no TSIG secret), so every field can be written as it is.
  */
 final class JsonLinesAudit implements UpdateListener, AutoCloseable {
@@ -44,6 +46,17 @@ final class JsonLinesAudit implements UpdateListener, AutoCloseable {
         + ",\"type\":" + (e.type() < 0 ? "null" : quote(Type.string(e.type())))
         + ",\"outcome\":\"" + e.outcome()
         + "\",\"rcode\":" + rcode(e.rcode()) + "}");
+  }
+
+  /** Records one KeyState inquiry: who asked about which key tag, and what was answered. */
+  void onKeyState(KeyStateEvent e) {
+    write("{\"at\":\"" + e.time() + "\",\"kind\":\"keystate\",\"source\":\""
+        + e.source().getHostAddress() + "\",\"child\":" + quote(e.child())
+        + ",\"keyId\":" + (e.key() == null ? "null" : e.key().keyTag())
+        + ",\"signer\":" + (e.signerKey() == null ? "null" : e.signerKey().keyTag())
+        + ",\"outcome\":\"" + e.outcome() + "\",\"rcode\":" + rcode(e.rcode())
+        + ",\"state\":" + quote(e.keyState()) + ",\"signed\":" + e.signed()
+        + ",\"detail\":" + quote(e.detail()) + "}");
   }
 
   @Override

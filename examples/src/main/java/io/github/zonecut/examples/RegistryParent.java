@@ -185,7 +185,9 @@ public final class RegistryParent implements AutoCloseable {
         .listener(audit::onNotify)
         .build();
     KeyStateResponder keyState = KeyStateResponder.builder(registry, receiverKey)
-        .signer(Sig0Signer.create(sig0)).clock(clock).replayGuard(guard).build();
+        .signer(Sig0Signer.create(sig0)).clock(clock).replayGuard(guard)
+        .listener(audit::onKeyState)
+        .build();
     DsyncServer server = DsyncServer.builder(updates).notify(notifies::handle).keyState(keyState)
         .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
         .start();

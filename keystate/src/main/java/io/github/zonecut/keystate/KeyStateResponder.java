@@ -5,6 +5,8 @@ import io.github.zonecut.core.Codepoints.KeyStateTable;
 import io.github.zonecut.core.TransportProtocol;
 import io.github.zonecut.core.ZonecutException;
 import io.github.zonecut.core.ZonecutTypes;
+import io.github.zonecut.keystate.KeyStateEvent.KeyRef;
+import io.github.zonecut.keystate.KeyStateEvent.Outcome;
 import io.github.zonecut.keystate.internal.RateLimiter;
 import io.github.zonecut.keystate.internal.SourcePrefixes;
 import io.github.zonecut.sig0.Sig0Algorithm;
@@ -20,6 +22,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -131,6 +134,10 @@ import org.xbill.DNS.Section;
  *
  * <p>{@link #respond(byte[], InetAddress)} never throws; a host's server loop hands it the
  * received bytes and sends back what it returns.
+ *
+ * <p>Every call produces exactly one {@link KeyStateEvent} for the {@link Builder#listener
+ * listener} (who asked, about which key, the outcome, RCODE and state answered; no key material)
+ * and one SLF4J debug line, whatever happened, the internal-fault path included.
  */
 public final class KeyStateResponder {
 
@@ -151,6 +158,8 @@ public final class KeyStateResponder {
   private final RateLimiter perSource;
   private final Sig0Verifier verifier;
   private final boolean requireSigned;
+  private final Clock clock;
+  private final KeyStateListener listener;
 
   private KeyStateResponder(Builder b) {
     this.registry = b.registry;
@@ -169,6 +178,8 @@ public final class KeyStateResponder {
     this.verifier = Sig0Verifier.builder((signer, alg, tag) -> heldKeys(keys, signer, alg, tag))
         .config(config).replayGuard(b.replayGuard).build();
     this.requireSigned = b.requireSigned;
+    this.clock = b.clock;
+    this.listener = b.listener;
   }
 
   /** Keys (source prefixes, children) each rate limiter tracks, least recently used evicted. */
@@ -210,92 +221,179 @@ public final class KeyStateResponder {
    */
   public Optional<byte[]> respond(byte[] query, InetAddress source, TransportProtocol protocol) {
     Objects.requireNonNull(protocol, "protocol");
+    Ctx c = new Ctx(source, clock.instant(), protocol);
     if (protocol == TransportProtocol.UDP && query.length >= 12 && (query[2] & 0x80) == 0
         && signer.isTcpOnly(receiverKey)) {
-      LOG.debug("KeyState inquiry over UDP from {}: the responder's {} key signs over TCP only;"
-          + " TC set", source.getHostAddress(), receiverKey.publicKey().algorithm());
-      return Optional.of(Sig0Signer.truncatedAnswer(query));
+      byte[] tc = Sig0Signer.truncatedAnswer(query);
+      c.emit(Outcome.TRUNCATED, rcodeOf(tc), null, false, "over UDP, and the responder's "
+          + receiverKey.publicKey().algorithm() + " key signs over TCP only: TC set");
+      return Optional.of(tc);
     }
     try {
-      return Optional.ofNullable(answer(query, source, protocol));
+      return Optional.ofNullable(answer(query, c));
     } catch (RuntimeException e) {
       // A receiver never lets an exception escape to its host; the peer gets no answer.
       LOG.warn("KeyState responder failed on a query from {}", source.getHostAddress(), e);
+      c.emit(Outcome.INTERNAL_ERROR, -1, null, false, "internal error: "
+          + e.getClass().getSimpleName());
       return Optional.empty();
     }
   }
 
-  private byte @Nullable [] answer(byte[] wire, InetAddress source, TransportProtocol protocol) {
+  /** The RCODE in a message's header (the four low bits: all a truncated answer carries). */
+  private static int rcodeOf(byte[] message) {
+    return message.length >= 4 ? message[3] & 0x0F : -1;
+  }
+
+  /** Mutable state of one call of {@link #respond}, gathered into its {@link KeyStateEvent}. */
+  private final class Ctx {
+    final InetAddress source;
+    final Instant now;
+    final TransportProtocol protocol;
+    @Nullable Name child;
+    @Nullable KeyRef key;
+    @Nullable Sig0PublicKey signerKey;
+    boolean emitted;
+
+    Ctx(InetAddress source, Instant now, TransportProtocol protocol) {
+      this.source = source;
+      this.now = now;
+      this.protocol = protocol;
+    }
+
+    /** Nothing is sent. */
+    byte @Nullable [] drop(String why) {
+      emit(Outcome.DROPPED, -1, null, false, why);
+      return null;
+    }
+
+    /** Sends {@code answer}, unsigned and without a KeyState option. */
+    byte[] unsigned(Outcome outcome, byte[] answer, int rcode, String detail) {
+      emit(outcome, rcode, null, false, detail);
+      return answer;
+    }
+
+    /**
+     * Sends {@code answer}, the outcome of signing a response: truncated over UDP when it did not
+     * fit (TC set, unsigned, nothing but the header and question).
+     */
+    byte[] signedOrTruncated(Outcome outcome, byte[] answer, int rcode,
+        @Nullable KeyStateCode state, String detail) {
+      if (protocol == TransportProtocol.UDP && answer.length > 2 && (answer[2] & 0x02) != 0) {
+        emit(Outcome.TRUNCATED, rcodeOf(answer), null, false,
+            "the signed answer does not fit the UDP payload size: TC set (" + detail + ")");
+      } else {
+        emit(outcome, rcode, state, true, detail);
+      }
+      return answer;
+    }
+
+    void emit(Outcome outcome, int rcode, @Nullable KeyStateCode state, boolean signed,
+        String detail) {
+      if (emitted) {
+        return;
+      }
+      emitted = true;
+      KeyStateEvent event = new KeyStateEvent(now, source, child, key, signerKey, outcome, rcode,
+          state, signed, detail);
+      LOG.debug("KeyState inquiry from {} for {} about {} by {}: {} rcode {}{} ({})",
+          source.getHostAddress(), child, key, signerKey, outcome, rcode,
+          state == null ? "" : " state " + state, detail);
+      try {
+        listener.onEvent(event);
+      } catch (RuntimeException e) {
+        LOG.warn("KeyState listener failed", e);
+      }
+    }
+  }
+
+  private byte @Nullable [] answer(byte[] wire, Ctx c) {
     Message q;
     try {
       q = new Message(wire);
     } catch (IOException e) {
-      LOG.debug("unparseable query from {}: {}", source.getHostAddress(), e.getMessage());
-      return null;
+      return c.drop("unparseable: " + e.getMessage());
     }
     if (q.getHeader().getFlag(Flags.QR)) {
-      return null;
+      return c.drop("a response"); // never answer a response: no reflection loops
     }
-    if (!perSource.tryAcquire(source)) {
-      LOG.debug("dropping query from {}: source rate limit", source.getHostAddress());
+    if (!perSource.tryAcquire(c.source)) {
+      c.emit(Outcome.SOURCE_RATE_LIMITED, -1, null, false, "source rate limit: dropped");
       return null;
     }
     Record question = q.getQuestion();
-    if (q.getHeader().getOpcode() != Opcode.QUERY || question == null) {
-      return plain(q, q.getHeader().getOpcode() != Opcode.QUERY ? Rcode.NOTIMP : Rcode.FORMERR);
+    if (q.getHeader().getOpcode() != Opcode.QUERY) {
+      return c.unsigned(Outcome.NOT_IMPLEMENTED, plain(q, Rcode.NOTIMP), Rcode.NOTIMP,
+          "opcode " + Opcode.string(q.getHeader().getOpcode()));
     }
+    if (question == null) {
+      return c.unsigned(Outcome.MALFORMED, plain(q, Rcode.FORMERR), Rcode.FORMERR,
+          "no question");
+    }
+    Name child = question.getName();
+    c.child = child;
     Optional<KeyStateRequest> request = KeyStateRequest.of(q, codepoints);
     if (request.isEmpty()) {
       // keystate-02: the option only answers a message that carried one.
-      return plain(q, Rcode.REFUSED);
+      return c.unsigned(Outcome.NO_KEYSTATE_OPTION, plain(q, Rcode.REFUSED), Rcode.REFUSED,
+          "no KeyState option");
     }
     KeyStateTable table = codepoints.keyStateTable();
     KeyStateRequest r = request.get();
-    Name child = question.getName();
+    c.key = new KeyRef(child, 0, r.keyId());
     Authentication auth;
     try {
       auth = authenticate(wire, q, child);
     } catch (StoreUnavailable e) {
       // The signature could not be checked: nothing is signed (no state, no option).
       LOG.warn("trust store failed verifying an inquiry for {}", child, e.getCause());
-      return refuse(q, Rcode.SERVFAIL);
+      return c.unsigned(Outcome.STORE_FAILED, refuse(q, Rcode.SERVFAIL), Rcode.SERVFAIL,
+          "trust store failed before the signature was checked");
     }
     if (auth instanceof Unauthenticated u) {
-      LOG.debug("refusing inquiry for {} from {}: {}", child, source.getHostAddress(), u.why());
-      return refuse(q, u.rcode());
+      return c.unsigned(u.outcome(), refuse(q, u.rcode()), u.rcode(), u.why());
     }
     Sig0PublicKey key = ((Authenticated) auth).key();
+    c.signerKey = key;
+    if (key != null && key.keyTag() == r.keyId()) {
+      c.key = new KeyRef(child, key.algorithm().number(), r.keyId());
+    }
     if (key != null && !perChild.tryAcquire(child)) {
       // Charged only now that the child's key verified: strangers cannot use up its allowance.
-      LOG.debug("refusing inquiry for {}: child rate limit", child);
-      return plain(q, Rcode.REFUSED);
+      return c.unsigned(Outcome.CHILD_RATE_LIMITED, plain(q, Rcode.REFUSED), Rcode.REFUSED,
+          "child rate limit");
     }
     if (r instanceof KeyStateRequest.Malformed m) {
-      LOG.debug("malformed KeyState request for {}: {}", child, m.problem());
-      return table == KeyStateTable.DRAFT_02 ? plain(q, Rcode.FORMERR)
-          : signedState(q, wire, protocol, m.answer(), child);
+      return table == KeyStateTable.DRAFT_02
+          ? c.unsigned(Outcome.MALFORMED, plain(q, Rcode.FORMERR), Rcode.FORMERR,
+              "malformed KeyState request: " + m.problem())
+          : signedState(q, wire, c, m.answer(), Outcome.MALFORMED,
+              "malformed KeyState request: " + m.problem());
     }
     KeyStateCode code;
     try {
       if (key == null) {
         code = registry.keyStateByTag(child, r.keyId());
       } else {
-        Optional<KeyStateCode> c = stateFor(key, child, r.keyId());
-        if (c.isEmpty()) {
-          LOG.debug("refusing inquiry for {}: asks about key {} but is signed by key {}", child,
-              r.keyId(), key.keyTag());
-          return signedRefusal(q, wire, protocol, Rcode.REFUSED, child);
+        Optional<KeyStateCode> s = stateFor(key, child, r.keyId());
+        if (s.isEmpty()) {
+          return signedRefusal(q, wire, c, Rcode.REFUSED, "asks about key " + r.keyId()
+              + " but is signed by key " + key.keyTag());
         }
-        code = c.get();
+        code = s.get();
       }
     } catch (StoreException e) {
       LOG.warn("trust store failed answering an inquiry for {}", child, e);
-      return table == KeyStateTable.DRAFT_02 ? refuse(q, Rcode.SERVFAIL)
-          : signedState(q, wire, protocol,
-              KeyStateOption.of(r.keyId(), KeyStateCode.TEMPORARY_FAILURE, table, ""), child);
+      return table == KeyStateTable.DRAFT_02
+          ? c.unsigned(Outcome.STORE_FAILED, refuse(q, Rcode.SERVFAIL), Rcode.SERVFAIL,
+              "trust store failed after the signature was checked")
+          : signedState(q, wire, c,
+              KeyStateOption.of(r.keyId(), KeyStateCode.TEMPORARY_FAILURE, table, ""),
+              Outcome.STORE_FAILED, "trust store failed after the signature was checked");
     }
-    return signedState(q, wire, protocol, KeyStateOption.of(r.keyId(), code, table,
-        KeyStateCode.mnemonic(table, code.requireCode(table))), child);
+    return signedState(q, wire, c, KeyStateOption.of(r.keyId(), code, table,
+        KeyStateCode.mnemonic(table, code.requireCode(table))), Outcome.ANSWERED,
+        key == null ? "unsigned inquiry allowed" : "");
   }
 
   /**
@@ -342,7 +440,8 @@ public final class KeyStateResponder {
   private record Authenticated(@Nullable Sig0PublicKey key) implements Authentication {}
 
   /** The signature could not be checked or did not verify: an unsigned answer, no option. */
-  private record Unauthenticated(int rcode, String why) implements Authentication {}
+  private record Unauthenticated(Outcome outcome, int rcode, String why)
+      implements Authentication {}
 
   /**
    * Verifies the inquiry's SIG(0) against the keys the registry holds for the child.
@@ -365,7 +464,8 @@ public final class KeyStateResponder {
       return new Authenticated(verified.key());
     }
     if (outcome instanceof Sig0Outcome.Unsigned) {
-      return requireSigned ? new Unauthenticated(Rcode.REFUSED, "unsigned inquiry")
+      return requireSigned
+          ? new Unauthenticated(Outcome.UNSIGNED, Rcode.REFUSED, "unsigned inquiry")
           : new Authenticated(null);
     }
     if (outcome instanceof Sig0Outcome.UnknownKey unknown) {
@@ -373,7 +473,31 @@ public final class KeyStateResponder {
           unknown.reason());
     }
     // BADSIG, BADTIME (window or replay), FORMERR, or an outcome this version does not know.
-    return new Unauthenticated(outcome.rcode(), outcome.toString());
+    return new Unauthenticated(outcomeOf(outcome), outcome.rcode(), outcome.toString());
+  }
+
+  /** The audit outcome of a verifier's refusal. */
+  private static Outcome outcomeOf(Sig0Outcome refusal) {
+    if (refusal instanceof Sig0Outcome.Replayed) {
+      return Outcome.REPLAYED;
+    }
+    if (refusal instanceof Sig0Outcome.ReplayGuardUnavailable) {
+      return Outcome.STORE_FAILED;
+    }
+    switch (refusal.rcode()) {
+      case Sig0Outcome.BADSIG:
+        return Outcome.BAD_SIGNATURE;
+      case Sig0Outcome.BADTIME:
+        return Outcome.BAD_TIME; // outside the window, or a window too long
+      case Sig0Outcome.BADKEY:
+        return Outcome.UNKNOWN_KEY;
+      case Sig0Outcome.FORMERR:
+        return Outcome.MALFORMED;
+      case Sig0Outcome.SERVFAIL:
+        return Outcome.STORE_FAILED;
+      default:
+        return Outcome.KEY_MISMATCH; // a refusal this version does not know
+    }
   }
 
   /**
@@ -390,10 +514,10 @@ public final class KeyStateResponder {
     }
     for (KeyEntry e : entries) {
       if (e.id().algorithm() == algorithm && e.keyTag() == keyTag) {
-        return new Unauthenticated(Rcode.REFUSED, why);
+        return new Unauthenticated(Outcome.KEY_MISMATCH, Rcode.REFUSED, why);
       }
     }
-    return new Unauthenticated(Rcode.BADKEY, why);
+    return new Unauthenticated(Outcome.UNKNOWN_KEY, Rcode.BADKEY, why);
   }
 
   /** The keys the registry holds for {@code signer} in any state, as SIG(0) keys. */
@@ -436,32 +560,42 @@ public final class KeyStateResponder {
     return refusal(q, rcode).toWire();
   }
 
-  /** The signed refusal of a verified inquiry; unsigned if it cannot be signed (no state). */
-  private byte[] signedRefusal(Message q, byte[] wire, TransportProtocol protocol, int rcode,
-      Name child) {
+  /**
+   * The signed refusal of a verified inquiry ({@link Outcome#SIGNER_MISMATCH}); unsigned if it
+   * cannot be signed (it states nothing about any key).
+   */
+  private byte[] signedRefusal(Message q, byte[] wire, Ctx c, int rcode, String detail) {
     byte[] unsigned = refusal(q, rcode).toWire();
+    byte[] signed;
     try {
-      return signer.signResponse(unsigned, wire, receiverKey, form, protocol);
+      signed = signer.signResponse(unsigned, wire, receiverKey, form, c.protocol);
     } catch (ZonecutException | RuntimeException e) {
       // A refusal states nothing about any key, so it may go out unsigned.
-      LOG.warn("cannot sign a KeyState refusal for {}; sending it unsigned", child, e);
-      return unsigned;
+      LOG.warn("cannot sign a KeyState refusal for {}; sending it unsigned", c.child, e);
+      return c.unsigned(Outcome.SIGNER_MISMATCH, unsigned, rcode,
+          detail + "; cannot sign the refusal");
     }
+    return c.signedOrTruncated(Outcome.SIGNER_MISMATCH, signed, rcode, null, detail);
   }
 
-  private byte[] signedState(Message q, byte[] wire, TransportProtocol protocol,
-      KeyStateOption state, Name child) {
+  /** The signed answer carrying {@code state}; without the option if it cannot be signed. */
+  private byte[] signedState(Message q, byte[] wire, Ctx c, KeyStateOption state,
+      Outcome outcome, String detail) {
     Message a = reply(q, Rcode.NOERROR);
     a.addRecord(new OPTRecord(1232, 0, 0, 0, state.toEdnsOption(codepoints)),
         Section.ADDITIONAL);
+    byte[] signed;
     try {
-      return signer.signResponse(a.toWire(), wire, receiverKey, form, protocol);
+      signed = signer.signResponse(a.toWire(), wire, receiverKey, form, c.protocol);
     } catch (ZonecutException | RuntimeException e) {
       // Fail closed: an unsigned key state must never be sent (ddns-02 §9.3).
       LOG.warn("cannot sign the KeyState answer for {}; sending it without the option",
-          child, e);
-      return plain(q, Rcode.NOERROR);
+          c.child, e);
+      return c.unsigned(Outcome.SIGNING_FAILED, plain(q, Rcode.NOERROR), Rcode.NOERROR,
+          "cannot sign the answer (" + outcome + "); sent without the KeyState option");
     }
+    KeyStateCode code = state.code(codepoints.keyStateTable()).orElse(null);
+    return c.signedOrTruncated(outcome, signed, Rcode.NOERROR, code, detail);
   }
 
   private static byte[] plain(Message q, int rcode) {
@@ -499,6 +633,7 @@ public final class KeyStateResponder {
     private Sig0ReplayGuard replayGuard = Sig0ReplayGuard.create();
     private boolean requireSigned = true;
     private SourcePrefixes prefixes = SourcePrefixes.DEFAULT;
+    private KeyStateListener listener = KeyStateListener.NONE;
 
     private Builder(TrustRegistry registry, Sig0KeyPair receiverKey) {
       this.registry = Objects.requireNonNull(registry, "registry");
@@ -565,8 +700,9 @@ public final class KeyStateResponder {
     }
 
     /**
-     * The clock of the rate limits and, unless {@link #verifierConfig} is set, of the inquiry
-     * signatures' validity window; default the system clock.
+     * The clock of the rate limits, of the {@link KeyStateEvent}s' time and, unless {@link
+     * #verifierConfig} is set, of the inquiry signatures' validity window; default the system
+     * clock.
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -603,6 +739,16 @@ public final class KeyStateResponder {
      */
     public Builder sourcePrefixes(int ipv4Bits, int ipv6Bits) {
       this.prefixes = new SourcePrefixes(ipv4Bits, ipv6Bits);
+      return this;
+    }
+
+    /**
+     * Receives one {@link KeyStateEvent} per call of {@link KeyStateResponder#respond} (default
+     * none): the host's audit of who asked about which key and what was answered, and its
+     * metrics. Called on the handling thread; one that throws is logged and ignored.
+     */
+    public Builder listener(KeyStateListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

@@ -7,6 +7,8 @@ import io.github.zonecut.dsync.ScanEvent;
 import io.github.zonecut.dsync.Scanner;
 import io.github.zonecut.dsync.UpdateEvent;
 import io.github.zonecut.dsync.UpdateListener;
+import io.github.zonecut.keystate.KeyStateEvent;
+import io.github.zonecut.keystate.KeyStateListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -23,9 +25,9 @@ import org.xbill.DNS.Type;
 
 /**
  * Micrometer meters fed by zonecut's event listeners, for a parent running the dsync UPDATE and
- * NOTIFY receivers (draft-ietf-dnsop-delegation-mgmt-via-ddns §11 asks operators to see why a
- * parent refused; RFC 9859 §5 asks for rate limits on NOTIFY) and for a registry's bulk CDS/CSYNC
- * scan. Nothing here touches the network: the receivers' and the scanner's own listeners are the
+ * NOTIFY receivers and the KeyState responder (draft-ietf-dnsop-delegation-mgmt-via-ddns §11 asks
+ * operators to see why a parent refused; RFC 9859 §5 asks for rate limits on NOTIFY) and for a
+ * registry's bulk CDS/CSYNC scan. Nothing here touches the network: the receivers' and the scanner's own listeners are the
  * only source, so a host embedding the library binds the same meters by handing these listeners
  * to its own receivers:
  *
@@ -35,20 +37,24 @@ import org.xbill.DNS.Type;
  *     .listener(metrics.updateListener()).build();
  * NotifyReceiver notifies = NotifyReceiver.builder(queue).clock(clock)
  *     .listener(metrics.notifyListener()).build();
+ * KeyStateResponder keyState = KeyStateResponder.builder(trust, receiverKey).clock(clock)
+ *     .listener(metrics.keyStateListener()).build();
  * }</pre>
  *
  * <p>Meters (Prometheus names in brackets):
  *
  * <ul>
  *   <li>{@code zonecut.requests} [{@code zonecut_requests_total}] tags {@code kind}
- *       ({@code update}, {@code notify}) and {@code outcome} (the event's outcome, lower case);
+ *       ({@code update}, {@code notify}, {@code keystate}) and {@code outcome} (the event's
+ *       outcome, lower case);
  *   <li>{@code zonecut.responses} [{@code zonecut_responses_total}] tags {@code kind} and
  *       {@code rcode} ({@code NOERROR}, {@code REFUSED}, {@code BADKEY}…, {@code none} when
  *       nothing was answered);
  *   <li>{@code zonecut.request.latency} [{@code zonecut_request_latency_seconds}] tag {@code
  *       kind}: from the receiver's clock reading when it started handling a request to its event;
  *   <li>{@code zonecut.rate.limited} [{@code zonecut_rate_limited_total}] tag {@code kind}:
- *       requests refused for a per-source or per-child rate (or a full scan queue);
+ *       requests refused (or, for KeyState over a source's rate, dropped) for a per-source or
+ *       per-child rate (or a full scan queue);
  *   <li>{@code zonecut.backend.results} [{@code zonecut_backend_results_total}] tags {@code
  *       source} ({@code update}, {@code scan}) and {@code result} ({@code applied}, {@code
  *       queued}, {@code already_applied}, {@code conflict}, {@code rejected});
@@ -95,6 +101,11 @@ public final class ZonecutMetrics {
     return this::onNotify;
   }
 
+  /** A listener for {@link io.github.zonecut.keystate.KeyStateResponder.Builder#listener}. */
+  public KeyStateListener keyStateListener() {
+    return this::onKeyState;
+  }
+
   /** A listener for {@link io.github.zonecut.dsync.ScanService.Builder#listener}. */
   public Consumer<ScanEvent> scanListener() {
     return this::onScan;
@@ -136,6 +147,16 @@ public final class ZonecutMetrics {
     if (e.outcome() == NotifyEvent.Outcome.RATE_LIMITED
         || e.outcome() == NotifyEvent.Outcome.QUEUE_FULL) {
       rateLimited("notify");
+    }
+  }
+
+  private void onKeyState(KeyStateEvent e) {
+    String outcome = e.outcome().name().toLowerCase(Locale.ROOT);
+    request("keystate", outcome, e.rcode());
+    latency("keystate", Duration.between(e.time(), clock.instant()));
+    if (e.outcome() == KeyStateEvent.Outcome.CHILD_RATE_LIMITED
+        || e.outcome() == KeyStateEvent.Outcome.SOURCE_RATE_LIMITED) {
+      rateLimited("keystate");
     }
   }
 

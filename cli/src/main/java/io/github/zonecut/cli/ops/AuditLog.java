@@ -7,6 +7,7 @@ import io.github.zonecut.dsync.DelegationChange;
 import io.github.zonecut.dsync.NotifyEvent;
 import io.github.zonecut.dsync.ScanEvent;
 import io.github.zonecut.dsync.UpdateEvent;
+import io.github.zonecut.keystate.KeyStateEvent;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Type;
 
 /**
- * The JSON-lines audit of a standalone parent: one object per UPDATE, NOTIFY and scan event, as
+ * The JSON-lines audit of a standalone parent: one object per UPDATE, NOTIFY, KeyState inquiry
+ * and scan event, as
  * the receivers' listeners report them (ddns §11: operators need to know why a parent refused).
  * Holds no secret: key tags, never keys; no TSIG material. Each line is flushed.
  */
@@ -87,6 +89,40 @@ final class AuditLog implements AutoCloseable {
     if (e.type() >= 0) {
       o.put("type", Type.string(e.type()));
     }
+    return o;
+  }
+
+  void keyState(KeyStateEvent e) {
+    write(keyStateJson(e));
+  }
+
+  /**
+   * A KeyState inquiry's event as JSON: who asked about which key (owner, algorithm, tag; never
+   * key octets) and what was answered.
+   */
+  static ObjectNode keyStateJson(KeyStateEvent e) {
+    ObjectNode o = Output.mapper().createObjectNode().put("time", e.time().toString())
+        .put("kind", "keystate").put("source", e.source().getHostAddress())
+        .put("outcome", e.outcome().name())
+        .put("rcode", e.rcode() < 0 ? "none" : Ops.rcode(e.rcode()))
+        .put("signed", e.signed());
+    if (e.child() != null) {
+      o.put("child", e.child().toString());
+    }
+    KeyStateEvent.KeyRef key = e.key();
+    if (key != null) {
+      o.put("askedKeyTag", key.keyTag());
+      if (key.algorithm() != 0) {
+        o.put("askedKeyAlgorithm", key.algorithm());
+      }
+    }
+    if (e.signerKey() != null) {
+      o.put("keyTag", e.signerKey().keyTag()).put("keyOwner", e.signerKey().owner().toString());
+    }
+    if (e.keyState() != null) {
+      o.put("state", e.keyState().name());
+    }
+    o.put("detail", e.detail());
     return o;
   }
 

@@ -28,6 +28,8 @@ import io.github.zonecut.keystate.AtApexVerifier;
 import io.github.zonecut.keystate.BootstrapCoordinator;
 import io.github.zonecut.keystate.BootstrapMethod;
 import io.github.zonecut.keystate.KeyLookup;
+import io.github.zonecut.keystate.KeyStateEvent;
+import io.github.zonecut.keystate.KeyStateListener;
 import io.github.zonecut.keystate.KeyStateResponder;
 import io.github.zonecut.keystate.RegistryPolicy;
 import io.github.zonecut.keystate.TrustRegistry;
@@ -232,6 +234,15 @@ public final class ReceiverServeCommand extends ZonecutCommand {
       out.line("NOTIFY(%s) %s from %s: %s", e.type() < 0 ? "?" : Type.string(e.type()),
           e.child().map(Name::toString).orElse("?"), e.source().getHostAddress(), e.outcome());
     };
+    KeyStateListener onKeyState = e -> {
+      if (zm != null) {
+        zm.keyStateListener().onEvent(e);
+      }
+      if (log != null) {
+        log.keyState(e);
+      }
+      narrate(out, e);
+    };
     Consumer<ScanEvent> onScan = e -> {
       if (zm != null) {
         zm.scanListener().accept(e);
@@ -255,7 +266,7 @@ public final class ReceiverServeCommand extends ZonecutCommand {
         .build();
     KeyStateResponder keyState = KeyStateResponder.builder(registry, receiverKey)
         .signer(Sig0Signer.create(sig0)).verifierConfig(sig0).clock(session.clock())
-        .replayGuard(guard).build();
+        .replayGuard(guard).listener(onKeyState).build();
     ScanQueue queue = ScanQueue.withCapacity(10_000);
     NotifyReceiver notifies = NotifyReceiver.builder(queue)
         .parentZones(served.toArray(new Name[0])).clock(session.clock())
@@ -345,6 +356,18 @@ public final class ReceiverServeCommand extends ZonecutCommand {
         e.source().getHostAddress(),
         e.signerKey() == null ? ", unsigned" : ", key tag " + e.signerKey().keyTag(),
         e.outcome(), e.rcode() < 0 ? "nothing" : Ops.rcode(e.rcode()),
+        e.detail().isEmpty() ? "" : " — " + e.detail());
+  }
+
+  private static void narrate(Output out, KeyStateEvent e) {
+    out.emit(AuditLog.keyStateJson(e));
+    KeyStateEvent.KeyRef key = e.key();
+    out.line("KeyState %s from %s%s%s: %s, answered %s%s%s", e.child() == null ? "?" : e.child(),
+        e.source().getHostAddress(),
+        key == null ? "" : " about key tag " + key.keyTag(),
+        e.signerKey() == null ? ", no verified key" : ", signed by key tag " + e.signerKey().keyTag(),
+        e.outcome(), e.rcode() < 0 ? "nothing" : Ops.rcode(e.rcode()),
+        e.keyState() == null ? "" : " " + e.keyState(),
         e.detail().isEmpty() ? "" : " — " + e.detail());
   }
 

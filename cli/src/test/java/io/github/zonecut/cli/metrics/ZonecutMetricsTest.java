@@ -11,6 +11,8 @@ import io.github.zonecut.dsync.Reason;
 import io.github.zonecut.dsync.ScanEvent;
 import io.github.zonecut.dsync.Scanner;
 import io.github.zonecut.dsync.UpdateEvent;
+import io.github.zonecut.keystate.KeyStateCode;
+import io.github.zonecut.keystate.KeyStateEvent;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
@@ -50,6 +52,15 @@ class ZonecutMetricsTest {
         UpdateEvent.Outcome.UNKNOWN_KEY, 17, null, false, ""));
     m.notifyListener().accept(new NotifyEvent(T, src, Optional.of(CHILD), Type.CDS,
         NotifyEvent.Outcome.QUEUE_FULL, Rcode.REFUSED));
+    KeyStateEvent.KeyRef key = new KeyStateEvent.KeyRef(CHILD, 15, 4242);
+    m.keyStateListener().onEvent(new KeyStateEvent(T, src, CHILD, key, null,
+        KeyStateEvent.Outcome.ANSWERED, Rcode.NOERROR, KeyStateCode.KEY_TRUSTED, true, ""));
+    m.keyStateListener().onEvent(new KeyStateEvent(T, src, CHILD, key, null,
+        KeyStateEvent.Outcome.UNKNOWN_KEY, 17, null, false, "not held"));
+    m.keyStateListener().onEvent(new KeyStateEvent(T, src, CHILD, key, null,
+        KeyStateEvent.Outcome.CHILD_RATE_LIMITED, Rcode.REFUSED, null, false, ""));
+    m.keyStateListener().onEvent(new KeyStateEvent(T, src, null, null, null,
+        KeyStateEvent.Outcome.SOURCE_RATE_LIMITED, -1, null, false, ""));
     m.scanListener().accept(new ScanEvent.SignalSeen(CHILD, Type.CDS, T));
     m.scanListener().accept(new ScanEvent.Refused(CHILD, Type.CDS, T, Reason.INCONSISTENT, "x"));
     m.progressListener().accept(new Scanner.Progress(3, 10, 1, 2.5, Map.of("Refused:X", 2L), 4));
@@ -66,6 +77,15 @@ class ZonecutMetricsTest {
           .contains("zonecut_responses_total{kind=\"update\",rcode=\"REFUSED\"} 1.0")
           .contains("zonecut_rate_limited_total{kind=\"update\"} 1.0")
           .contains("zonecut_rate_limited_total{kind=\"notify\"} 1.0")
+          .contains("zonecut_requests_total{kind=\"keystate\",outcome=\"answered\"} 1.0")
+          .contains("zonecut_requests_total{kind=\"keystate\",outcome=\"unknown_key\"} 1.0")
+          .contains("zonecut_requests_total{kind=\"keystate\",outcome=\"source_rate_limited\"}"
+              + " 1.0")
+          .contains("zonecut_responses_total{kind=\"keystate\",rcode=\"NOERROR\"} 1.0")
+          .contains("zonecut_responses_total{kind=\"keystate\",rcode=\"BADKEY\"} 1.0")
+          .contains("zonecut_responses_total{kind=\"keystate\",rcode=\"none\"} 1.0")
+          .contains("zonecut_rate_limited_total{kind=\"keystate\"} 2.0")
+          .contains("zonecut_request_latency_seconds_count{kind=\"keystate\"} 4")
           .contains("zonecut_backend_results_total{result=\"applied\",source=\"update\"} 1.0")
           .contains("zonecut_request_latency_seconds_sum{kind=\"update\"} 0.75")
           .contains("zonecut_scan_results_total{outcome=\"refused\",type=\"CDS\"} 1.0")

@@ -70,6 +70,7 @@ class ParentChildFlowTest {
       String receiverBase = Cli.keyFiles(dir, receiverKey);
       String childBase = Cli.keyFiles(dir, childKey);
       String nextBase = Cli.keyFiles(dir, nextKey);
+      int nextKeyTag = nextKey.publicKey().keyTag();
       // the registry's data: what the testkit parent publishes for the child
       StringBuilder zoneFile = new StringBuilder(
           "child.parent.test. 3600 IN NS ns1.child.parent.test.\n"
@@ -172,7 +173,13 @@ class ParentChildFlowTest {
           .contains("zonecut_responses_total{kind=\"update\",rcode=\"NOERROR\"} 5.0")
           .contains("zonecut_backend_results_total{result=\"applied\",source=\"update\"} 2.0")
           .contains("zonecut_request_latency_seconds_count{kind=\"update\"} 5")
-          .contains("zonecut_server_dropped_total 0.0");
+          .contains("zonecut_server_dropped_total 0.0")
+          // the KeyState inquiries: answered ones, and the retired key's BADKEY
+          .contains("zonecut_requests_total{kind=\"keystate\",outcome=\"answered\"}")
+          .contains("zonecut_requests_total{kind=\"keystate\",outcome=\"unknown_key\"} 1.0")
+          .contains("zonecut_responses_total{kind=\"keystate\",rcode=\"BADKEY\"} 1.0")
+          .contains("zonecut_responses_total{kind=\"keystate\",rcode=\"NOERROR\"}")
+          .contains("zonecut_request_latency_seconds_count{kind=\"keystate\"}");
 
       // 7. SIGTERM's path: stop, and the command returns 0
       serve.stop();
@@ -183,13 +190,27 @@ class ParentChildFlowTest {
           .contains("UPDATE child.parent.test. from 127.0.0.1, key tag "
               + childKey.publicKey().keyTag() + ": KEY_UPLOADED, answered NOERROR")
           .contains("NOTIFY(CDS) child.parent.test. from 127.0.0.1: SCHEDULED")
+          .contains("KeyState child.parent.test. from 127.0.0.1 about key tag "
+              + nextKeyTag + ", signed by key tag " + nextKeyTag
+              + ": ANSWERED, answered NOERROR KEY_TRUSTED")
+          .contains("KeyState child.parent.test. from 127.0.0.1 about key tag "
+              + childKey.publicKey().keyTag() + ", no verified key: UNKNOWN_KEY, answered BADKEY")
           .endsWith("stopped" + System.lineSeparator());
       List<JsonNode> lines = new ArrayList<>();
       for (String line : Files.readAllLines(audit)) {
         lines.add(Output.mapper().readTree(line));
       }
       assertThat(lines).extracting(l -> l.get("kind").asText() + " " + l.path("outcome").asText())
-          .contains("update KEY_UPLOADED", "update APPLIED", "notify SCHEDULED");
+          .contains("update KEY_UPLOADED", "update APPLIED", "notify SCHEDULED",
+              "keystate ANSWERED", "keystate UNKNOWN_KEY");
+      assertThat(lines).filteredOn(l -> l.get("kind").asText().equals("keystate")
+          && l.get("outcome").asText().equals("ANSWERED")).last().satisfies(l -> {
+            assertThat(l.get("child").asText()).isEqualTo("child.parent.test.");
+            assertThat(l.get("state").asText()).isEqualTo("KEY_TRUSTED");
+            assertThat(l.get("askedKeyTag").asInt()).isEqualTo(nextKeyTag);
+            assertThat(l.get("keyTag").asInt()).isEqualTo(nextKeyTag);
+            assertThat(l.get("signed").asBoolean()).isTrue();
+          });
       assertThat(Files.readString(audit)).doesNotContain(HexFormat.of().formatHex(
           childKey.publicKey().keyData()));
     }
