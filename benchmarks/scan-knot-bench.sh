@@ -7,7 +7,8 @@
 # Usage: benchmarks/scan-knot-bench.sh [children=1000] [concurrency=64] [ceilingSeconds=3]
 # Scenario: the parent holds a SHA-256 DS per child, each child publishes a SHA-384 CDS of the
 # same key (Knot's cds-digest-type), so every child is a valid DS change: Applied.
-# Prints ScanKnotBench's lines (children/s, ceiling, ratio, outcomes, heap under -Xmx256m).
+# Prints ScanKnotBench's lines (children/s, ceiling, ratio, outcomes, heap under -Xmx256m), then
+# ScanBench's line for the scanner alone against the same knotd over TCP.
 # SCANKNOT_ALGORITHM: Knot's signing algorithm for every zone (default ecdsap256sha256; the scan
 # is bound by the JDK's P-256 verification, rsasha256 shows the path with cheap verification).
 # SCANKNOT_WARMUP: scan passes before the measured one (default 1; 0 measures the cold pass).
@@ -211,4 +212,9 @@ done
 java -Xmx256m ${SCANKNOT_JAVA_OPTS:-} -cp "$CP" io.github.zonecut.benchmarks.ScanKnotBench "$PORT" "$RPORT" \
   "$D/parent.txt" "$PARENT" "$D/anchor.txt" "$CONC" "$CEIL" "${SCANKNOT_WARMUP:-1}" 2>"$D/java.err" \
   || { tail -30 "$D/java.err" >&2; exit 1; }
+# the scanner alone against the same knotd (issue 11's ScanBench "1,000 against Knot"): each
+# child's 6 questions over TCP, no validation or decision, next to the same kind of ceiling
+java -Xmx256m ${SCANKNOT_JAVA_OPTS:-} -cp "$CP" io.github.zonecut.benchmarks.ScanBench "$N" \
+  "$CONC" "$CEIL" "127.0.0.1:$PORT" "$PARENT" TCP 2>"$D/java2.err" \
+  || { tail -30 "$D/java2.err" >&2; exit 1; }
 echo "   load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -10,13 +10,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -26,16 +26,20 @@ import org.xbill.DNS.Type;
 /**
  * The bulk {@link Scanner}'s own cost (issue 11, "ScanBench"): N children streamed from a lazy
  * iterator, each scanned with the queries a CDS check sends to one server (NS, SOA, DNSKEY, CDS,
- * CDNSKEY, CSYNC, one after the other) against the in-process {@link LoopbackResponder}; children
- * per second, peak heap (used, garbage included) and heap retained after a GC at the end, next
- * to the transport ceiling measured in the same run (a closed loop with as many queries in flight
- * as the scanner's concurrency: queries/s ÷ queries per child), measured before and after the
- * scan (the higher of the two counts: the first runs with a cold JIT).
- * What it does not measure: validation and the acceptance decision (the answers are empty).
+ * CDNSKEY, CSYNC, one after the other); children per second, peak heap (used, garbage included)
+ * and heap retained after a GC at the end, next to the transport ceiling measured in the same run
+ * (a closed loop with as many queries in flight as the scanner's concurrency: queries/s ÷ queries
+ * per child), measured before and after the scan (the higher of the two counts: the first runs
+ * with a cold JIT). The scan makes one untimed warm-up pass over the same children first (the
+ * ceiling is warm, so is the figure compared with it); the cold pass is reported beside it.
+ * The server is the in-process {@link LoopbackResponder} over UDP, or a real one: {@code
+ * benchmarks/scan-knot-bench.sh} points it at knotd over TCP, as the scanner asks name servers.
+ * What it does not measure: validation and the acceptance decision ({@link AcceptanceScanBench}
+ * and {@link ScanKnotBench} do).
  *
  * <pre>
  * java -Xmx256m -cp benchmarks/target/benchmarks.jar io.github.zonecut.benchmarks.ScanBench \
- *     [children=10000] [concurrency=64] [ceilingSeconds=3]
+ *     [children=10000] [concurrency=64] [ceilingSeconds=3] [HOST:PORT ORIGIN UDP|TCP]
  * </pre>
  */
 public final class ScanBench {
@@ -47,55 +51,71 @@ public final class ScanBench {
   private ScanBench() {}
 
   /**
-   * Runs the ceiling loop, then the scan of {@code args[0]} children.
+   * Runs the ceiling loop, a warm-up scan and the measured scan of {@code args[0]} children.
    *
-   * @param args children, concurrency, ceiling seconds (all optional)
+   * @param args children, concurrency, ceiling seconds, then optionally the server, the parent
+   *     origin of the children {@code c0.ORIGIN …} and the protocol
    * @throws Exception when the transport or the scanner fails
    */
   public static void main(String[] args) throws Exception {
     long children = args.length > 0 ? Long.parseLong(args[0]) : 10_000;
     int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 64;
     int ceilingSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    String origin = args.length > 4 ? args[4] : "bench.";
+    TransportProtocol protocol = args.length > 5 ? TransportProtocol.valueOf(args[5])
+        : TransportProtocol.UDP;
     ExecutorService executor = Executors.newFixedThreadPool(2);
     try (LoopbackResponder responder = new LoopbackResponder();
         NioDnsTransport transport = BenchTransports.create(executor)) {
-      DnsEndpoint server = DnsEndpoint.of(responder.address());
+      DnsEndpoint server = args.length > 3 ? endpoint(args[3])
+          : DnsEndpoint.of(responder.address());
+      String where = args.length > 3 ? args[3] : "loopback-responder";
 
-      double qpsBefore = ceiling(transport, server, concurrency, ceilingSeconds);
+      double qpsBefore = ceiling(transport, server, protocol, origin, concurrency,
+          ceilingSeconds);
 
+      Scanner scanner = Scanner.builder(
+              child -> scanChild(transport, server, protocol, child, 0))
+          .concurrency(concurrency).timeout(Duration.ofSeconds(30)).build();
+      ScanPass first = ScanPass.run(scanner, names(children, origin), children);
       HeapSampler heap = HeapSampler.start("scanbench-heap");
       long heapBefore = heap.before();
-      AtomicLong errors = new AtomicLong();
-      Scanner scanner = Scanner.builder(child -> scanChild(transport, server, child, 0))
-          .concurrency(concurrency).timeout(Duration.ofSeconds(30)).build();
-      long t0 = System.nanoTime();
-      Scanner.Progress p = scanner.run(names(children), children, r -> {
-        if (r.isError()) {
-          errors.incrementAndGet();
-        }
-      });
-      double seconds = (System.nanoTime() - t0) / 1e9;
+      ScanPass pass = ScanPass.run(scanner, names(children, origin), children);
       long heapAfterGc = heap.stop(); // what the run retained
-      double perSecond = p.done() / seconds;
       // the ceiling again with a warm JIT; the higher of the two is the one compared against
-      double qpsAfter = ceiling(transport, server, concurrency, ceilingSeconds);
+      double qpsAfter = ceiling(transport, server, protocol, origin, concurrency,
+          ceilingSeconds);
       double qps = Math.max(qpsBefore, qpsAfter);
       double ceilingChildren = qps / TYPES.length;
+      long errors = pass.outcomes().entrySet().stream()
+          .filter(e -> !e.getKey().equals("NoChange")).mapToLong(Map.Entry::getValue).sum();
       System.out.println(String.format(Locale.ROOT,
-          "children=%d done=%d errors=%d childrenPerSecond=%.0f ceilingQps=%.0f"
+          "scanbench server=%s/%s children=%d done=%d errors=%d childrenPerSecond=%.0f"
+              + " firstPass[childrenPerSecond=%.0f ratio=%.2f] ceilingQps=%.0f"
               + " (before=%.0f after=%.0f) ceilingChildrenPerSecond=%.0f ratio=%.2f"
-              + " heapBeforeMB=%.1f heapPeakMB=%.1f heapAfterGcMB=%.1f",
-          children, p.done(), errors.get(), perSecond, qps, qpsBefore, qpsAfter, ceilingChildren,
-          perSecond / ceilingChildren, heapBefore / 1048576.0, heap.peak() / 1048576.0,
-          heapAfterGc / 1048576.0));
+              + " javaCpuMsPerChild=%.3f heapBeforeMB=%.1f heapPeakMB=%.1f heapAfterGcMB=%.1f",
+          where, protocol, children, pass.progress().done(), errors, pass.perSecond(),
+          first.perSecond(), first.perSecond() / ceilingChildren, qps, qpsBefore, qpsAfter,
+          ceilingChildren, pass.perSecond() / ceilingChildren, pass.cpuMillisPerChild(),
+          heapBefore / 1048576.0, heap.peak() / 1048576.0, heapAfterGc / 1048576.0));
+      if (errors > 0) {
+        System.out.println("scanbench outcomes " + pass.outcomes() + " examples "
+            + pass.examples());
+      }
     } finally {
       executor.shutdownNow();
       executor.awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 
-  /** The children {@code c0.bench.} … generated on demand: the input holds no list. */
-  private static Iterator<Name> names(long n) {
+  private static DnsEndpoint endpoint(String hostPort) {
+    int colon = hostPort.lastIndexOf(':');
+    return DnsEndpoint.of(hostPort.substring(0, colon),
+        Integer.parseInt(hostPort.substring(colon + 1)));
+  }
+
+  /** The children {@code c0.ORIGIN} … generated on demand: the input holds no list. */
+  private static Iterator<Name> names(long n, String origin) {
     return new Iterator<>() {
       private long i;
 
@@ -109,7 +129,7 @@ public final class ScanBench {
         if (i >= n) {
           throw new NoSuchElementException();
         }
-        return Name.fromConstantString("c" + (i++) + ".bench.");
+        return Name.fromConstantString("c" + (i++) + "." + origin);
       }
     };
   }
@@ -120,19 +140,20 @@ public final class ScanBench {
 
   /** The child's queries one after the other, then a final event. */
   private static CompletionStage<ScanEvent> scanChild(NioDnsTransport transport,
-      DnsEndpoint server, Name child, int step) {
+      DnsEndpoint server, TransportProtocol protocol, Name child, int step) {
     if (step == TYPES.length) {
       return CompletableFuture.completedFuture(
           new ScanEvent.NoChange(child, Type.CDS, Instant.now(), "bench"));
     }
-    return transport.exchange(server, query(child, TYPES[step]), TransportProtocol.UDP, TIMEOUT)
-        .thenCompose(r -> scanChild(transport, server, child, step + 1));
+    return transport.exchange(server, query(child, TYPES[step]), protocol, TIMEOUT)
+        .thenCompose(r -> scanChild(transport, server, protocol, child, step + 1));
   }
 
-  /** Queries/s of a closed UDP loop with {@code inflight} queries outstanding. */
-  private static double ceiling(NioDnsTransport transport, DnsEndpoint server, int inflight,
-      int seconds) throws InterruptedException {
-    return ClosedLoop.queriesPerSecond(transport, server, TransportProtocol.UDP,
-        query(Name.fromConstantString("c0.bench."), Type.CDS), inflight, seconds, TIMEOUT);
+  /** Queries/s of a closed loop over {@code protocol} with {@code inflight} queries outstanding. */
+  private static double ceiling(NioDnsTransport transport, DnsEndpoint server,
+      TransportProtocol protocol, String origin, int inflight, int seconds)
+      throws InterruptedException {
+    return ClosedLoop.queriesPerSecond(transport, server, protocol,
+        query(Name.fromConstantString("c0." + origin), Type.CDS), inflight, seconds, TIMEOUT);
   }
 }
