@@ -1,7 +1,10 @@
 package io.github.zonecut.core;
 
+import static io.github.zonecut.core.Exchanges.await;
+import static io.github.zonecut.core.Exchanges.failure;
+import static io.github.zonecut.core.Exchanges.firstA;
+import static io.github.zonecut.core.Exchanges.query;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.github.zonecut.core.DnsTransportException.Reason;
 import java.io.IOException;
@@ -17,14 +20,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -54,30 +55,6 @@ class NioDnsTransportSecurityTest {
     transport.close();
     server.close();
     executor.shutdownNow();
-  }
-
-  private static Message query(String name) throws IOException {
-    return Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN));
-  }
-
-  private static DnsResponse await(CompletionStage<DnsResponse> stage) throws Exception {
-    return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
-
-  private static DnsTransportException failure(CompletionStage<DnsResponse> stage)
-      throws Exception {
-    try {
-      stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      DnsTransportException t = DnsTransportException.find(e);
-      assertThat(t).as("cause of %s", e).isNotNull();
-      return t;
-    }
-    return fail("exchange succeeded");
-  }
-
-  private static String firstA(DnsResponse r) {
-    return ((ARecord) r.message().getSection(Section.ANSWER).get(0)).getAddress().getHostAddress();
   }
 
   // ---------------------------------------------------------------- item 12: ports, 0x20, bursts

@@ -1,7 +1,11 @@
 package io.github.zonecut.core;
 
+import static io.github.zonecut.core.Exchanges.await;
+import static io.github.zonecut.core.Exchanges.failure;
+import static io.github.zonecut.core.Exchanges.firstA;
+import static io.github.zonecut.core.Exchanges.query;
+import static io.github.zonecut.core.Exchanges.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.github.zonecut.core.DnsTransportException.Reason;
 import java.io.IOException;
@@ -11,22 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.Section;
-import org.xbill.DNS.Type;
 
 /** TCP connection reuse, pipelining, idle timeout and retries (RFC 7766 §6.2, §7). */
 class NioDnsTransportTcpReuseTest {
@@ -48,40 +43,6 @@ class NioDnsTransportTcpReuseTest {
     transport.close();
     server.close();
     executor.shutdownNow();
-  }
-
-  private static Message query(String name) throws IOException {
-    return Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN));
-  }
-
-  private static DnsResponse await(CompletionStage<DnsResponse> stage) throws Exception {
-    return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
-
-  private static DnsTransportException failure(CompletionStage<DnsResponse> stage)
-      throws Exception {
-    try {
-      stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      DnsTransportException t = DnsTransportException.find(e);
-      assertThat(t).as("cause of %s", e).isNotNull();
-      return t;
-    }
-    return fail("exchange succeeded");
-  }
-
-  private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        fail("timed out waiting for " + what);
-      }
-      Thread.sleep(2);
-    }
-  }
-
-  private static String firstA(DnsResponse r) {
-    return ((ARecord) r.message().getSection(Section.ANSWER).get(0)).getAddress().getHostAddress();
   }
 
   /** The answer names its query: {@code qN.example.} gets {@code 192.0.2.N}. */

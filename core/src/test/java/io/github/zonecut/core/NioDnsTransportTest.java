@@ -1,8 +1,12 @@
 package io.github.zonecut.core;
 
+import static io.github.zonecut.core.Exchanges.await;
+import static io.github.zonecut.core.Exchanges.failure;
+import static io.github.zonecut.core.Exchanges.firstA;
+import static io.github.zonecut.core.Exchanges.query;
+import static io.github.zonecut.core.Exchanges.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.github.zonecut.core.DnsTransportException.Reason;
 import java.io.File;
@@ -15,16 +19,13 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -52,40 +53,6 @@ class NioDnsTransportTest {
     transport.close();
     server.close();
     executor.shutdownNow();
-  }
-
-  private static Message query(String name) throws IOException {
-    return Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN));
-  }
-
-  private static DnsResponse await(CompletionStage<DnsResponse> stage) throws Exception {
-    return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
-
-  private static DnsTransportException failure(CompletionStage<DnsResponse> stage)
-      throws Exception {
-    try {
-      stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      DnsTransportException t = DnsTransportException.find(e);
-      assertThat(t).as("cause of %s", e).isNotNull();
-      return t;
-    }
-    return fail("exchange succeeded");
-  }
-
-  private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > end) {
-        fail("timed out waiting for " + what);
-      }
-      Thread.sleep(2);
-    }
-  }
-
-  private static String firstA(DnsResponse r) {
-    return ((ARecord) r.message().getSection(Section.ANSWER).get(0)).getAddress().getHostAddress();
   }
 
   @Test
