@@ -57,7 +57,7 @@ final class EventLoop implements Runnable {
   private final NioEngine engine;
   private final Selector selector;
   private final ChannelOpener opener;
-  private final SecureRandom random = new SecureRandom();
+  private final SecureRandom random = IdRandom.create();
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Exchange> newExchanges = new ConcurrentLinkedQueue<>();
   private final TimerWheel wheel = new TimerWheel(System.nanoTime());

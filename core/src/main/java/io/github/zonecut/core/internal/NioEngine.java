@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
 public final class NioEngine implements AutoCloseable {
   final Stats stats = new Stats();
   private final List<EventLoop> loops = new ArrayList<>();
-  private final SecureRandom random = new SecureRandom();
+  private final SecureRandom random = IdRandom.create();
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger nextLoop = new AtomicInteger();
   private final int maxInFlight;
