@@ -46,7 +46,8 @@ import org.xbill.DNS.Type;
  * flight as the scanner's concurrency, weighted by the queries one child costs over each (counted
  * on the servers during the measured pass), before and after the scan, the higher counting. The
  * scan runs {@code warmupPasses} times (default once) over the same children before the measured
- * pass, so that it is as warm as the ceilings; the cold first pass is reported beside it.
+ * pass, so that it is as warm as the ceilings; the cold first pass is reported beside it. Then
+ * {@link ScanBench} measures the scanner alone against the same name server over TCP.
  *
  * <pre>
  * java -Xmx256m -cp benchmarks/target/benchmarks.jar \
@@ -152,6 +153,9 @@ public final class AcceptanceScanBench {
           perSecond / (qps / queriesPerChild), heapBefore / 1048576.0,
           (heap.peak() - heapBefore) / 1048576.0, (heapAfterGc - heapBefore) / 1048576.0,
           (heapAfterGc - heapAtStart) / 1048576.0));
+      // the scanner alone against the same testkit name server over TCP (ScanBench)
+      ScanBench.measure(transport, server, "testkit ns1.op.bench.", TransportProtocol.TCP,
+          PARENT.toString(), children, concurrency, 3);
     } finally {
       executor.shutdownNow();
       executor.awaitTermination(5, TimeUnit.SECONDS);

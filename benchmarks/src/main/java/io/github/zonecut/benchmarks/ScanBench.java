@@ -31,8 +31,11 @@ import org.xbill.DNS.Type;
  * (a closed loop of the scan's own questions, prebuilt, with as many in flight as the scanner's
  * concurrency: queries/s ÷ queries per child; the loop of one repeated query the ceiling used to
  * be is reported beside it), measured before and after the scan (the higher of the two counts:
- * the first runs with a cold JIT). The scan makes one untimed warm-up pass over the same children first (the
- * ceiling is warm, so is the figure compared with it); the cold pass is reported beside it.
+ * the first runs with a cold JIT). The scan makes untimed warm-up passes over the same children
+ * for at least 2 s (the ceiling is warm, so is the figure compared with it; the cold first pass is
+ * reported beside it), then one measured run of at least about 3 s over the children as many times
+ * as that takes (a 1,000-child pass can be shorter than a second, and a pass ends with a tail of
+ * fewer children in flight than the concurrency).
  * The server is the in-process {@link LoopbackResponder} over UDP, or a real one: {@code
  * benchmarks/scan-knot-bench.sh} points it at knotd over TCP, as the scanner asks name servers.
  * What it does not measure: validation and the acceptance decision ({@link AcceptanceScanBench}
@@ -72,48 +75,71 @@ public final class ScanBench {
           : DnsEndpoint.of(responder.address());
       String where = args.length > 3 ? args[3] : "loopback-responder";
 
-      double qpsBefore = ceiling(transport, server, protocol, origin, concurrency,
-          ceilingSeconds);
-      double mixBefore = mixCeiling(transport, server, protocol, origin, children, concurrency,
-          ceilingSeconds);
-
-      Scanner scanner = Scanner.builder(
-              child -> scanChild(transport, server, protocol, child, 0))
-          .concurrency(concurrency).timeout(Duration.ofSeconds(30)).build();
-      ScanPass first = ScanPass.run(scanner, names(children, origin), children);
-      HeapSampler heap = HeapSampler.start("scanbench-heap");
-      long heapBefore = heap.before();
-      ScanPass pass = ScanPass.run(scanner, names(children, origin), children);
-      long heapAfterGc = heap.stop(); // what the run retained
-      // the ceiling again with a warm JIT; the higher of the two is the one compared against
-      double qpsAfter = ceiling(transport, server, protocol, origin, concurrency,
-          ceilingSeconds);
-      double mixAfter = mixCeiling(transport, server, protocol, origin, children, concurrency,
-          ceilingSeconds);
-      double qps = Math.max(qpsBefore, qpsAfter);
-      double mixQps = Math.max(mixBefore, mixAfter);
-      double ceilingChildren = mixQps / TYPES.length;
-      double oneNameChildren = qps / TYPES.length;
-      long errors = pass.outcomes().entrySet().stream()
-          .filter(e -> !e.getKey().equals("NoChange")).mapToLong(Map.Entry::getValue).sum();
-      System.out.println(String.format(Locale.ROOT,
-          "scanbench server=%s/%s children=%d done=%d errors=%d childrenPerSecond=%.0f"
-              + " firstPass[childrenPerSecond=%.0f ratio=%.2f] ceilingQps=%.0f"
-              + " (before=%.0f after=%.0f) ceilingChildrenPerSecond=%.0f ratio=%.2f"
-              + " oneNameCeiling[qps=%.0f (before=%.0f after=%.0f) ratio=%.2f]"
-              + " javaCpuMsPerChild=%.3f heapBeforeMB=%.1f heapPeakMB=%.1f heapAfterGcMB=%.1f",
-          where, protocol, children, pass.progress().done(), errors, pass.perSecond(),
-          first.perSecond(), first.perSecond() / ceilingChildren, mixQps, mixBefore, mixAfter,
-          ceilingChildren, pass.perSecond() / ceilingChildren, qps, qpsBefore, qpsAfter,
-          pass.perSecond() / oneNameChildren, pass.cpuMillisPerChild(),
-          heapBefore / 1048576.0, heap.peak() / 1048576.0, heapAfterGc / 1048576.0));
-      if (errors > 0) {
-        System.out.println("scanbench outcomes " + pass.outcomes() + " examples "
-            + pass.examples());
-      }
+      measure(transport, server, where, protocol, origin, children, concurrency, ceilingSeconds);
     } finally {
       executor.shutdownNow();
       executor.awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Measures the ceilings, warms up and scans {@code children} children {@code c0.ORIGIN} … of
+   * {@code server} over {@code protocol}, and prints one {@code scanbench} line; {@link
+   * AcceptanceScanBench} runs it against its testkit name server too.
+   */
+  static void measure(NioDnsTransport transport, DnsEndpoint server, String where,
+      TransportProtocol protocol, String origin, long children, int concurrency,
+      int ceilingSeconds) throws Exception {
+    double qpsBefore = ceiling(transport, server, protocol, origin, concurrency,
+        ceilingSeconds);
+    double mixBefore = mixCeiling(transport, server, protocol, origin, children, concurrency,
+        ceilingSeconds);
+
+    Scanner scanner = Scanner.builder(
+            child -> scanChild(transport, server, protocol, child, 0))
+        .concurrency(concurrency).timeout(Duration.ofSeconds(30)).build();
+    // warm-up: passes over the same children for at least 2 s (the first one is reported),
+    // then measured passes for at least 3 s: a 1,000-child pass can be shorter than a second
+    ScanPass first = ScanPass.run(scanner, names(children, origin, 1), children);
+    ScanPass warm = first;
+    for (double warmed = first.seconds(); warmed < 2; warmed += warm.seconds()) {
+      warm = ScanPass.run(scanner, names(children, origin, 1), children);
+    }
+    // one measured run of at least ~3 s: the children over and over (each pass ending with the
+    // scanner's tail, when fewer than `concurrency` children are left, would not be sustained)
+    int passes = (int) Math.max(1, Math.ceil(3 * warm.perSecond() / children));
+    HeapSampler heap = HeapSampler.start("scanbench-heap");
+    long heapBefore = heap.before();
+    ScanPass pass = ScanPass.run(scanner, names(children, origin, passes), children * passes);
+    long heapAfterGc = heap.stop(); // what the run retained
+    double perSecond = pass.perSecond();
+    double cpuMsPerChild = pass.cpuMillisPerChild();
+    // the ceiling again with a warm JIT; the higher of the two is the one compared against
+    double qpsAfter = ceiling(transport, server, protocol, origin, concurrency,
+        ceilingSeconds);
+    double mixAfter = mixCeiling(transport, server, protocol, origin, children, concurrency,
+        ceilingSeconds);
+    double qps = Math.max(qpsBefore, qpsAfter);
+    double mixQps = Math.max(mixBefore, mixAfter);
+    double ceilingChildren = mixQps / TYPES.length;
+    double oneNameChildren = qps / TYPES.length;
+    long errors = pass.outcomes().entrySet().stream()
+        .filter(e -> !e.getKey().equals("NoChange")).mapToLong(Map.Entry::getValue).sum();
+    System.out.println(String.format(Locale.ROOT,
+        "scanbench server=%s/%s children=%d done=%d errors=%d measuredPasses=%d"
+            + " childrenPerSecond=%.0f"
+            + " firstPass[childrenPerSecond=%.0f ratio=%.2f] ceilingQps=%.0f"
+            + " (before=%.0f after=%.0f) ceilingChildrenPerSecond=%.0f ratio=%.2f"
+            + " oneNameCeiling[qps=%.0f (before=%.0f after=%.0f) ratio=%.2f]"
+            + " javaCpuMsPerChild=%.3f heapBeforeMB=%.1f heapPeakMB=%.1f heapAfterGcMB=%.1f",
+        where, protocol, children, pass.progress().done(), errors, passes, perSecond,
+        first.perSecond(), first.perSecond() / ceilingChildren, mixQps, mixBefore, mixAfter,
+        ceilingChildren, perSecond / ceilingChildren, qps, qpsBefore, qpsAfter,
+        perSecond / oneNameChildren, cpuMsPerChild,
+        heapBefore / 1048576.0, heap.peak() / 1048576.0, heapAfterGc / 1048576.0));
+    if (errors > 0) {
+      System.out.println("scanbench outcomes " + pass.outcomes() + " examples "
+          + pass.examples());
     }
   }
 
@@ -123,22 +149,25 @@ public final class ScanBench {
         Integer.parseInt(hostPort.substring(colon + 1)));
   }
 
-  /** The children {@code c0.ORIGIN} … generated on demand: the input holds no list. */
-  private static Iterator<Name> names(long n, String origin) {
+  /**
+   * The children {@code c0.ORIGIN} … {@code c(n-1).ORIGIN}, {@code passes} times over, generated
+   * on demand: the input holds no list.
+   */
+  private static Iterator<Name> names(long n, String origin, int passes) {
     return new Iterator<>() {
       private long i;
 
       @Override
       public boolean hasNext() {
-        return i < n;
+        return i < n * passes;
       }
 
       @Override
       public Name next() {
-        if (i >= n) {
+        if (i >= n * passes) {
           throw new NoSuchElementException();
         }
-        return Name.fromConstantString("c" + (i++) + "." + origin);
+        return Name.fromConstantString("c" + (i++ % n) + "." + origin);
       }
     };
   }
