@@ -150,19 +150,20 @@ www  IN A  127.0.0.1
 EOF
 } > parent/zones/knot.parent.test.zone
 
-cat > parent/knot.conf <<EOF
+knot_conf() { # dir port [policies]: what every knotd here shares, up to its zone list
+  cat <<EOF
 server:
-  rundir: "$D/parent/db"
-  pidfile: "$D/parent/knot.pid"
-  listen: 127.0.0.1@$P_PARENT
+  rundir: "$D/$1/db"
+  pidfile: "$D/$1/knot.pid"
+  listen: 127.0.0.1@$2
   background-workers: 1
   udp-workers: 1
   tcp-workers: 1
 log:
-  - target: $D/parent/knot.log
+  - target: $D/$1/knot.log
     any: info
 database:
-  storage: "$D/parent/db"
+  storage: "$D/$1/db"
 key:
   - id: upd
     algorithm: hmac-sha256
@@ -172,12 +173,7 @@ acl:
     key: upd
     action: update
 policy:
-  - id: imported
-    manual: on
-    cds-cdnskey-publish: always
-    dnskey-ttl: 60
-    zone-max-ttl: 60
-  - id: kchild
+${3:-}  - id: kchild
     algorithm: ecdsap256sha256
     ksk-lifetime: 0
     zsk-lifetime: 0
@@ -187,12 +183,21 @@ policy:
     cds-cdnskey-publish: always
 template:
   - id: default
-    storage: "$D/parent/zones"
+    storage: "$D/$1/zones"
     file: "%s.zone"
     zonefile-sync: -1
     zonefile-load: difference-no-serial
     journal-content: all
 zone:
+EOF
+}
+IMPORTED_POLICY='  - id: imported
+    manual: on
+    cds-cdnskey-publish: always
+    dnskey-ttl: 60
+    zone-max-ttl: 60
+'
+{ knot_conf parent $P_PARENT "$IMPORTED_POLICY"; cat <<EOF
   - domain: parent.test.
     dnssec-signing: on
     dnssec-policy: imported
@@ -202,6 +207,7 @@ zone:
     dnssec-policy: kchild
     acl: upd_tsig
 EOF
+} > parent/knot.conf
 keymgr -c parent/knot.conf parent.test. import-bind $PAR_KSK.private >/dev/null
 keymgr -c parent/knot.conf parent.test. import-bind $PAR_ZSK.private >/dev/null
 
@@ -213,49 +219,13 @@ www  IN A  127.0.0.1
 EOF
 } > kchild/zones/kchild.parent.test.zone
 
-cat > kchild/knot.conf <<EOF
-server:
-  rundir: "$D/kchild/db"
-  pidfile: "$D/kchild/knot.pid"
-  listen: 127.0.0.1@$P_KCHILD
-  background-workers: 1
-  udp-workers: 1
-  tcp-workers: 1
-log:
-  - target: $D/kchild/knot.log
-    any: info
-database:
-  storage: "$D/kchild/db"
-key:
-  - id: upd
-    algorithm: hmac-sha256
-    secret: $TSIG_SECRET
-acl:
-  - id: upd_tsig
-    key: upd
-    action: update
-policy:
-  - id: kchild
-    algorithm: ecdsap256sha256
-    ksk-lifetime: 0
-    zsk-lifetime: 0
-    dnskey-ttl: 5
-    zone-max-ttl: 5
-    propagation-delay: 1
-    cds-cdnskey-publish: always
-template:
-  - id: default
-    storage: "$D/kchild/zones"
-    file: "%s.zone"
-    zonefile-sync: -1
-    zonefile-load: difference-no-serial
-    journal-content: all
-zone:
+{ knot_conf kchild $P_KCHILD; cat <<EOF
   - domain: kchild.parent.test.
     dnssec-signing: on
     dnssec-policy: kchild
     acl: upd_tsig
 EOF
+} > kchild/knot.conf
 
 # ---------- zone: test. (named #1, offline signed) ----------
 { soa test.; cat <<EOF
